@@ -1,0 +1,601 @@
+"""The catalog: SQLite (WAL) in the archive folder, the system of record.
+
+Every search index is derived from it. Work is addressed by content (sha256, page number):
+a page row is written with INSERT OR REPLACE and committed on its own, so a kill loses at
+most the pages in flight and a rerun never duplicates. Only the pipeline's main process
+writes; workers return results. This module knows SQL and nothing about OCR or search.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from schemas import Document, FileRecord, PageQuality, PageRecord, Word
+from search.normalize import fold, normalize, number_key
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS cases (
+    case_id TEXT PRIMARY KEY,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    n_pages INTEGER,
+    status TEXT NOT NULL DEFAULT 'pending',   -- pending | done | partial | failed
+    error TEXT,
+    searchable_pdf TEXT,
+    first_seen REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS file_paths (
+    path TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL REFERENCES files(sha256),
+    case_id TEXT NOT NULL REFERENCES cases(case_id),
+    seen_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS file_paths_sha ON file_paths(sha256);
+CREATE INDEX IF NOT EXISTS file_paths_case ON file_paths(case_id);
+CREATE TABLE IF NOT EXISTS pages (
+    sha256 TEXT NOT NULL REFERENCES files(sha256),
+    page_no INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    text TEXT NOT NULL,
+    confidence REAL,
+    quality TEXT NOT NULL,          -- PageQuality JSON
+    needs_rescan INTEGER NOT NULL DEFAULT 0,
+    words TEXT,                     -- JSON [[text, conf, left, top, width, height, line], …]
+    width INTEGER,
+    height INTEGER,
+    seconds REAL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (sha256, page_no)
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    command TEXT NOT NULL,
+    args TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    summary TEXT
+);
+CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER,
+    path TEXT NOT NULL,
+    sha256 TEXT,
+    page_no INTEGER,
+    reason TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS failures_sha ON failures(sha256);
+CREATE TABLE IF NOT EXISTS skipped (
+    path TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    run_id INTEGER,
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,              -- "<sha256>:<first page>"
+    sha256 TEXT NOT NULL REFERENCES files(sha256),
+    first_page INTEGER NOT NULL,
+    last_page INTEGER NOT NULL,
+    doc_type TEXT NOT NULL,
+    own_number TEXT,
+    own_number_key TEXT,
+    date TEXT,
+    issuer TEXT,
+    data TEXT NOT NULL,                   -- Document JSON
+    extracted_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
+CREATE INDEX IF NOT EXISTS documents_number ON documents(own_number_key);
+CREATE TABLE IF NOT EXISTS parties (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    name_norm TEXT NOT NULL,
+    name_fold TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (doc_id, idx)
+);
+CREATE INDEX IF NOT EXISTS parties_fold ON parties(name_fold);
+CREATE TABLE IF NOT EXISTS numbers (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    key TEXT NOT NULL,
+    kind TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS numbers_key ON numbers(key);
+CREATE TABLE IF NOT EXISTS index_queue (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    backend TEXT NOT NULL,        -- which index is behind ("es")
+    kind TEXT NOT NULL,           -- "page" | "document"
+    key TEXT NOT NULL,            -- "<sha256>:<page_no>" or doc_id
+    enqueued_at REAL NOT NULL,
+    UNIQUE (backend, kind, key)
+);
+"""
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """What the pipeline hands the catalog for one finished page."""
+
+    sha256: str
+    page_no: int
+    method: str
+    text: str
+    confidence: float | None
+    quality: PageQuality
+    words: list[Word] | None
+    width: int | None
+    height: int | None
+    seconds: float
+
+
+def words_to_json(words: Iterable[Word]) -> str:
+    return json.dumps(
+        [[w.text, round(w.conf, 1), w.left, w.top, w.width, w.height, w.line] for w in words],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def words_from_json(raw: str | None) -> list[Word] | None:
+    if raw is None:
+        return None
+    return [
+        Word(text=t, conf=c, left=x, top=y, width=w, height=h, line=ln)
+        for t, c, x, y, w, h, ln in json.loads(raw)
+    ]
+
+
+class Catalog:
+    """One archive's catalog. Open one per process (SQLite connections are not shared)."""
+
+    FILENAME = "catalog.sqlite"
+
+    def __init__(self, archive: Path | str, *, readonly: bool = False) -> None:
+        self.archive = Path(archive)
+        if not readonly:
+            self.archive.mkdir(parents=True, exist_ok=True)
+            self.pdf_dir.mkdir(exist_ok=True)
+            self.pages_dir.mkdir(exist_ok=True)
+        elif not self.db_path.exists():
+            raise FileNotFoundError(f"no hoso catalog at {self.db_path}")
+        uri = f"file:{self.db_path}?mode=ro" if readonly else f"file:{self.db_path}"
+        self.db = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys=ON")
+        if not readonly:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+            self.db.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+            self.db.commit()
+
+    # -- locations -------------------------------------------------------------------------
+    @property
+    def db_path(self) -> Path:
+        return self.archive / self.FILENAME
+
+    @property
+    def pdf_dir(self) -> Path:
+        return self.archive / "pdf"
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.archive / "pages"
+
+    def page_pdf_path(self, sha256: str, page_no: int) -> Path:
+        """Per-page searchable PDF (image + invisible text), assembled into pdf/<sha>.pdf."""
+        return self.pages_dir / sha256[:2] / sha256 / f"{page_no:05d}.pdf"
+
+    def searchable_pdf_path(self, sha256: str) -> Path:
+        return self.pdf_dir / f"{sha256}.pdf"
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- runs ------------------------------------------------------------------------------
+    def begin_run(self, command: str, args: dict[str, Any]) -> int:
+        cur = self.db.execute(
+            "INSERT INTO runs(command, args, started_at) VALUES (?, ?, ?)",
+            (command, json.dumps(args, ensure_ascii=False, default=str), time.time()),
+        )
+        self.db.commit()
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        self.db.execute(
+            "UPDATE runs SET finished_at=?, summary=? WHERE run_id=?",
+            (time.time(), json.dumps(summary, ensure_ascii=False, default=str), run_id),
+        )
+        self.db.commit()
+
+    # -- files -----------------------------------------------------------------------------
+    def add_file(self, sha256: str, kind: str, size: int, path: str, case_id: str) -> None:
+        now = time.time()
+        with self.db:
+            self.db.execute(
+                "INSERT OR IGNORE INTO cases(case_id, created_at) VALUES (?, ?)", (case_id, now)
+            )
+            self.db.execute(
+                "INSERT INTO files(sha256, kind, size, first_seen, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING",
+                (sha256, kind, size, now, now),
+            )
+            self.db.execute(
+                "INSERT INTO file_paths(path, sha256, case_id, seen_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(path) DO UPDATE SET sha256=excluded.sha256, "
+                "case_id=excluded.case_id, seen_at=excluded.seen_at",
+                (path, sha256, case_id, now),
+            )
+            self.db.execute("DELETE FROM skipped WHERE path=?", (path,))
+
+    def set_page_count(self, sha256: str, n_pages: int) -> None:
+        with self.db:
+            self.db.execute(
+                "UPDATE files SET n_pages=?, updated_at=? WHERE sha256=?",
+                (n_pages, time.time(), sha256),
+            )
+
+    def set_file_status(
+        self,
+        sha256: str,
+        status: str,
+        error: str | None = None,
+        searchable_pdf: str | None = None,
+    ) -> None:
+        with self.db:
+            self.db.execute(
+                "UPDATE files SET status=?, error=?, searchable_pdf=COALESCE(?, searchable_pdf),"
+                " updated_at=? WHERE sha256=?",
+                (status, error, searchable_pdf, time.time(), sha256),
+            )
+
+    def file_row(self, sha256: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM files WHERE sha256=?", (sha256,)).fetchone()
+
+    def file_record(self, sha256: str) -> FileRecord | None:
+        row = self.file_row(sha256)
+        if row is None:
+            return None
+        paths = self.db.execute(
+            "SELECT path, case_id FROM file_paths WHERE sha256=? ORDER BY path", (sha256,)
+        ).fetchall()
+        return FileRecord(
+            sha256=sha256,
+            kind=row["kind"],
+            size=row["size"],
+            n_pages=row["n_pages"],
+            status=row["status"],
+            error=row["error"],
+            paths=[p["path"] for p in paths],
+            case_ids=sorted({p["case_id"] for p in paths}),
+            searchable_pdf=row["searchable_pdf"],
+        )
+
+    def files(self) -> Iterator[FileRecord]:
+        for (sha,) in self.db.execute("SELECT sha256 FROM files ORDER BY first_seen, sha256"):
+            rec = self.file_record(sha)
+            if rec is not None:
+                yield rec
+
+    def case_of(self, sha256: str) -> tuple[str, list[str], str]:
+        """(primary case id, all case ids, first path) of a file's content."""
+        rows = self.db.execute(
+            "SELECT path, case_id FROM file_paths WHERE sha256=? ORDER BY seen_at, path",
+            (sha256,),
+        ).fetchall()
+        if not rows:
+            return "", [], ""
+        return rows[0]["case_id"], sorted({r["case_id"] for r in rows}), rows[0]["path"]
+
+    # -- pages -----------------------------------------------------------------------------
+    def done_pages(self, sha256: str) -> set[int]:
+        return {
+            r[0] for r in self.db.execute("SELECT page_no FROM pages WHERE sha256=?", (sha256,))
+        }
+
+    def save_page(self, row: PageRow, *, enqueue_for: Iterable[str] = ()) -> None:
+        """Write one page and commit: the unit of durability."""
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO pages(sha256, page_no, method, text, confidence, quality,"
+                " needs_rescan, words, width, height, seconds, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row.sha256,
+                    row.page_no,
+                    row.method,
+                    row.text,
+                    row.confidence,
+                    row.quality.model_dump_json(),
+                    int(row.quality.needs_rescan),
+                    None if row.words is None else words_to_json(row.words),
+                    row.width,
+                    row.height,
+                    row.seconds,
+                    time.time(),
+                ),
+            )
+            self.db.execute(
+                "DELETE FROM failures WHERE sha256=? AND page_no=?", (row.sha256, row.page_no)
+            )
+            for backend in enqueue_for:
+                self._enqueue(backend, "page", f"{row.sha256}:{row.page_no}")
+
+    def delete_pages(self, sha256: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM pages WHERE sha256=?", (sha256,))
+
+    def page_record(self, sha256: str, page_no: int, *, with_words: bool = False) -> PageRecord:
+        row = self.db.execute(
+            "SELECT * FROM pages WHERE sha256=? AND page_no=?", (sha256, page_no)
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no page {page_no} of {sha256}")
+        return self._page_record(row, with_words=with_words)
+
+    def _page_record(self, row: sqlite3.Row, *, with_words: bool) -> PageRecord:
+        case_id, case_ids, path = self.case_of(row["sha256"])
+        return PageRecord(
+            sha256=row["sha256"],
+            page_no=row["page_no"],
+            case_id=case_id,
+            case_ids=case_ids,
+            source_path=path,
+            method=row["method"],
+            text=row["text"],
+            confidence=row["confidence"],
+            quality=PageQuality.model_validate_json(row["quality"]),
+            width=row["width"],
+            height=row["height"],
+            words=words_from_json(row["words"]) if with_words else None,
+        )
+
+    def pages(self, *, with_words: bool = False, sha256: str | None = None) -> Iterator[PageRecord]:
+        sql = "SELECT * FROM pages"
+        args: tuple[Any, ...] = ()
+        if sha256:
+            sql += " WHERE sha256=?"
+            args = (sha256,)
+        sql += " ORDER BY sha256, page_no"
+        for row in self.db.execute(sql, args).fetchall():
+            yield self._page_record(row, with_words=with_words)
+
+    def page_texts(self, sha256: str) -> list[tuple[int, str]]:
+        return [
+            (r[0], r[1])
+            for r in self.db.execute(
+                "SELECT page_no, text FROM pages WHERE sha256=? ORDER BY page_no", (sha256,)
+            )
+        ]
+
+    # -- failures and skips ----------------------------------------------------------------
+    def record_failure(
+        self,
+        run_id: int | None,
+        path: str,
+        reason: str,
+        sha256: str | None = None,
+        page_no: int | None = None,
+    ) -> None:
+        with self.db:
+            if sha256 is not None:
+                self.db.execute(
+                    "DELETE FROM failures WHERE sha256=? AND page_no IS ?", (sha256, page_no)
+                )
+            else:
+                self.db.execute("DELETE FROM failures WHERE path=? AND sha256 IS NULL", (path,))
+            self.db.execute(
+                "INSERT INTO failures(run_id, path, sha256, page_no, reason, at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (run_id, path, sha256, page_no, reason, time.time()),
+            )
+
+    def clear_failures(self, sha256: str | None = None, path: str | None = None) -> None:
+        with self.db:
+            if sha256 is not None:
+                self.db.execute("DELETE FROM failures WHERE sha256=?", (sha256,))
+            if path is not None:
+                self.db.execute("DELETE FROM failures WHERE path=?", (path,))
+
+    def record_skip(self, run_id: int | None, path: str, reason: str) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO skipped(path, reason, run_id, at) VALUES (?, ?, ?, ?)",
+                (path, reason, run_id, time.time()),
+            )
+
+    def failures(self) -> list[dict[str, Any]]:
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT path, sha256, page_no, reason, run_id FROM failures ORDER BY path, page_no"
+            )
+        ]
+
+    def skipped(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute("SELECT path, reason FROM skipped ORDER BY path")]
+
+    # -- documents (extraction) ------------------------------------------------------------
+    def replace_documents(
+        self, sha256: str, docs: list[Document], *, enqueue_for: Iterable[str] = ()
+    ) -> list[str]:
+        """Replace every document extracted from one file; returns their doc ids."""
+        now = time.time()
+        ids: list[str] = []
+        backends = list(enqueue_for)
+        with self.db:
+            old = [
+                r[0]
+                for r in self.db.execute("SELECT doc_id FROM documents WHERE sha256=?", (sha256,))
+            ]
+            self.db.execute("DELETE FROM documents WHERE sha256=?", (sha256,))
+            for doc in docs:
+                doc_id = f"{sha256}:{doc.pages[0]}"
+                doc = doc.model_copy(update={"doc_id": doc_id})
+                ids.append(doc_id)
+                self.db.execute(
+                    "INSERT INTO documents(doc_id, sha256, first_page, last_page, doc_type,"
+                    " own_number, own_number_key, date, issuer, data, extracted_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        doc_id,
+                        sha256,
+                        doc.pages[0],
+                        doc.pages[-1],
+                        doc.doc_type,
+                        doc.own_number,
+                        number_key(doc.own_number) if doc.own_number else None,
+                        doc.date,
+                        doc.issuer,
+                        doc.model_dump_json(),
+                        now,
+                    ),
+                )
+                self.db.executemany(
+                    "INSERT INTO parties(doc_id, idx, name, name_norm, name_fold, role)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (doc_id, i, p.name, normalize(p.name), fold(p.name), p.role)
+                        for i, p in enumerate(doc.parties)
+                    ],
+                )
+                self.db.executemany(
+                    "INSERT INTO numbers(doc_id, text, key, kind) VALUES (?, ?, ?, ?)",
+                    [(doc_id, n.text, number_key(n.text), n.kind) for n in doc.numbers],
+                )
+            for backend in backends:
+                for doc_id in set(old) | set(ids):
+                    self._enqueue(backend, "document", doc_id)
+        return ids
+
+    def documents(self, *, sha256: str | None = None, case_id: str | None = None) -> list[Document]:
+        if case_id is not None:
+            rows = self.db.execute(
+                "SELECT d.data FROM documents d WHERE d.sha256 IN"
+                " (SELECT sha256 FROM file_paths WHERE case_id=?)"
+                " ORDER BY d.date IS NULL, d.date, d.doc_id",
+                (case_id,),
+            ).fetchall()
+        elif sha256 is not None:
+            rows = self.db.execute(
+                "SELECT data FROM documents WHERE sha256=? ORDER BY first_page", (sha256,)
+            ).fetchall()
+        else:
+            rows = self.db.execute("SELECT data FROM documents ORDER BY doc_id").fetchall()
+        docs = [Document.model_validate_json(r[0]) for r in rows]
+        if case_id is not None:
+            docs = [d.model_copy(update={"case_id": case_id}) for d in docs]
+        return docs
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.db.execute(
+            "SELECT data, sha256 FROM documents WHERE doc_id=?", (doc_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        doc = Document.model_validate_json(row[0])
+        return doc.model_copy(update={"case_id": self.case_of(row[1])[0] or None})
+
+    def cases_citing(self, number: str) -> list[str]:
+        """Case ids whose documents carry `number` (own or cited): the case-link query."""
+        key = number_key(number)
+        rows = self.db.execute(
+            "SELECT DISTINCT fp.case_id FROM numbers n JOIN documents d ON d.doc_id=n.doc_id"
+            " JOIN file_paths fp ON fp.sha256=d.sha256 WHERE n.key=?"
+            " UNION SELECT DISTINCT fp.case_id FROM documents d"
+            " JOIN file_paths fp ON fp.sha256=d.sha256 WHERE d.own_number_key=?",
+            (key, key),
+        ).fetchall()
+        return sorted(r[0] for r in rows)
+
+    # -- index queue (work pending for a search backend that was unreachable) --------------
+    def _enqueue(self, backend: str, kind: str, key: str) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO index_queue(backend, kind, key, enqueued_at)"
+            " VALUES (?, ?, ?, ?)",
+            (backend, kind, key, time.time()),
+        )
+
+    def enqueue(self, backend: str, kind: str, keys: Iterable[str]) -> None:
+        with self.db:
+            for key in keys:
+                self._enqueue(backend, kind, key)
+
+    def pending(self, backend: str, limit: int = 1000) -> list[tuple[int, str, str]]:
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute(
+                "SELECT id, kind, key FROM index_queue WHERE backend=? ORDER BY id LIMIT ?",
+                (backend, limit),
+            )
+        ]
+
+    def ack(self, ids: Iterable[int]) -> None:
+        with self.db:
+            self.db.executemany("DELETE FROM index_queue WHERE id=?", [(i,) for i in ids])
+
+    # -- summaries -------------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        q = self.db.execute
+
+        def one(sql: str) -> int:
+            return int(q(sql).fetchone()[0] or 0)
+
+        by_status = {r[0]: r[1] for r in q("SELECT status, COUNT(*) FROM files GROUP BY status")}
+        by_method = {r[0]: r[1] for r in q("SELECT method, COUNT(*) FROM pages GROUP BY method")}
+        rescan = [
+            {
+                "sha256": r[0],
+                "page_no": r[1],
+                "path": self.case_of(r[0])[2],
+                "reasons": json.loads(r[2]).get("reasons", []),
+            }
+            for r in q(
+                "SELECT sha256, page_no, quality FROM pages WHERE needs_rescan=1"
+                " ORDER BY sha256, page_no"
+            )
+        ]
+        return {
+            "archive": str(self.archive),
+            "cases": one("SELECT COUNT(*) FROM cases"),
+            "files": one("SELECT COUNT(*) FROM files"),
+            "files_by_status": by_status,
+            "paths": one("SELECT COUNT(*) FROM file_paths"),
+            "pages": one("SELECT COUNT(*) FROM pages"),
+            "pages_expected": one("SELECT SUM(n_pages) FROM files WHERE status!='failed'"),
+            "pages_by_method": by_method,
+            "mean_confidence": q(
+                "SELECT ROUND(AVG(confidence), 1) FROM pages WHERE method='ocr'"
+            ).fetchone()[0],
+            "documents": one("SELECT COUNT(*) FROM documents"),
+            "failures": self.failures(),
+            "skipped": self.skipped(),
+            "needs_rescan": rescan,
+            "index_queue": one("SELECT COUNT(*) FROM index_queue"),
+        }

@@ -1,0 +1,49 @@
+"""Pydantic models: the single definition of every record hoso stores, prints or serves.
+
+`schemas` imports nothing from `ingest` or `search`.
+"""
+
+from schemas.models import (
+    Amount,
+    Case,
+    CaseGroup,
+    Document,
+    ExtractedFile,
+    Failure,
+    FileRecord,
+    NumberRef,
+    PageQuality,
+    PageRecord,
+    Party,
+    Reference,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    Word,
+)
+from schemas.vocab import DOC_TYPES, NUMBER_KINDS, ROLES, DocType, NumberKind, Role
+
+__all__ = [
+    "Amount",
+    "Case",
+    "CaseGroup",
+    "DOC_TYPES",
+    "DocType",
+    "Document",
+    "ExtractedFile",
+    "Failure",
+    "FileRecord",
+    "NUMBER_KINDS",
+    "NumberKind",
+    "NumberRef",
+    "PageQuality",
+    "PageRecord",
+    "Party",
+    "ROLES",
+    "Reference",
+    "Role",
+    "SearchHit",
+    "SearchQuery",
+    "SearchResult",
+    "Word",
+]

@@ -1,0 +1,116 @@
+"""Vietnamese text normalisation: the one place where text is made comparable.
+
+Used at index time and at query time by both search backends, by OCR post-processing
+(`repair`) and by extraction. It must stay pure and fast: no I/O, no imports from the
+rest of the project.
+
+- `repair`: fix code points that look right but are wrong (Icelandic Ð for Đ, "ƣ" for "ư",
+  U+2044 for "/"), then NFC.
+- `normalize`: `repair`, one tone-mark placement (hoà → hòa, thuý → thúy), lowercase,
+  single spaces. Keeps diacritics.
+- `fold`: `normalize`, then every mark removed and đ → d ("Nguyễn Văn Tráng" → "nguyen van trang").
+- `number_key`: the comparison key of a document number whatever its spacing, dashes,
+  Đ/D or case ("02/2022/QĐXX - LĐST" → "02/2022/QDXX-LDST").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Look-alikes seen in OCR output and PDF text layers (OCR-NOTES.md, DOMAIN.md §8).
+_LOOKALIKES = str.maketrans(
+    {
+        "\u00d0": "\u0110",  # Ð (Icelandic) → Đ
+        "\u00f0": "\u0111",  # ð → đ
+        "\u01a3": "\u01b0",  # ƣ (LATIN SMALL LETTER OI) → ư
+        "\u01a2": "\u01af",  # Ƣ → Ư
+        "\u2044": "/",  # fraction slash
+        "\u2215": "/",  # division slash
+        "\u00a0": " ",
+    }
+)
+_DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_VOWELS = set("aăâeêioôơuưy")
+_MARKED_VOWELS = set("ăâêôơư")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def repair(text: str) -> str:
+    """Map look-alike code points to the Vietnamese letters they stand for; NFC."""
+    return unicodedata.normalize("NFC", _DASHES.sub("-", text.translate(_LOOKALIKES)))
+
+
+def _place_tone(word: str) -> str:
+    """Return `word` with its tone mark on the canonical vowel (hòa, thủy, hoàn, quý)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tone = next((c for c in decomposed if c in _TONES), None)
+    if tone is None:
+        return word
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    low = bare.lower()
+    # Vowel positions, treating the u of "qu" and the i of "gi" + vowel as consonants.
+    idx = [i for i, ch in enumerate(low) if ch in _VOWELS]
+    if len(idx) >= 2 and low[:2] in ("qu", "gi") and idx[0] == 1:
+        idx = idx[1:]
+    if not idx:
+        return word
+    # The vowel cluster is the first contiguous run of vowels.
+    cluster = [idx[0]]
+    for i in idx[1:]:
+        if i == cluster[-1] + 1:
+            cluster.append(i)
+        else:
+            break
+    marked = [i for i in cluster if low[i] in _MARKED_VOWELS]
+    closed = cluster[-1] + 1 < len(low)
+    if marked:
+        pos = marked[-1]
+    elif len(cluster) == 1:
+        pos = cluster[0]
+    elif closed:
+        pos = cluster[-1]
+    elif len(cluster) == 2:
+        pos = cluster[0]  # hòa, khỏe, thủy, mái, múa
+    else:
+        pos = cluster[1]  # ngoái, khuỷu
+    out = bare[:pos] + unicodedata.normalize("NFC", bare[pos] + tone) + bare[pos + 1 :]
+    return out
+
+
+def normalize(text: str) -> str:
+    """Comparable Vietnamese text that keeps diacritics: lowercase, NFC, one tone placement."""
+    text = repair(text).lower()
+    text = _WORD.sub(lambda m: _place_tone(m.group(0)), text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def strip_marks(text: str) -> str:
+    """Remove every combining mark and map đ/Đ to d/D; does not change case."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare.replace("đ", "d").replace("Đ", "D"))
+
+
+def fold(text: str) -> str:
+    """Diacritic-free lowercase form: "Nguyễn Văn Tráng" → "nguyen van trang"."""
+    return strip_marks(normalize(text))
+
+
+def syllables(text: str) -> list[str]:
+    """Normalised words (syllables) of `text`, in order, diacritics kept."""
+    return _WORD.findall(normalize(text))
+
+
+_NUM_SPACES = re.compile(r"\s*([/\-])\s*")
+
+
+def number_key(text: str) -> str:
+    """Comparison key for a document number: no spaces, one dash, upper case, Đ→D."""
+    t = repair(text).strip().upper()
+    t = _NUM_SPACES.sub(r"\1", t)
+    t = _SPACES.sub("", t)
+    return strip_marks(t)
