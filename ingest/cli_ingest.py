@@ -1,0 +1,214 @@
+"""`hoso ingest`, `hoso status`, `hoso export`: thin shells over the pipeline and catalog."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from ingest.catalog import Catalog
+from ingest.cli_common import (
+    DEFAULT_ARCHIVE,
+    ArchiveOpt,
+    EsUrlOpt,
+    JsonOpt,
+    console,
+    fail,
+    print_json,
+    print_jsonl,
+)
+from ingest.errors import ExitCode
+from ingest.pipeline import IngestOptions, IngestSummary, run_ingest
+from ingest.tasks import OcrOptions
+
+
+class RichProgress:
+    """Files and pages bars with pages/s and ETA, on stderr."""
+
+    def __init__(self) -> None:
+        self._p = Progress(
+            TextColumn("[bold]{task.description:<6}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self._files: TaskID | None = None
+        self._pages: TaskID | None = None
+        self._t0 = 0.0
+        self._n = 0
+
+    def start(self, files: int, pages: int) -> None:
+        import time
+
+        self._t0 = time.monotonic()
+        self._p.start()
+        self._files = self._p.add_task("files", total=files, rate="")
+        self._pages = self._p.add_task("pages", total=pages, rate="")
+
+    def advance(self, *, pages: int = 0, files: int = 0) -> None:
+        import time
+
+        if files and self._files is not None:
+            self._p.advance(self._files, files)
+        if pages and self._pages is not None:
+            self._n += pages
+            dt = max(time.monotonic() - self._t0, 1e-6)
+            self._p.update(self._pages, advance=pages, rate=f"{self._n / dt:.2f} pages/s")
+
+    def finish(self) -> None:
+        self._p.stop()
+
+
+def _print_summary(s: IngestSummary) -> None:
+    t = Table(title="hoso ingest", show_header=False, title_justify="left")
+    t.add_row("files seen", str(s.files_seen))
+    t.add_row("files done this run", str(s.files_done))
+    done = f"{s.files_already_done} files, {s.pages_already_done} pages"
+    t.add_row("already done (skipped)", done)
+    t.add_row("duplicate content", str(s.duplicates))
+    t.add_row("pages OCR'd / read", str(s.pages_done))
+    t.add_row("speed", f"{s.pages_per_minute:.1f} pages/min in {s.seconds:.1f} s")
+    t.add_row("not scans (skipped)", str(len(s.skipped)))
+    failed = f"{s.files_failed} files, {s.files_partial} partial, {s.pages_failed} pages"
+    t.add_row("failed", failed)
+    console.print(t)
+    for f in s.failures:
+        where = f" page {f['page']}" if f.get("page") else ""
+        console.print(f"[red]FAILED[/] {f['path']}{where}: {f['reason']}", highlight=False)
+    for sk in s.skipped:
+        console.print(f"[yellow]skipped[/] {sk['path']}: {sk['reason']}", highlight=False)
+    for n in s.notes:
+        console.print(f"[cyan]note[/] {n['path']}: {n['note']}", highlight=False)
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Folders (or files) of scans to ingest.")],
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-j", help="Worker processes (default: cores).")
+    ] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(help="CSV with columns path,case_id overriding folder-based case IDs."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Redo pages already in the catalog.")] = False,
+    dpi: Annotated[int, typer.Option(help="Rasterisation of PDF pages.")] = 300,
+    force_ocr: Annotated[
+        bool, typer.Option("--force-ocr", help="OCR PDFs even where a text layer is trusted.")
+    ] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds allowed per page of OCR.")] = 180.0,
+    dask: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (tcp://host:8786) to OCR on a cluster."),
+    ] = None,
+    es_url: EsUrlOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """OCR and catalogue every scan (PDF, TIFF, JPEG, PNG) under PATHS.
+
+    By default each first-level folder under a PATH is one case (hồ sơ); files are identified
+    by content (sha256), so reruns only do what is missing. Exit code 3 means the batch
+    finished but some files failed (see `hoso status`).
+    """
+    if manifest is not None and not manifest.is_file():
+        raise fail(f"manifest {manifest} does not exist")
+    missing = [str(p) for p in paths if not os.path.exists(p)]
+    if missing and len(missing) == len(paths):
+        raise fail(f"no such file or folder: {', '.join(missing)}")
+    options = IngestOptions(
+        workers=workers,
+        force=force,
+        manifest=manifest,
+        dask=dask,
+        ocr=OcrOptions(dpi=dpi, timeout_s=timeout, force_ocr=force_ocr),
+        es_url=es_url,
+    )
+    progress = None if json or not console.is_terminal else RichProgress()
+    try:
+        summary = run_ingest(paths, archive, options, progress)
+    except KeyboardInterrupt:
+        console.print("interrupted: pages already catalogued are kept; rerun to finish")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except ValueError as exc:  # bad manifest
+        raise fail(str(exc)) from None
+    if json:
+        print_json(summary.as_dict())
+    else:
+        _print_summary(summary)
+    if not summary.ok:
+        raise typer.Exit(int(ExitCode.SOME_FAILED))
+
+
+def status(archive: ArchiveOpt = DEFAULT_ARCHIVE, json: JsonOpt = False) -> None:
+    """Counts, failures with reasons, and pages that should be rescanned."""
+    try:
+        catalog = Catalog(archive, readonly=True)
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from None
+    with catalog:
+        s = catalog.summary()
+    if json:
+        print_json(s)
+        return
+    t = Table(title=f"hoso archive {s['archive']}", show_header=False, title_justify="left")
+    t.add_row("cases", str(s["cases"]))
+    by_status = ", ".join(f"{k} {v}" for k, v in s["files_by_status"].items())
+    t.add_row("files", f"{s['files']} ({by_status})")
+    t.add_row("pages", f"{s['pages']} of {s['pages_expected']} expected")
+    t.add_row("by method", ", ".join(f"{k} {v}" for k, v in s["pages_by_method"].items()))
+    t.add_row("mean OCR confidence", str(s["mean_confidence"]))
+    t.add_row("documents found", str(s["documents"]))
+    t.add_row("pending index work", str(s["index_queue"]))
+    t.add_row("failures", str(len(s["failures"])))
+    t.add_row("pages to rescan", str(len(s["needs_rescan"])))
+    t.add_row("not scans (skipped)", str(len(s["skipped"])))
+    console.print(t)
+    for f in s["failures"]:
+        where = f" page {f['page_no']}" if f["page_no"] else ""
+        console.print(f"[red]FAILED[/] {f['path']}{where}: {f['reason']}", highlight=False)
+    for r in s["needs_rescan"]:
+        console.print(
+            f"[yellow]rescan[/] {r['path']} page {r['page_no']}: {'; '.join(r['reasons'])}",
+            highlight=False,
+        )
+
+
+def export(
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    json: Annotated[bool, typer.Option("--json", help="JSON Lines (the only format).")] = True,
+    words: Annotated[bool, typer.Option(help="Include OCR words with boxes.")] = False,
+    case_id: Annotated[str | None, typer.Option("--case", help="Only this case.")] = None,
+) -> None:
+    """Print one JSON record per page (JSON Lines) to standard output."""
+    try:
+        catalog = Catalog(archive, readonly=True)
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from None
+    with catalog:
+        for page in catalog.pages(with_words=words):
+            if case_id and case_id not in page.case_ids:
+                continue
+            print_jsonl(page.model_dump(mode="json", exclude_none=not words))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(status)
+    app.command()(export)

@@ -1,0 +1,196 @@
+"""Discovery: walk the folders an archivist names and say what each file is.
+
+Yields one record per file: `Found` (a supported scan with its content kind, sha256 and case
+id), `Skipped` (not a scan: wrong type, hidden file) or `Broken` (looks like a scan but cannot
+be used: empty, unreadable, a symlink loop). It reads file heads and hashes contents; it never
+decodes an image or a PDF (that is `load`'s job) and never touches the catalog.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = {
+    ".pdf": "pdf",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".png": "png",
+}
+_MAGIC = [
+    (b"%PDF", "pdf"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"II+\x00", "tiff"),  # BigTIFF
+    (b"MM\x00+", "tiff"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+]
+
+
+@dataclass(frozen=True)
+class Found:
+    path: str  # the OS path (may hold surrogate escapes for non-UTF-8 names)
+    display: str  # the same path, printable and storable as UTF-8
+    kind: str  # pdf | tiff | jpeg | png (from the content, not the extension)
+    size: int
+    sha256: str
+    case_id: str
+    note: str | None = None  # e.g. extension disagrees with content
+
+
+@dataclass(frozen=True)
+class Skipped:
+    display: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Broken:
+    display: str
+    reason: str
+
+
+Discovered = Found | Skipped | Broken
+
+
+def display_path(path: str) -> str:
+    """A path safe to print and to store as UTF-8 (undecodable bytes become \\xNN)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def sniff_kind(head: bytes) -> str | None:
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    # Some PDFs carry junk before the header; the spec allows it within the first 1024 bytes.
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    return None
+
+
+def sha256_of(path: str, bufsize: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(bufsize):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_manifest(manifest: Path) -> dict[str, str]:
+    """Read `path,case_id` rows; paths relative to the manifest's folder, resolved."""
+    base = manifest.parent
+    out: dict[str, str] = {}
+    with open(manifest, newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        if reader.fieldnames is None or not {"path", "case_id"} <= set(reader.fieldnames):
+            raise ValueError(f"{manifest}: the manifest needs the columns path,case_id")
+        for row in reader:
+            p = (row.get("path") or "").strip()
+            case = (row.get("case_id") or "").strip()
+            if not p or not case:
+                continue
+            out[os.path.realpath(base / p)] = case
+    return out
+
+
+def _case_for(root: Path, file_path: str) -> str:
+    rel = os.path.relpath(file_path, root)
+    parts = Path(rel).parts
+    if len(parts) > 1:
+        return display_path(parts[0])
+    return display_path(root.resolve().name or str(root))
+
+
+def _classify(path: str, root: Path, manifest: dict[str, str] | None) -> Discovered:
+    shown = display_path(path)
+    name = os.path.basename(path)
+    suffix = os.path.splitext(name)[1].lower()
+    if name.startswith("."):
+        return Skipped(shown, "hidden file")
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return Broken(shown, f"cannot read the file ({exc.strerror or exc})")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1024)
+    except OSError as exc:
+        return Broken(shown, f"cannot read the file ({exc.strerror or exc})")
+    kind = sniff_kind(head)
+    if suffix not in SUPPORTED_SUFFIXES and kind is None:
+        return Skipped(shown, f"not a scan (unsupported type {suffix or 'without extension'})")
+    if st.st_size == 0:
+        return Broken(shown, "empty file (0 bytes)")
+    if kind is None:
+        return Broken(
+            shown,
+            f"not a readable {SUPPORTED_SUFFIXES[suffix].upper()} file: its content is not "
+            f"PDF, TIFF, JPEG or PNG (starts with {head[:8]!r})",
+        )
+    note = None
+    if suffix in SUPPORTED_SUFFIXES and SUPPORTED_SUFFIXES[suffix] != kind:
+        note = f"extension {suffix} but the content is {kind.upper()}; read as {kind.upper()}"
+    try:
+        digest = sha256_of(path)
+    except OSError as exc:
+        return Broken(shown, f"cannot read the file ({exc.strerror or exc})")
+    case_id = None
+    if manifest:
+        case_id = manifest.get(os.path.realpath(path))
+    if case_id is None:
+        case_id = _case_for(root, path)
+    return Found(path, shown, kind, st.st_size, digest, case_id, note)
+
+
+def walk(root: Path) -> Iterator[str | Broken]:
+    """Every file below `root` (following links once), or a Broken for each loop or error."""
+    if root.is_file():
+        yield str(root)
+        return
+    seen: set[tuple[int, int]] = set()
+
+    def on_error(exc: OSError) -> None:
+        errors.append(Broken(display_path(str(exc.filename)), f"cannot list ({exc.strerror})"))
+
+    errors: list[Broken] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=on_error):
+        yield from errors
+        errors.clear()
+        try:
+            st = os.stat(dirpath)
+        except OSError:
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            yield Broken(display_path(dirpath), "symlink loop: folder already visited")
+            dirnames[:] = []
+            continue
+        seen.add(key)
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = os.path.join(dirpath, name)
+            if os.path.islink(full) and not os.path.exists(full):
+                yield Broken(display_path(full), "broken symlink")
+                continue
+            yield full
+    yield from errors
+
+
+def discover(roots: Iterable[Path], manifest: dict[str, str] | None = None) -> Iterator[Discovered]:
+    for root in roots:
+        if not root.exists():
+            yield Broken(display_path(str(root)), "no such file or folder")
+            continue
+        base = root if root.is_dir() else root.parent
+        for item in walk(root):
+            if isinstance(item, Broken):
+                yield item
+            else:
+                yield _classify(item, base, manifest)

@@ -1,0 +1,181 @@
+"""Where page work runs: a local process pool by default, a Dask cluster when asked.
+
+Concurrency lives here and nowhere else. `run_unordered` keeps a bounded number of tasks in
+flight (so memory stays flat however many pages are queued and every core stays busy across
+file boundaries) and yields results as they finish. The page function must never raise;
+if a worker process dies, its in-flight tasks are retried once on a fresh pool and then
+reported through `on_lost`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _worker_init() -> None:
+    # One Tesseract/OpenMP thread per process: parallelism comes from processes.
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+    except ImportError:  # pragma: no cover - cv2 is a hard dependency
+        pass
+
+
+class PageExecutor(Protocol):
+    workers: int
+
+    def run_unordered(
+        self,
+        fn: Callable[[T], R],
+        tasks: Iterable[T],
+        on_lost: Callable[[T, str], R],
+    ) -> Iterator[R]: ...
+
+    def close(self) -> None: ...
+
+
+class LocalExecutor:
+    """A process pool on this machine."""
+
+    def __init__(self, workers: int | None = None, in_flight_per_worker: int = 2) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.window = self.workers * in_flight_per_worker
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # spawn: workers never inherit the parent's SQLite connection or threads.
+        ctx = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init)
+
+    def run_unordered(
+        self,
+        fn: Callable[[T], R],
+        tasks: Iterable[T],
+        on_lost: Callable[[T, str], R],
+    ) -> Iterator[R]:
+        if self._pool is None:
+            self._pool = self._new_pool()
+        it = iter(tasks)
+        in_flight: dict[Future[R], T] = {}
+        retried: set[int] = set()
+        retry: list[T] = []
+        exhausted = False
+        while True:
+            while len(in_flight) < self.window and (retry or not exhausted):
+                if retry:
+                    task = retry.pop()
+                else:
+                    try:
+                        task = next(it)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                try:
+                    in_flight[self._pool.submit(fn, task)] = task
+                except BrokenProcessPool:
+                    retry.append(task)
+                    self._restart()
+            if not in_flight:
+                return
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                task = in_flight.pop(fut)
+                try:
+                    yield fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    if id(task) in retried:
+                        yield on_lost(task, "the worker process died twice on this page")
+                    else:
+                        retried.add(id(task))
+                        retry.append(task)
+            if broken:
+                # Every other task of the dead pool is lost with it: run them again.
+                for fut, task in list(in_flight.items()):
+                    in_flight.pop(fut)
+                    retry.append(task)
+                self._restart()
+
+    def _restart(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._new_pool()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor:
+    """Pages run on a Dask distributed cluster (`--dask tcp://scheduler:8786`).
+
+    Dask handles placement, retries of lost workers and scaling; we only bound what is in
+    flight so that the queue of a 100,000-page batch never sits in memory at once.
+    """
+
+    def __init__(self, address: str | Any, in_flight_per_worker: int = 2) -> None:
+        from dask.distributed import Client
+
+        self.client = address if isinstance(address, Client) else Client(address)
+        self._owns_client = not isinstance(address, Client)
+        n = sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values())
+        self.workers = max(1, n)
+        self.window = self.workers * in_flight_per_worker
+        self.client.run(_worker_init)
+
+    def run_unordered(
+        self,
+        fn: Callable[[T], R],
+        tasks: Iterable[T],
+        on_lost: Callable[[T, str], R],
+    ) -> Iterator[R]:
+        from dask.distributed import as_completed
+
+        it = iter(tasks)
+        ac = as_completed()
+        owner: dict[str, T] = {}
+
+        def submit_next() -> bool:
+            try:
+                task = next(it)
+            except StopIteration:
+                return False
+            fut = self.client.submit(fn, task, pure=False, retries=1)
+            owner[fut.key] = task
+            ac.add(fut)
+            return True
+
+        for _ in range(self.window):
+            if not submit_next():
+                break
+        for fut in ac:
+            task = owner.pop(fut.key)
+            try:
+                yield fut.result()
+            except Exception as exc:  # a worker lost twice, or a cancelled future
+                yield on_lost(task, f"Dask could not run this page ({type(exc).__name__}: {exc})")
+            finally:
+                fut.release()
+            submit_next()
+
+    def close(self) -> None:
+        if self._owns_client:
+            self.client.close()
+
+
+def make_executor(workers: int | None = None, dask: str | None = None) -> PageExecutor:
+    if dask:
+        return DaskExecutor(dask)
+    return LocalExecutor(workers)

@@ -1,0 +1,305 @@
+"""The ingest run, top to bottom: discover → plan pages → run the page step → catalog.
+
+`run_ingest` is the library function behind `hoso ingest`. It is the only writer of the
+catalog during a run: workers return `PageResult`s and this module commits each page on its
+own, so a kill loses at most the pages in flight and a rerun picks up exactly what is missing.
+Concurrency is delegated to `ingest.executor`; what happens to one page is `ingest.page`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ingest.catalog import Catalog, PageRow
+from ingest.discover import Broken, Found, Skipped, discover, load_manifest
+from ingest.errors import InputFileError
+from ingest.executor import PageExecutor, make_executor
+from ingest.tasks import OcrOptions, PageResult, PageTask
+
+
+class Progress(Protocol):
+    def start(self, files: int, pages: int) -> None: ...
+    def advance(self, *, pages: int = 0, files: int = 0) -> None: ...
+    def finish(self) -> None: ...
+
+
+class NoProgress:
+    def start(self, files: int, pages: int) -> None:
+        pass
+
+    def advance(self, *, pages: int = 0, files: int = 0) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+@dataclass
+class IngestOptions:
+    workers: int | None = None
+    force: bool = False
+    manifest: Path | None = None
+    dask: str | None = None
+    ocr: OcrOptions = field(default_factory=OcrOptions)
+    extract: bool = True  # find documents/entities when a file's pages are all in
+    es_url: str | None = None  # also keep an Elasticsearch index current
+
+
+@dataclass
+class IngestSummary:
+    run_id: int
+    files_seen: int = 0
+    files_done: int = 0  # completed in this run
+    files_already_done: int = 0
+    files_failed: int = 0
+    files_partial: int = 0
+    duplicates: int = 0  # same content seen again under another path
+    pages_done: int = 0
+    pages_already_done: int = 0
+    pages_failed: int = 0
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def pages_per_minute(self) -> float:
+        return 60.0 * self.pages_done / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def as_dict(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["pages_per_minute"] = round(self.pages_per_minute, 1)
+        d["seconds"] = round(self.seconds, 2)
+        return d
+
+
+@dataclass
+class _FileWork:
+    found: Found
+    n_pages: int
+    pending: set[int]
+    failed: dict[int, str] = field(default_factory=dict)
+
+
+def _lost(task: PageTask, reason: str) -> PageResult:
+    return PageResult(sha256=task.sha256, page_no=task.page_no, error=reason)
+
+
+class _Hooks:
+    """What happens after a file is complete: extraction and search indexing (optional)."""
+
+    def __init__(self, catalog: Catalog, options: IngestOptions) -> None:
+        self.catalog = catalog
+        self.extract: Callable[[list[tuple[int, str]]], list[Any]] | None = None
+        self.indexer: Any = None
+        if options.extract:
+            try:
+                from ingest.extract import extract_pages
+            except ModuleNotFoundError as exc:  # extraction not installed in this build
+                if exc.name not in ("ingest.extract",):
+                    raise
+            else:
+                self.extract = extract_pages
+        try:
+            from ingest.index import Indexer
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("ingest.index",):
+                raise
+        else:
+            self.indexer = Indexer(catalog, es_url=options.es_url)
+
+    def page_saved(self, sha256: str, page_no: int) -> None:
+        if self.indexer is not None:
+            self.indexer.page_saved(sha256, page_no)
+
+    def file_complete(self, sha256: str) -> None:
+        if self.extract is not None:
+            docs = self.extract(self.catalog.page_texts(sha256))
+            self.catalog.replace_documents(sha256, docs)
+        if self.indexer is not None:
+            self.indexer.documents_saved(sha256)
+
+    def close(self) -> None:
+        if self.indexer is not None:
+            self.indexer.flush()
+
+
+def _plan(
+    catalog: Catalog,
+    roots: Sequence[Path],
+    options: IngestOptions,
+    summary: IngestSummary,
+) -> list[_FileWork]:
+    """Discover, register every file in the catalog and list the pages still to do."""
+    from ingest.load import count_pages
+
+    manifest = load_manifest(options.manifest) if options.manifest else None
+    work: dict[str, _FileWork] = {}
+    for item in discover(roots, manifest):
+        if isinstance(item, Skipped):
+            summary.skipped.append({"path": item.display, "reason": item.reason})
+            catalog.record_skip(summary.run_id, item.display, item.reason)
+            continue
+        summary.files_seen += 1
+        if isinstance(item, Broken):
+            summary.failures.append({"path": item.display, "reason": item.reason})
+            catalog.record_failure(summary.run_id, item.display, item.reason)
+            summary.files_failed += 1
+            continue
+        catalog.add_file(item.sha256, item.kind, item.size, item.display, item.case_id)
+        catalog.clear_failures(path=item.display)
+        if item.note:
+            summary.notes.append({"path": item.display, "note": item.note})
+        if item.sha256 in work:
+            summary.duplicates += 1
+            continue
+        row = catalog.file_row(item.sha256)
+        assert row is not None
+        pdf_ok = row["searchable_pdf"] and Path(row["searchable_pdf"]).exists()
+        if row["status"] == "done" and pdf_ok and not options.force:
+            summary.files_already_done += 1
+            summary.pages_already_done += row["n_pages"] or 0
+            work[item.sha256] = _FileWork(item, row["n_pages"] or 0, set())
+            continue
+        try:
+            n_pages = count_pages(item.path, item.kind)
+        except InputFileError as exc:
+            catalog.set_file_status(item.sha256, "failed", str(exc))
+            catalog.record_failure(summary.run_id, item.display, str(exc), sha256=item.sha256)
+            summary.failures.append({"path": item.display, "reason": str(exc)})
+            summary.files_failed += 1
+            work[item.sha256] = _FileWork(item, 0, set())
+            continue
+        catalog.set_page_count(item.sha256, n_pages)
+        done = set() if options.force else catalog.done_pages(item.sha256)
+        pending = set(range(1, n_pages + 1)) - done
+        summary.pages_already_done += n_pages - len(pending)
+        work[item.sha256] = _FileWork(item, n_pages, pending)
+    return [w for w in work.values() if w.n_pages > 0 and (w.pending or _needs_finish(catalog, w))]
+
+
+def _needs_finish(catalog: Catalog, w: _FileWork) -> bool:
+    row = catalog.file_row(w.found.sha256)
+    return row is not None and row["status"] != "done"
+
+
+def _tasks(catalog: Catalog, files: list[_FileWork], options: IngestOptions) -> Iterator[PageTask]:
+    for w in files:
+        for page_no in sorted(w.pending):
+            out = catalog.page_pdf_path(w.found.sha256, page_no)
+            yield PageTask(
+                path=w.found.path,
+                sha256=w.found.sha256,
+                page_no=page_no,
+                kind=w.found.kind,
+                out_pdf=str(out) if options.ocr.searchable_pdf else None,
+                options=options.ocr,
+            )
+
+
+def _finish_file(catalog: Catalog, w: _FileWork, summary: IngestSummary, hooks: _Hooks) -> None:
+    from ingest.pdfout import assemble_pdf
+
+    sha = w.found.sha256
+    if w.failed:
+        pages = ", ".join(str(p) for p in sorted(w.failed))
+        first = w.failed[min(w.failed)]
+        catalog.set_file_status(sha, "partial", f"page(s) {pages} failed: {first}")
+        summary.files_partial += 1
+        hooks.file_complete(sha)
+        return
+    pdf: str | None = None
+    try:
+        out = catalog.searchable_pdf_path(sha)
+        assemble_pdf([catalog.page_pdf_path(sha, p) for p in range(1, w.n_pages + 1)], out)
+        pdf = str(out)
+    except Exception as exc:  # the OCR is safe in the catalog; only the PDF is missing
+        reason = f"could not assemble the searchable PDF: {exc}"
+        catalog.record_failure(summary.run_id, w.found.display, reason, sha256=sha)
+        summary.failures.append({"path": w.found.display, "reason": reason})
+    catalog.set_file_status(sha, "done", None, searchable_pdf=pdf)
+    catalog.clear_failures(sha256=sha)
+    summary.files_done += 1
+    hooks.file_complete(sha)
+
+
+def run_ingest(
+    roots: Sequence[Path],
+    archive: Path,
+    options: IngestOptions | None = None,
+    progress: Progress | None = None,
+    executor: PageExecutor | None = None,
+) -> IngestSummary:
+    options = options or IngestOptions()
+    progress = progress or NoProgress()
+    started = time.monotonic()
+    catalog = Catalog(archive)
+    run_id = catalog.begin_run("ingest", {"roots": [str(r) for r in roots], **options.__dict__})
+    summary = IngestSummary(run_id=run_id)
+    hooks = _Hooks(catalog, options)
+    own_executor = executor is None
+    try:
+        files = _plan(catalog, roots, options, summary)
+        by_sha = {w.found.sha256: w for w in files}
+        total_pages = sum(len(w.pending) for w in files)
+        progress.start(len(files), total_pages)
+        # Files whose pages are all in already (a kill between last page and PDF) finish now.
+        for w in files:
+            if not w.pending:
+                _finish_file(catalog, w, summary, hooks)
+                progress.advance(files=1)
+        if total_pages:
+            from ingest.page import process_page
+
+            if executor is None:
+                executor = make_executor(options.workers, options.dask)
+            for res in executor.run_unordered(process_page, _tasks(catalog, files, options), _lost):
+                w = by_sha[res.sha256]
+                if res.error:
+                    w.failed[res.page_no] = res.error
+                    summary.pages_failed += 1
+                    catalog.record_failure(
+                        run_id, w.found.display, res.error, sha256=res.sha256, page_no=res.page_no
+                    )
+                    summary.failures.append(
+                        {"path": w.found.display, "page": res.page_no, "reason": res.error}
+                    )
+                else:
+                    catalog.save_page(
+                        PageRow(
+                            sha256=res.sha256,
+                            page_no=res.page_no,
+                            method=res.method,
+                            text=res.text,
+                            confidence=res.confidence,
+                            quality=res.quality,
+                            words=res.words,
+                            width=res.width,
+                            height=res.height,
+                            seconds=res.seconds,
+                        )
+                    )
+                    summary.pages_done += 1
+                    hooks.page_saved(res.sha256, res.page_no)
+                w.pending.discard(res.page_no)
+                progress.advance(pages=1)
+                if not w.pending:
+                    _finish_file(catalog, w, summary, hooks)
+                    progress.advance(files=1)
+    finally:
+        progress.finish()
+        if own_executor and executor is not None:
+            executor.close()
+        hooks.close()
+        summary.seconds = time.monotonic() - started
+        catalog.finish_run(run_id, summary.as_dict())
+        catalog.close()
+    return summary
