@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,6 +119,8 @@ def _classify(path: str, root: Path, manifest: dict[str, str] | None) -> Discove
         st = os.stat(path)
     except OSError as exc:
         return Broken(shown, f"cannot read the file ({exc.strerror or exc})")
+    if not stat.S_ISREG(st.st_mode):
+        return Broken(shown, "not a regular file (device, FIFO or socket)")
     try:
         with open(path, "rb") as f:
             head = f.read(1024)

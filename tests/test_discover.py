@@ -95,3 +95,11 @@ def test_missing_root_is_one_broken_record(tmp_path: Path):
     (item,) = list(discover([tmp_path / "nope"]))
     assert isinstance(item, Broken)
     assert "no such" in item.reason
+
+
+def test_fifo_named_like_a_scan_is_broken_not_opened(tmp_path: Path):
+    (tmp_path / "c").mkdir()
+    os.mkfifo(tmp_path / "c" / "pipe.pdf")
+    (item,) = list(discover([tmp_path]))
+    assert isinstance(item, Broken)
+    assert "regular file" in item.reason
