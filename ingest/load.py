@@ -1,0 +1,420 @@
+"""Open a source file and hand over ONE page: its trustworthy text layer, or an 8-bit grey image.
+
+`count_pages` is cheap (no rasterising) and rejects broken files with one sentence
+(`InputFileError`). `load_page` loads exactly one page, so a worker's memory stays flat in the
+number of pages: a PDF page comes from its text layer when that is trustworthy Vietnamese
+(`ingest.textlayer`), else from its single embedded full-page image, else from pdftoppm
+rendering only that page; a TIFF frame is seeked to. The file's content decides its type, not
+its extension: a ".pdf" that is really a JPEG is read as the JPEG it is. This module never calls
+Tesseract and never rasterises more than the page asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import IO, Any
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+from ingest.errors import InputFileError
+from ingest.tasks import PageTask
+from ingest.textlayer import TextLayerVerdict, judge_text_layer
+
+# A4 at 600 dpi is 35 Mpx, A3 at 600 dpi 70 Mpx. Anything far above is a bomb or a poster.
+MAX_PIXELS = 100_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+_MAGIC: list[tuple[bytes, str]] = [
+    (b"%PDF-", "pdf"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"II+\x00", "tiff"),  # BigTIFF
+    (b"MM\x00+", "tiff"),
+]
+
+
+@dataclass
+class LoadedPage:
+    """One page, ready for the next step: `text` (text layer accepted) or `image` (to OCR)."""
+
+    page_no: int
+    kind: str  # the sniffed kind: pdf | tiff | jpeg | png
+    image: np.ndarray | None = None  # 2-D uint8, white background
+    dpi: int | None = None  # of `image` (source dpi when known)
+    text_layer: TextLayerVerdict | None = None  # set when the text layer was judged
+    source: str = ""  # text_layer | embedded_image | rendered | image
+    width: int | None = None  # pixels at `dpi` (for text-layer pages: at the task's dpi)
+    height: int | None = None
+
+
+def sniff_kind(path: str) -> str:
+    """The file's real type from its first bytes: pdf | tiff | jpeg | png."""
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    if size == 0:
+        raise InputFileError(f"{path}: the file is empty (0 bytes).")
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    # PDFs may carry junk before the header (allowed within the first 1024 bytes).
+    if b"%PDF-" in head:
+        return "pdf"
+    raise InputFileError(
+        f"{path}: not a PDF, TIFF, JPEG or PNG file (it starts with {head[:8]!r})."
+    )
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+_READERS: OrderedDict[tuple[str, int, int], tuple[PdfReader, IO[bytes]]] = OrderedDict()
+_MAX_READERS = 4
+
+
+def pdf_reader(path: str) -> PdfReader:
+    """An open, decrypted PdfReader, cached per file in this process (workers reuse it)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    key = (path, st.st_mtime_ns, st.st_size)
+    hit = _READERS.get(key)
+    if hit is not None:
+        _READERS.move_to_end(key)
+        return hit[0]
+    fh = open(path, "rb")  # noqa: SIM115 - kept open with the cached reader
+    try:
+        reader = _open_pdf(path, fh)
+    except BaseException:
+        fh.close()
+        raise
+    _READERS[key] = (reader, fh)
+    while len(_READERS) > _MAX_READERS:
+        _, (_, old) = _READERS.popitem(last=False)
+        old.close()
+    return reader
+
+
+def _open_pdf(path: str, fh: IO[bytes]) -> PdfReader:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(fh, strict=False)
+            if reader.is_encrypted:
+                try:
+                    ok = reader.decrypt("")
+                except DependencyError:
+                    raise InputFileError(
+                        f"{path}: the PDF is encrypted with a cipher this installation "
+                        "cannot open (install 'cryptography')."
+                    ) from None
+                if not ok:
+                    raise InputFileError(
+                        f"{path}: the PDF is password-protected; remove the password and "
+                        "scan it in again."
+                    )
+            n = len(reader.pages)
+    except InputFileError:
+        raise
+    except FileNotDecryptedError:
+        raise InputFileError(f"{path}: the PDF is password-protected.") from None
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise InputFileError(f"{path}: the PDF is damaged or truncated ({_short(exc)}).") from None
+    if n == 0:
+        raise InputFileError(f"{path}: the PDF has no pages.")
+    return reader
+
+
+def _pdf_page(path: str, page_no: int) -> Any:
+    reader = pdf_reader(path)
+    n = len(reader.pages)
+    if not 1 <= page_no <= n:
+        raise InputFileError(f"{path}: page {page_no} does not exist (the PDF has {n}).")
+    try:
+        return reader.pages[page_no - 1]
+    except Exception as exc:  # pypdf raises many types on broken page trees
+        raise InputFileError(f"{path}: page {page_no} is damaged ({_short(exc)}).") from None
+
+
+def _page_size_pt(page: Any) -> tuple[float, float]:
+    """Displayed (width, height) in points, honouring /Rotate."""
+    box = page.cropbox
+    w, h = abs(float(box.width)), abs(float(box.height))
+    if int(page.get("/Rotate", 0) or 0) % 180 == 90:
+        w, h = h, w
+    return w, h
+
+
+def pdf_text(path: str, page_no: int) -> str:
+    """The raw text layer of one PDF page ('' when there is none or it cannot be read)."""
+    page = _pdf_page(path, page_no)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return page.extract_text() or ""
+    except Exception:  # a broken content stream means no usable text layer: OCR it
+        return ""
+
+
+def _embedded_full_page_image(page: Any) -> tuple[Image.Image, int] | None:
+    """The page's only image when it is the whole page (a typical scan), with its dpi."""
+    try:
+        images = page.images
+        if len(images) != 1:
+            return None
+        img = images[0].image
+    except Exception:  # JBIG2, odd filters, broken streams: let pdftoppm render it
+        return None
+    if img is None:
+        return None
+    rotate = int(page.get("/Rotate", 0) or 0) % 360
+    if rotate:
+        img = img.rotate(-rotate, expand=True)  # PIL rotates counter-clockwise
+    w_pt, h_pt = _page_size_pt(page)
+    if w_pt <= 0 or h_pt <= 0:
+        return None
+    page_ratio = w_pt / h_pt
+    img_ratio = img.width / img.height
+    if abs(img_ratio - page_ratio) / page_ratio > 0.02:
+        return None  # placed on part of the page, or cropped: render instead
+    dpi = round(img.width / (w_pt / 72.0))
+    if dpi < 50:
+        return None
+    return img, dpi
+
+
+def _render_pdf_page(path: str, page_no: int, dpi: int, timeout_s: float) -> np.ndarray:
+    from pdf2image import convert_from_path
+    from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
+
+    try:
+        images = convert_from_path(
+            path,
+            dpi=dpi,
+            first_page=page_no,
+            last_page=page_no,
+            grayscale=True,
+            fmt="ppm",
+            timeout=max(10, int(timeout_s)),
+        )
+    except (PDFPageCountError, PDFSyntaxError) as exc:
+        raise InputFileError(
+            f"{path}: page {page_no} cannot be rendered ({_short(exc)})."
+        ) from None
+    except Exception as exc:
+        raise InputFileError(
+            f"{path}: page {page_no} cannot be rendered ({_short(exc)})."
+        ) from None
+    if not images:
+        raise InputFileError(f"{path}: page {page_no} rendered to nothing.")
+    return to_grey8(images[0])
+
+
+# --- images ------------------------------------------------------------------------------
+
+
+def _open_image(path: str) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return Image.open(path)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InputFileError(
+            f"{path}: the image is too large to process safely (over {MAX_PIXELS:,} pixels)."
+        ) from None
+    except UnidentifiedImageError:
+        raise InputFileError(f"{path}: the image is damaged or not a supported format.") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({_short(exc)}).") from None
+
+
+def _check_pixels(path: str, img: Image.Image) -> None:
+    if img.width * img.height > MAX_PIXELS:
+        raise InputFileError(
+            f"{path}: the image is too large to process safely "
+            f"({img.width}×{img.height} pixels, limit {MAX_PIXELS:,})."
+        )
+
+
+def _image_dpi(img: Image.Image) -> int | None:
+    dpi = img.info.get("dpi")
+    try:
+        value = round(float(dpi[0])) if dpi else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    # JFIF "aspect only" files report 1 dpi; nobody scans below 50 dpi.
+    return value if value and value >= 50 else None
+
+
+def to_grey8(img: Image.Image) -> np.ndarray:
+    """Any PIL image → 2-D uint8 grey: 16-bit scaled (not clipped), alpha over white,
+    palette/CMYK/1-bit converted."""
+    mode = img.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        if arr.ndim == 3:
+            arr = arr[..., 0]
+        top = float(arr.max()) if arr.size else 0.0
+        lo = min(0.0, float(arr.min())) if arr.size else 0.0
+        # 16-bit data, or 12-bit data stored in 16 bits (common for scanners).
+        full = 255.0 if top <= 255 else 4095.0 if top <= 4095 else 65535.0
+        if mode == "F" and top <= 1.0:
+            full = 1.0
+        out = (arr - lo) * (255.0 / (full - lo))
+        return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, rgba)
+    if img.mode == "CMYK":
+        img = img.convert("RGB")
+    if img.mode != "L":
+        img = img.convert("L")
+    return np.asarray(img, dtype=np.uint8).copy()
+
+
+def _load_image_page(path: str, kind: str, page_no: int) -> LoadedPage:
+    img = _open_image(path)
+    with img:
+        n = getattr(img, "n_frames", 1)
+        if not 1 <= page_no <= n:
+            raise InputFileError(f"{path}: page {page_no} does not exist (the file has {n}).")
+        try:
+            if page_no > 1:
+                img.seek(page_no - 1)
+            _check_pixels(path, img)
+            dpi = _image_dpi(img)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                frame = ImageOps.exif_transpose(img) if kind == "jpeg" else img
+                frame.load()
+                grey = to_grey8(frame)
+        except InputFileError:
+            raise
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise InputFileError(
+                f"{path}: page {page_no} is damaged or truncated ({_short(exc)})."
+            ) from None
+    return LoadedPage(
+        page_no=page_no,
+        kind=kind,
+        image=grey,
+        dpi=dpi,
+        source="image",
+        width=grey.shape[1],
+        height=grey.shape[0],
+    )
+
+
+# --- public ------------------------------------------------------------------------------
+
+
+def count_pages(path: str, kind: str) -> int:
+    """Number of pages, without rasterising. Raises InputFileError with one sentence.
+
+    `kind` is what discovery guessed from the extension; the content decides.
+    """
+    real = sniff_kind(path)
+    if real == "pdf":
+        return len(pdf_reader(path).pages)
+    img = _open_image(path)
+    with img:
+        _check_pixels(path, img)
+        try:
+            if real == "tiff":
+                n = int(getattr(img, "n_frames", 1))
+            else:
+                n = 1
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    img.load()  # a truncated JPEG/PNG fails here, not mid-batch
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise InputFileError(
+                f"{path}: the image is damaged or truncated ({_short(exc)})."
+            ) from None
+    if n < 1:
+        raise InputFileError(f"{path}: the file has no pages.")
+    return n
+
+
+def load_page(task: PageTask) -> LoadedPage:
+    """Load page `task.page_no` of `task.path` (see the module docstring for the order)."""
+    kind = sniff_kind(task.path)
+    if kind != "pdf":
+        return _load_image_page(task.path, kind, task.page_no)
+
+    opts = task.options
+    page = _pdf_page(task.path, task.page_no)
+    w_pt, h_pt = _page_size_pt(page)
+    verdict = None
+    if not opts.force_ocr:
+        verdict = judge_text_layer(pdf_text(task.path, task.page_no))
+        if verdict.accepted:
+            return LoadedPage(
+                page_no=task.page_no,
+                kind=kind,
+                text_layer=verdict,
+                source="text_layer",
+                dpi=None,
+                width=round(w_pt / 72 * opts.dpi),
+                height=round(h_pt / 72 * opts.dpi),
+            )
+    embedded = _embedded_full_page_image(page)
+    if embedded is not None:
+        img, dpi = embedded
+        if img.width * img.height <= MAX_PIXELS:
+            grey = to_grey8(img)
+            return LoadedPage(
+                page_no=task.page_no,
+                kind=kind,
+                image=grey,
+                dpi=dpi,
+                text_layer=verdict,
+                source="embedded_image",
+                width=grey.shape[1],
+                height=grey.shape[0],
+            )
+    if (w_pt / 72 * opts.dpi) * (h_pt / 72 * opts.dpi) > MAX_PIXELS:
+        raise InputFileError(
+            f"{task.path}: page {task.page_no} is too large to render at {opts.dpi} dpi "
+            f"({w_pt / 72:.0f}×{h_pt / 72:.0f} inches)."
+        )
+    grey = _render_pdf_page(task.path, task.page_no, opts.dpi, opts.timeout_s)
+    return LoadedPage(
+        page_no=task.page_no,
+        kind=kind,
+        image=grey,
+        dpi=opts.dpi,
+        text_layer=verdict,
+        source="rendered",
+        width=grey.shape[1],
+        height=grey.shape[0],
+    )
+
+
+def pdf_page_bytes(path: str, page_no: int) -> bytes:
+    """One page of a PDF as a standalone PDF (for text-layer pages' searchable output)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_page(_pdf_page(path, page_no))
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "…"

@@ -1,0 +1,235 @@
+"""The one module that runs Tesseract: version check, one call per page, error translation.
+
+`ocr_page` runs Tesseract ONCE per page and gets both the TSV (words, boxes, confidences) and,
+when asked, the searchable PDF page. Tesseract is fed a JPEG (q90) of the clean grey page, so
+its PDF renderer embeds that JPEG as is (small PDFs, no re-encoding). Words and text go through
+`search.normalize.repair` (Ð→Đ, ƣ→ư, ⁄→/). A timeout or a crash becomes `OcrError` with one
+line. `OMP_THREAD_LIMIT=1` is set for every call: pages are parallel, Tesseract is not. Nothing
+outside this module shells out to Tesseract.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+
+import numpy as np
+import pytesseract
+from PIL import Image
+
+from ingest.errors import OcrError
+from schemas import Word
+from search.normalize import repair
+
+JPEG_QUALITY = 90
+MIN_VERSION = (4, 1)
+
+
+@dataclass
+class OcrOutput:
+    text: str
+    words: list[Word]
+    mean_conf: float | None
+    pdf: bytes | None  # one-page searchable PDF, when asked
+    seconds: float = 0.0
+
+
+def check_tesseract(lang: str = "vie") -> str:
+    """Return Tesseract's version; raise OcrError if it is missing, too old or lacks `lang`."""
+    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
+        raise OcrError(
+            "Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)."
+        )
+    try:
+        version = pytesseract.get_tesseract_version()
+        langs = set(pytesseract.get_languages(config=""))
+    except Exception as exc:  # a broken install
+        raise OcrError(f"Tesseract does not run: {_one_line(str(exc))}") from None
+    if (version.major, version.minor) < MIN_VERSION:
+        raise OcrError(f"Tesseract {version} is too old; 4.1 or newer is needed.")
+    missing = [code for code in lang.split("+") if code not in langs]
+    if missing:
+        raise OcrError(
+            f"Tesseract language data {', '.join(missing)!s} is not installed "
+            f"(apt-get install tesseract-ocr-{missing[0]})."
+        )
+    return str(version)
+
+
+def _env_one_thread() -> None:
+    # pytesseract passes os.environ to the subprocess.
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _write_jpeg(image: np.ndarray, path: str, dpi: int) -> None:
+    Image.fromarray(image).save(
+        path, format="JPEG", quality=JPEG_QUALITY, dpi=(dpi, dpi), optimize=False
+    )
+
+
+def _run(
+    input_path: str,
+    out_base: str,
+    *,
+    lang: str,
+    psm: int,
+    dpi: int,
+    want_pdf: bool,
+    timeout_s: float,
+    page_no: int,
+    extra: str = "",
+) -> None:
+    _env_one_thread()
+    config = f"--psm {psm} --dpi {dpi} -c tessedit_create_tsv=1 {extra}".strip()
+    try:
+        pytesseract.pytesseract.run_tesseract(
+            input_path,
+            out_base,
+            extension="pdf" if want_pdf else "tsv",
+            lang=lang,
+            config=config,
+            timeout=timeout_s,
+        )
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise OcrError(
+                f"Tesseract timed out after {timeout_s:g} s on page {page_no}."
+            ) from None
+        raise OcrError(f"Tesseract failed on page {page_no}: {_one_line(str(exc))}") from None
+    except pytesseract.TesseractNotFoundError:
+        raise OcrError("Tesseract is not installed or not on PATH.") from None
+    except pytesseract.TesseractError as exc:
+        raise OcrError(
+            f"Tesseract failed on page {page_no} (exit {exc.status}): {_one_line(exc.message)}"
+        ) from None
+    except OSError as exc:
+        raise OcrError(f"Tesseract could not be started on page {page_no}: {exc}") from None
+
+
+def ocr_page(
+    image: np.ndarray,
+    *,
+    dpi: int = 300,
+    lang: str = "vie",
+    psm: int = 3,
+    want_pdf: bool = True,
+    timeout_s: float = 180.0,
+    page_no: int = 1,
+) -> OcrOutput:
+    """OCR one clean grey page: words, reading-order text, mean confidence, optional PDF."""
+    with tempfile.TemporaryDirectory(prefix="hoso-ocr-") as tmp:
+        src = os.path.join(tmp, "page.jpg")
+        _write_jpeg(image, src, dpi)
+        base = os.path.join(tmp, "out")
+        _run(
+            src,
+            base,
+            lang=lang,
+            psm=psm,
+            dpi=dpi,
+            want_pdf=want_pdf,
+            timeout_s=timeout_s,
+            page_no=page_no,
+        )
+        try:
+            with open(base + ".tsv", encoding="utf-8") as fh:
+                tsv = fh.read()
+            pdf = None
+            if want_pdf:
+                with open(base + ".pdf", "rb") as fh:
+                    pdf = fh.read()
+        except OSError:
+            raise OcrError(f"Tesseract produced no output on page {page_no}.") from None
+    words, text = parse_tsv(tsv)
+    confs = [w.conf for w in words]
+    mean_conf = round(float(np.mean(confs)), 1) if confs else None
+    return OcrOutput(text=text, words=words, mean_conf=mean_conf, pdf=pdf)
+
+
+def parse_tsv(tsv: str) -> tuple[list[Word], str]:
+    """Words (repaired) with boxes and a running line number, and the page text in reading
+    order: words joined by spaces, lines by newlines, paragraphs and blocks by a blank line."""
+    words: list[Word] = []
+    lines: list[str] = []
+    current: list[str] = []
+    last_line_key: tuple[int, int, int] | None = None
+    last_par_key: tuple[int, int] | None = None
+    line_no = 0
+    reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if header is None:
+        return [], ""
+    for row in reader:
+        if len(row) < 12 or row[0] != "5":
+            continue
+        text = repair(row[11]).strip()
+        if not text:
+            continue
+        try:
+            conf = float(row[10])
+        except ValueError:
+            continue
+        if conf < 0:
+            continue
+        block, par, line = int(row[2]), int(row[3]), int(row[4])
+        line_key = (block, par, line)
+        if line_key != last_line_key:
+            if current:
+                lines.append(" ".join(current))
+            if last_par_key is not None and (block, par) != last_par_key:
+                lines.append("")
+            current = []
+            last_line_key = line_key
+            last_par_key = (block, par)
+            line_no += 1
+        current.append(text)
+        words.append(
+            Word(
+                text=text,
+                conf=round(conf, 1),
+                left=int(row[6]),
+                top=int(row[7]),
+                width=int(row[8]),
+                height=int(row[9]),
+                line=line_no,
+            )
+        )
+    if current:
+        lines.append(" ".join(current))
+    return words, "\n".join(lines).strip()
+
+
+_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_ORIENT_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+def detect_orientation(
+    image: np.ndarray, *, dpi: int = 150, timeout_s: float = 20.0, min_confidence: float = 2.0
+) -> int | None:
+    """Tesseract OSD: clockwise rotation (0/90/180/270) that makes the page upright, or None
+    when OSD fails or is unsure (sparse pages, pictures)."""
+    _env_one_thread()
+    with tempfile.TemporaryDirectory(prefix="hoso-osd-") as tmp:
+        src = os.path.join(tmp, "page.jpg")
+        _write_jpeg(image, src, dpi)
+        try:
+            report = pytesseract.image_to_osd(
+                src, lang="osd", config=f"--psm 0 --dpi {dpi}", timeout=timeout_s
+            )
+        except (pytesseract.TesseractError, RuntimeError, OSError):
+            return None  # "Too few characters", timeout: no opinion
+    rot = _ROTATE.search(report)
+    conf = _ORIENT_CONF.search(report)
+    if not rot or not conf or float(conf.group(1)) < min_confidence:
+        return None
+    return int(rot.group(1)) % 360
+
+
+def _one_line(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= 200 else text[:197] + "…"

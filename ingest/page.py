@@ -1,0 +1,102 @@
+"""The page step: one pure function from a `PageTask` to a `PageResult`.
+
+load (text layer if trustworthy, else one page image) → preprocess (OpenCV) → OCR (one
+Tesseract run: words + searchable PDF page) → write `task.out_pdf` atomically. For a page
+whose text layer is kept, the per-page PDF is the original page, so that assembly is uniform.
+`process_page` NEVER raises: any failure becomes `PageResult.error`, one line for the user.
+It runs in a worker process (local pool or Dask), so it touches no catalog and no shared state
+beyond the per-process PdfReader cache in `ingest.load`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from ingest.errors import HosoError
+from ingest.load import load_page, pdf_page_bytes
+from ingest.ocr import ocr_page
+from ingest.preprocess import preprocess, rescan_reasons
+from ingest.tasks import PageResult, PageTask
+from schemas import PageQuality
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write `data` to `path` via a temporary file in the same folder and a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _run(task: PageTask, result: PageResult) -> None:
+    opts = task.options
+    loaded = load_page(task)
+    if loaded.text_layer is not None and loaded.text_layer.accepted:
+        result.method = loaded.text_layer.method
+        result.text = loaded.text_layer.text
+        result.width, result.height = loaded.width, loaded.height
+        result.quality = PageQuality(dpi=None)
+        if task.out_pdf:
+            write_atomic(task.out_pdf, pdf_page_bytes(task.path, task.page_no))
+        return
+
+    assert loaded.image is not None
+    clean = preprocess(loaded.image, loaded.dpi, osd_timeout_s=min(20.0, opts.timeout_s))
+    ocr_dpi = loaded.dpi or opts.dpi
+    out = ocr_page(
+        clean.image,
+        dpi=ocr_dpi,
+        lang=opts.lang,
+        psm=opts.psm,
+        want_pdf=bool(task.out_pdf) and opts.searchable_pdf,
+        timeout_s=opts.timeout_s,
+        page_no=task.page_no,
+    )
+    quality = clean.quality
+    quality.mean_conf = out.mean_conf
+    if not out.words:
+        quality.reasons.append("no text recognised")
+    quality.reasons.extend(rescan_reasons(quality))
+    quality.needs_rescan = any(r != "no text recognised" for r in quality.reasons)
+    result.method = "ocr"
+    result.text = out.text
+    result.words = out.words
+    result.confidence = out.mean_conf
+    result.quality = quality
+    result.height, result.width = clean.image.shape
+    if task.out_pdf and out.pdf is not None:
+        write_atomic(task.out_pdf, out.pdf)
+
+
+def process_page(task: PageTask) -> PageResult:
+    """Load, clean, OCR one page and write its searchable PDF page. Never raises."""
+    start = time.perf_counter()
+    result = PageResult(sha256=task.sha256, page_no=task.page_no)
+    try:
+        _run(task, result)
+    except HosoError as exc:
+        result.error = _one_line(str(exc))
+    except MemoryError:
+        result.error = f"page {task.page_no}: out of memory"
+    except Exception as exc:  # the batch goes on; the reason is kept for `hoso status`
+        result.error = _one_line(f"page {task.page_no}: {type(exc).__name__}: {exc}")
+    if result.error:
+        result.text, result.words = "", None
+    result.seconds = round(time.perf_counter() - start, 3)
+    return result
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:297] + "…"
