@@ -1,0 +1,323 @@
+"""Officer accounts, API tokens and the audit log, in the catalog's SQLite; the web store.
+
+Tables `web_users`, `web_tokens` and `web_audit` live in `catalog.sqlite` next to the
+catalog's own tables (created here, the catalog module is not changed). Passwords are
+argon2 hashes; API tokens are stored as SHA-256 digests only. `CatalogStore` implements
+`search.web.store.WebStore` over a `Catalog`, one SQLite connection per thread; every file
+path it returns is computed from a validated sha256 and checked to lie inside the archive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from ingest.catalog import Catalog
+from schemas import Document, FileRecord, PageRecord
+from search.web.auth import hash_password, new_api_token, token_digest
+from search.web.store import AuditEntry, PageInfo, User
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS web_users (
+    username TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT 'officer',
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS web_tokens (
+    token_sha256 TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES web_users(username),
+    label TEXT,
+    created_at REAL NOT NULL,
+    revoked_at REAL
+);
+CREATE TABLE IF NOT EXISTS web_audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    username TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    n_results INTEGER
+);
+CREATE INDEX IF NOT EXISTS web_audit_at ON web_audit(at);
+CREATE INDEX IF NOT EXISTS web_audit_user ON web_audit(username, at);
+"""
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
+ROLES = ("officer", "admin")
+SECRET_FILE = "web-secret.key"
+
+
+class AccountError(ValueError):
+    """A bad username, a duplicate user, an unknown user: one sentence for the CLI."""
+
+
+def ensure_tables(db: sqlite3.Connection) -> None:
+    db.executescript(_SCHEMA)
+    db.commit()
+
+
+def add_user(db: sqlite3.Connection, username: str, password: str, role: str = "officer") -> None:
+    if not USERNAME_RE.fullmatch(username):
+        raise AccountError(f"invalid username {username!r} (letters, digits, . _ -; 2-64)")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < 10:
+        raise AccountError("password must have at least 10 characters")
+    ensure_tables(db)
+    try:
+        with db:
+            db.execute(
+                "INSERT INTO web_users(username, password_hash, role, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (username, hash_password(password), role, time.time()),
+            )
+    except sqlite3.IntegrityError as exc:
+        raise AccountError(f"user {username!r} already exists") from exc
+
+
+def set_password(db: sqlite3.Connection, username: str, password: str) -> None:
+    if len(password) < 10:
+        raise AccountError("password must have at least 10 characters")
+    ensure_tables(db)
+    with db:
+        cur = db.execute(
+            "UPDATE web_users SET password_hash=? WHERE username=?",
+            (hash_password(password), username),
+        )
+    if cur.rowcount == 0:
+        raise AccountError(f"no user {username!r}")
+
+
+def set_disabled(db: sqlite3.Connection, username: str, disabled: bool) -> None:
+    ensure_tables(db)
+    with db:
+        cur = db.execute(
+            "UPDATE web_users SET disabled=? WHERE username=?", (int(disabled), username)
+        )
+        if disabled:
+            db.execute(
+                "UPDATE web_tokens SET revoked_at=? WHERE username=? AND revoked_at IS NULL",
+                (time.time(), username),
+            )
+    if cur.rowcount == 0:
+        raise AccountError(f"no user {username!r}")
+
+
+def list_users(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    ensure_tables(db)
+    rows = db.execute(
+        "SELECT u.username, u.role, u.disabled, u.created_at,"
+        " (SELECT COUNT(*) FROM web_tokens t WHERE t.username=u.username"
+        "  AND t.revoked_at IS NULL) AS tokens"
+        " FROM web_users u ORDER BY u.username"
+    ).fetchall()
+    return [
+        {
+            "username": r[0],
+            "role": r[1],
+            "disabled": bool(r[2]),
+            "created_at": r[3],
+            "active_tokens": r[4],
+        }
+        for r in rows
+    ]
+
+
+def create_token(db: sqlite3.Connection, username: str, label: str | None = None) -> str:
+    """A new API token for `username`; the clear token is returned once and never stored."""
+    ensure_tables(db)
+    if db.execute("SELECT 1 FROM web_users WHERE username=?", (username,)).fetchone() is None:
+        raise AccountError(f"no user {username!r}")
+    token = new_api_token()
+    with db:
+        db.execute(
+            "INSERT INTO web_tokens(token_sha256, username, label, created_at) VALUES (?, ?, ?, ?)",
+            (token_digest(token), username, label, time.time()),
+        )
+    return token
+
+
+def revoke_tokens(db: sqlite3.Connection, username: str) -> int:
+    ensure_tables(db)
+    with db:
+        cur = db.execute(
+            "UPDATE web_tokens SET revoked_at=? WHERE username=? AND revoked_at IS NULL",
+            (time.time(), username),
+        )
+    return cur.rowcount
+
+
+def record_audit(
+    db: sqlite3.Connection, username: str, action: str, target: str, n_results: int | None
+) -> None:
+    with db:
+        db.execute(
+            "INSERT INTO web_audit(at, username, action, target, n_results) VALUES (?, ?, ?, ?, ?)",
+            (time.time(), username, action, target[:2000], n_results),
+        )
+
+
+def audit_entries(
+    db: sqlite3.Connection,
+    *,
+    limit: int = 100,
+    username: str | None = None,
+    action: str | None = None,
+    since: float | None = None,
+) -> list[AuditEntry]:
+    """The newest audit entries first."""
+    ensure_tables(db)
+    sql = "SELECT at, username, action, target, n_results FROM web_audit WHERE 1=1"
+    args: list[Any] = []
+    if username:
+        sql += " AND username=?"
+        args.append(username)
+    if action:
+        sql += " AND action=?"
+        args.append(action)
+    if since is not None:
+        sql += " AND at>=?"
+        args.append(since)
+    sql += " ORDER BY id DESC LIMIT ?"
+    args.append(limit)
+    return [AuditEntry(*r) for r in db.execute(sql, args).fetchall()]
+
+
+def load_or_create_secret(archive: Path) -> str:
+    """The session-signing key, kept in the archive (mode 0600) so restarts keep sessions."""
+    path = archive / SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key + "\n")
+    return key
+
+
+class CatalogStore:
+    """`WebStore` over an archive's catalog; safe to share between request threads."""
+
+    def __init__(self, archive: Path | str) -> None:
+        self.archive = Path(archive)
+        self._root = self.archive.resolve()
+        self._local = threading.local()
+        ensure_tables(self.catalog.db)
+
+    @property
+    def catalog(self) -> Catalog:
+        cat = getattr(self._local, "catalog", None)
+        if cat is None:
+            cat = Catalog(self.archive)
+            self._local.catalog = cat
+        return cat
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.catalog.db
+
+    def _inside(self, path: Path) -> Path | None:
+        try:
+            resolved = path.resolve()
+        except OSError:
+            return None
+        if not resolved.is_relative_to(self._root) or not resolved.is_file():
+            return None
+        return resolved
+
+    # -- archive content -------------------------------------------------------------------
+    def case_exists(self, case_id: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM cases WHERE case_id=?", (case_id,)).fetchone()
+            is not None
+        )
+
+    def case_documents(self, case_id: str) -> list[Document]:
+        return self.catalog.documents(case_id=case_id)
+
+    def case_pages(self, case_id: str) -> list[PageInfo]:
+        rows = self.db.execute(
+            "SELECT p.sha256, p.page_no, p.method, p.confidence, p.needs_rescan, p.quality,"
+            " fp.path FROM pages p JOIN (SELECT sha256, MIN(path) AS path FROM file_paths"
+            " WHERE case_id=? GROUP BY sha256) fp ON fp.sha256=p.sha256"
+            " ORDER BY fp.path, p.page_no",
+            (case_id,),
+        ).fetchall()
+        return [
+            PageInfo(
+                sha256=r[0],
+                page_no=r[1],
+                method=r[2],
+                confidence=r[3],
+                needs_rescan=bool(r[4]),
+                reasons=tuple(json.loads(r[5]).get("reasons", [])),
+                source_path=r[6],
+            )
+            for r in rows
+        ]
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.catalog.document(doc_id)
+
+    def documents_of_type(self, doc_type: str) -> list[Document]:
+        rows = self.db.execute(
+            "SELECT data, sha256 FROM documents WHERE doc_type=? ORDER BY date, doc_id",
+            (doc_type,),
+        ).fetchall()
+        out = []
+        for data, sha in rows:
+            doc = Document.model_validate_json(data)
+            out.append(doc.model_copy(update={"case_id": self.catalog.case_of(sha)[0] or None}))
+        return out
+
+    def page(self, sha256: str, page_no: int, *, with_words: bool) -> PageRecord | None:
+        try:
+            return self.catalog.page_record(sha256, page_no, with_words=with_words)
+        except KeyError:
+            return None
+
+    def file(self, sha256: str) -> FileRecord | None:
+        return self.catalog.file_record(sha256)
+
+    def page_pdf(self, sha256: str, page_no: int) -> Path | None:
+        return self._inside(self.catalog.page_pdf_path(sha256, page_no))
+
+    def file_pdf(self, sha256: str) -> Path | None:
+        found = self._inside(self.catalog.searchable_pdf_path(sha256))
+        if found is None:
+            row = self.catalog.file_row(sha256)
+            if row is not None and row["searchable_pdf"]:
+                found = self._inside(self.archive / row["searchable_pdf"])
+        return found
+
+    def cases_citing(self, number: str) -> list[str]:
+        return self.catalog.cases_citing(number)
+
+    # -- accounts and audit ----------------------------------------------------------------
+    def user(self, username: str) -> User | None:
+        row = self.db.execute(
+            "SELECT username, password_hash, role, disabled FROM web_users WHERE username=?",
+            (username,),
+        ).fetchone()
+        if row is None:
+            return None
+        return User(username=row[0], password_hash=row[1], role=row[2], disabled=bool(row[3]))
+
+    def user_for_token(self, token: str) -> str | None:
+        row = self.db.execute(
+            "SELECT username FROM web_tokens WHERE token_sha256=? AND revoked_at IS NULL",
+            (token_digest(token),),
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def record_audit(self, username: str, action: str, target: str, n_results: int | None) -> None:
+        record_audit(self.db, username, action, target, n_results)

@@ -1,0 +1,274 @@
+"""The web service: `create_app(engine, store, settings)` builds the FastAPI application.
+
+Everything the app touches comes in through its three arguments (dependency injection):
+`engine.search(SearchQuery) -> SearchResult` (embedded SQLite FTS5 or Elasticsearch),
+`store` (a `WebStore`: catalog content, accounts, audit) and `settings`. Pages are rendered
+on the server with Jinja2 (autoescaped); the officer side needs a session or, under
+`/api/`, a bearer token; the public side goes through `policy.PublicView` only.
+This module wires things together; the routes live in `routes_*.py`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import quote
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from schemas import SearchQuery, SearchResult
+from schemas.vocab import DOC_TYPE_LABELS_VI, ROLE_LABELS_VI
+from search.web.auth import SESSION_COOKIE, Session, SessionCodec
+from search.web.highlight import snippet_html
+from search.web.policy import PublicPolicy, PublicView
+from search.web.store import WebStore
+
+HERE = Path(__file__).parent
+
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+CASE_ID_RE = re.compile(r"^\w[\w .()\-]{0,127}$")
+DOC_ID_RE = re.compile(r"^[0-9a-f]{64}:[0-9]{1,5}$")
+PAGE_NO_RE = re.compile(r"^[1-9][0-9]{0,4}$")
+
+
+class SearchEngine(Protocol):
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+
+@dataclass
+class WebSettings:
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    session_max_age_s: int = 8 * 3600
+    cookie_secure: bool = False  # set when served over HTTPS (behind a proxy)
+    per_page: int = 10
+    policy: PublicPolicy = field(default_factory=PublicPolicy)
+    site_name: str = "Hồ sơ thi hành án dân sự"
+    public_cache_s: float = 30.0
+
+
+class LoginRequired(Exception):
+    """Raised by the officer dependency; answered with 401 (API) or a redirect (pages)."""
+
+
+class NotFound(Exception):
+    """An id that is malformed or unknown: always a plain 404, whatever was wrong."""
+
+
+@dataclass
+class Ctx:
+    engine: SearchEngine
+    store: WebStore
+    settings: WebSettings
+    templates: Jinja2Templates
+    codec: SessionCodec
+    public: PublicView
+
+
+def ctx_of(request: Request) -> Ctx:
+    ctx: Ctx = request.app.state.ctx
+    return ctx
+
+
+def session_of(request: Request) -> Session | None:
+    return ctx_of(request).codec.loads(request.cookies.get(SESSION_COOKIE))
+
+
+def set_session(request: Request, response: Response, session: Session) -> None:
+    ctx = ctx_of(request)
+    response.set_cookie(
+        SESSION_COOKIE,
+        ctx.codec.dumps(session),
+        max_age=ctx.settings.session_max_age_s,
+        httponly=True,
+        samesite="strict",
+        secure=ctx.settings.cookie_secure,
+        path="/",
+    )
+
+
+def officer_from_session(request: Request) -> str:
+    """Dependency of officer pages: the logged-in username, else LoginRequired."""
+    ctx = ctx_of(request)
+    session = session_of(request)
+    if session is None or not session.username:
+        raise LoginRequired
+    user = ctx.store.user(session.username)
+    if user is None or user.disabled:
+        raise LoginRequired
+    request.state.session = session
+    return user.username
+
+
+def officer_from_api(request: Request) -> str:
+    """Dependency of officer API endpoints: a bearer token or a session."""
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        username = ctx_of(request).store.user_for_token(token.strip())
+        if username is None:
+            raise LoginRequired
+        user = ctx_of(request).store.user(username)
+        if user is None or user.disabled:
+            raise LoginRequired
+        return username
+    return officer_from_session(request)
+
+
+def valid_sha(sha: str) -> str:
+    if not SHA256_RE.fullmatch(sha):
+        raise NotFound
+    return sha
+
+
+def valid_page_no(page_no: str) -> int:
+    if not PAGE_NO_RE.fullmatch(page_no):
+        raise NotFound
+    return int(page_no)
+
+
+def valid_case_id(case_id: str) -> str:
+    if not CASE_ID_RE.fullmatch(case_id) or ".." in case_id:
+        raise NotFound
+    return case_id
+
+
+def valid_doc_id(doc_id: str) -> str:
+    if not DOC_ID_RE.fullmatch(doc_id):
+        raise NotFound
+    return doc_id
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site absolute paths are followed after login (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/search"
+    return target
+
+
+def _templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["snippet"] = snippet_html
+    env.filters["vnd"] = lambda v: f"{int(v):,}".replace(",", ".") + " đồng"
+    env.filters["vidate"] = _vi_date
+    env.globals["ROLE_LABELS"] = ROLE_LABELS_VI
+    env.globals["DOC_TYPE_LABELS"] = DOC_TYPE_LABELS_VI
+    env.globals["urlq"] = lambda s: quote(str(s), safe="")
+    return Jinja2Templates(env=env)
+
+
+def _vi_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
+    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else iso
+
+
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+}
+# The OpenAPI UI loads its own script and styles from a CDN; it gets a looser policy.
+_DOCS_CSP = (
+    "default-src 'self'; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "style-src 'self' https://cdn.jsdelivr.net; script-src 'self' 'unsafe-inline' "
+    "https://cdn.jsdelivr.net; frame-ancestors 'none'"
+)
+
+
+def create_app(engine: SearchEngine, store: WebStore, settings: WebSettings) -> FastAPI:
+    """The whole web service (officer pages, public pages, REST API under /api/)."""
+    from search.web import routes_api, routes_officer, routes_public
+
+    app = FastAPI(
+        title="hoso",
+        description="Tra cứu hồ sơ thi hành án dân sự (officer API and public API).",
+        version="0.1.0",
+    )
+    templates = _templates()
+    app.state.ctx = Ctx(
+        engine=engine,
+        store=store,
+        settings=settings,
+        templates=templates,
+        codec=SessionCodec(settings.secret_key, settings.session_max_age_s),
+        public=PublicView(settings.policy),
+    )
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(routes_officer.router)
+    app.include_router(routes_public.router)
+    app.include_router(routes_api.router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        for k, v in _SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        if request.url.path in ("/docs", "/redoc"):
+            response.headers["Content-Security-Policy"] = _DOCS_CSP
+        if not request.url.path.startswith(("/static/", "/public")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    def _is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                {"detail": "authentication required"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return _error(request, 404, "Không tìm thấy")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: "Không tìm thấy", 403: "Không được phép", 405: "Phương thức không hợp lệ"}
+        return _error(request, exc.status_code, messages.get(exc.status_code, str(exc.detail)))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            # Only the location and message: never echo the input back.
+            errors = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors()]
+            return JSONResponse({"detail": errors}, status_code=422)
+        return _error(request, 422, "Yêu cầu không hợp lệ")
+
+    def _error(request: Request, status: int, message: str) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=status)
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": status, "message": message, "user": None, "csrf": ""},
+            status_code=status,
+        )
+
+    return app
+
+
+__all__ = ["HTMLResponse", "SearchEngine", "WebSettings", "create_app"]

@@ -1,0 +1,125 @@
+"""Officer authentication: argon2 password hashes, signed session cookies, CSRF, API tokens.
+
+The session is an itsdangerous-signed cookie (HttpOnly, SameSite=Strict) carrying the
+username, a per-session CSRF token and the login time; nothing secret is stored in it.
+Every POST form carries the CSRF token, compared in constant time. API tokens are random
+strings shown once; the store keeps only their SHA-256. This module does no I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+SESSION_COOKIE = "hoso_session"
+TOKEN_PREFIX = "hoso_"
+
+_hasher = PasswordHasher()
+# A valid hash to verify against when the user does not exist, so that timing does not
+# reveal which usernames exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_api_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def same(a: str | None, b: str | None) -> bool:
+    """Constant-time string comparison; False when either side is missing or empty."""
+    if not a or not b:
+        return False
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Session:
+    csrf: str
+    username: str | None = None
+    login_at: float | None = None
+
+
+class SessionCodec:
+    """Signs and reads the session cookie; a bad or expired signature is no session."""
+
+    def __init__(self, secret_key: str, max_age_s: int) -> None:
+        self._s = URLSafeTimedSerializer(secret_key, salt="hoso-session")
+        self.max_age_s = max_age_s
+
+    def dumps(self, session: Session) -> str:
+        return self._s.dumps({"c": session.csrf, "u": session.username, "t": session.login_at})
+
+    def loads(self, raw: str | None) -> Session | None:
+        if not raw:
+            return None
+        try:
+            data = self._s.loads(raw, max_age=self.max_age_s)
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("c"), str):
+            return None
+        user = data.get("u")
+        return Session(
+            csrf=data["c"],
+            username=user if isinstance(user, str) else None,
+            login_at=data.get("t"),
+        )
+
+    @staticmethod
+    def anonymous() -> Session:
+        return Session(csrf=secrets.token_urlsafe(24))
+
+    @staticmethod
+    def logged_in(username: str) -> Session:
+        # A fresh CSRF token at login: a token seen before login is worthless after it.
+        return Session(csrf=secrets.token_urlsafe(24), username=username, login_at=time.time())
+
+
+class LoginThrottle:
+    """Slows password guessing: after `limit` failures within `window_s`, refuse for a while."""
+
+    def __init__(self, limit: int = 5, window_s: float = 300.0) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._failures: dict[str, list[float]] = {}
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        kept = [t for t in self._failures.get(key, []) if now - t < self.window_s]
+        if kept:
+            self._failures[key] = kept
+        else:
+            self._failures.pop(key, None)
+        return kept
+
+    def blocked(self, key: str) -> bool:
+        return len(self._recent(key, time.time())) >= self.limit
+
+    def failed(self, key: str) -> None:
+        now = time.time()
+        self._failures[key] = [*self._recent(key, now), now]
+        if len(self._failures) > 10_000:  # bounded memory under a flood of usernames
+            self._failures.clear()
+
+    def succeeded(self, key: str) -> None:
+        self._failures.pop(key, None)

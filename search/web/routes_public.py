@@ -1,0 +1,93 @@
+"""Public pages and their API (no login): only what `policy.PublicView` returns.
+
+Nothing here reads page text, words, images or PDFs; the handlers only see the public
+output models of `policy`, so no query or URL can reach private fields.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from search.normalize import fold
+from search.web.app import Ctx, NotFound, ctx_of, valid_case_id
+from search.web.policy import PublicCase, PublicDebtor
+from search.web.routes_officer import render
+
+router = APIRouter()
+_PER_PAGE = 50
+_lock = threading.Lock()
+
+
+def public_debtors(ctx: Ctx) -> list[PublicDebtor]:
+    """The whole public list, rebuilt at most every `public_cache_s` seconds."""
+    cache = ctx.__dict__.setdefault("_public_cache", {})
+    with _lock:
+        hit = cache.get("debtors")
+        if hit and time.monotonic() - hit[0] < ctx.settings.public_cache_s:
+            return list(hit[1])
+    docs = [d for t in ctx.public.policy.doc_types for d in ctx.store.documents_of_type(t)]
+    case_ids = sorted({d.case_id for d in docs if d.case_id})
+    case_docs = {c: ctx.store.case_documents(c) for c in case_ids}
+    rows = ctx.public.debtors(docs, case_docs)
+    rows.sort(key=lambda r: (r.decision_date or "", r.case_id), reverse=True)
+    with _lock:
+        cache["debtors"] = (time.monotonic(), rows)
+    return list(rows)
+
+
+def _filter(rows: list[PublicDebtor], q: str) -> list[PublicDebtor]:
+    key = fold(q.strip()[:100])
+    if not key:
+        return rows
+    return [r for r in rows if key in fold(r.name) or key in fold(r.area or "")]
+
+
+def public_case(ctx: Ctx, case_id: str) -> PublicCase:
+    valid_case_id(case_id)
+    if not ctx.store.case_exists(case_id):
+        raise NotFound
+    out = ctx.public.case(case_id, ctx.store.case_documents(case_id))
+    if out is None:  # a case with nothing public is indistinguishable from no case
+        raise NotFound
+    return out
+
+
+@router.get("/public", include_in_schema=False)
+def public_list_page(request: Request, q: str = "", page: str = "1") -> Response:
+    ctx = ctx_of(request)
+    rows = _filter(public_debtors(ctx), q)
+    n_pages = max(1, math.ceil(len(rows) / _PER_PAGE))
+    page_no = min(int(page), n_pages) if page.isdigit() and int(page) > 0 else 1
+    shown = rows[(page_no - 1) * _PER_PAGE : page_no * _PER_PAGE]
+    return render(
+        request,
+        "public_list.html",
+        {"rows": shown, "total": len(rows), "q": q[:100], "page": page_no, "n_pages": n_pages},
+    )
+
+
+@router.get("/public/case/{case_id}", include_in_schema=False)
+def public_case_page(request: Request, case_id: str) -> Response:
+    return render(request, "public_case.html", {"case": public_case(ctx_of(request), case_id)})
+
+
+@router.get("/api/public/debtors", response_model=list[PublicDebtor], tags=["public"])
+def api_public_debtors(
+    request: Request, q: str = "", page: int = 1, per_page: int = _PER_PAGE
+) -> list[PublicDebtor]:
+    """Debtors of decisions 'chưa có điều kiện thi hành' (Luật THADS Điều 44a)."""
+    rows = _filter(public_debtors(ctx_of(request)), q)
+    per_page = max(1, min(per_page, 200))
+    page = max(1, page)
+    return rows[(page - 1) * per_page : page * per_page]
+
+
+@router.get("/api/public/case/{case_id}", response_model=PublicCase, tags=["public"])
+def api_public_case(request: Request, case_id: str) -> PublicCase:
+    """Document metadata of a case that has a public decision."""
+    return public_case(ctx_of(request), case_id)

@@ -1,0 +1,85 @@
+"""What the web service needs from the archive: one Protocol, no implementation.
+
+The app in `search.web` is built on this interface so that it never imports `ingest`;
+`ingest.accounts.CatalogStore` implements it over the catalog (SQLite). Everything here is
+read-mostly: the only writes are accounts, API tokens and the audit log. Paths returned by
+the store are computed from validated ids, never from user input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from schemas import Document, FileRecord, PageRecord
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    password_hash: str
+    role: str = "officer"  # officer | admin
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: float
+    username: str
+    action: str  # search | page_view | api_search | api_page | …
+    target: str  # the query (JSON) or "<sha256>:<page_no>"
+    n_results: int | None
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """One scanned page of a case, without its text: for the case page's page list."""
+
+    sha256: str
+    page_no: int
+    source_path: str
+    method: str
+    confidence: float | None
+    needs_rescan: bool
+    reasons: tuple[str, ...]
+
+
+class WebStore(Protocol):
+    # -- archive content -------------------------------------------------------------------
+    def case_exists(self, case_id: str) -> bool: ...
+
+    def case_documents(self, case_id: str) -> list[Document]: ...
+
+    def case_pages(self, case_id: str) -> list[PageInfo]: ...
+
+    def document(self, doc_id: str) -> Document | None: ...
+
+    def documents_of_type(self, doc_type: str) -> list[Document]:
+        """Every document of one type, with `case_id` filled: for the public lists."""
+        ...
+
+    def page(self, sha256: str, page_no: int, *, with_words: bool) -> PageRecord | None: ...
+
+    def file(self, sha256: str) -> FileRecord | None: ...
+
+    def page_pdf(self, sha256: str, page_no: int) -> Path | None:
+        """The per-page searchable PDF if it exists on disk."""
+        ...
+
+    def file_pdf(self, sha256: str) -> Path | None:
+        """The whole file's searchable PDF if it exists on disk."""
+        ...
+
+    def cases_citing(self, number: str) -> list[str]: ...
+
+    # -- accounts and audit ----------------------------------------------------------------
+    def user(self, username: str) -> User | None: ...
+
+    def user_for_token(self, token: str) -> str | None:
+        """The username owning a (non-revoked) API token, or None."""
+        ...
+
+    def record_audit(
+        self, username: str, action: str, target: str, n_results: int | None
+    ) -> None: ...
