@@ -173,3 +173,27 @@ class SearchResult(_Model):
     cases: list[CaseGroup]
     backend: str
     took_ms: float = 0.0
+
+
+class IndexPage(_Model):
+    """What a search backend indexes for one page: the page's text and where it lives, plus
+    the document covering the page (type, numbers, date, issuer, parties). Built from the
+    catalog by `ingest.index`; the search backends derive their normalised fields from it."""
+
+    sha256: str
+    page_no: int
+    case_id: str
+    case_ids: list[str] = Field(default_factory=list)
+    source_path: str = ""
+    text: str = ""
+    doc_id: str | None = None
+    doc_type: DocType | None = None
+    own_number: str | None = None
+    numbers: list[str] = Field(default_factory=list)  # every number the document carries
+    doc_date: str | None = None  # ISO
+    issuer: str | None = None
+    parties: list[Party] = Field(default_factory=list)
+
+    @property
+    def page_id(self) -> str:
+        return f"{self.sha256}:{self.page_no}"

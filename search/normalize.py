@@ -114,3 +114,15 @@ def number_key(text: str) -> str:
     t = _NUM_SPACES.sub(r"\1", t)
     t = _SPACES.sub("", t)
     return strip_marks(t)
+
+
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+_NUM_EDGES = re.compile(r"^[^0-9A-Z]+|[^0-9A-Z]+$")
+
+
+def number_loose_key(text: str) -> str:
+    """Looser key used for matching: `number_key` without dashes, leading zeros or edge
+    punctuation, so "02/2022/QĐXX - LĐST", "2/2022/QDXXLDST." and "02/2022/QĐXX-LĐST"
+    agree (OCR and officers drop or add hyphens and zeros freely)."""
+    key = number_key(text).replace("-", "")
+    return _NUM_EDGES.sub("", _LEADING_ZEROS.sub("", key))

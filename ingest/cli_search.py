@@ -1,0 +1,178 @@
+"""`hoso search` and `hoso reindex`: thin shells over `search.engine` and `ingest.index`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ingest.catalog import Catalog
+from ingest.cli_common import ArchiveOpt, EsUrlOpt, JsonOpt, console, fail, print_json
+from ingest.errors import BackendUnavailable, ExitCode
+from schemas import SearchQuery, SearchResult
+from schemas.vocab import DOC_TYPES, ROLES
+
+_YEARS = re.compile(r"^\s*(\d{4})?\s*(?:\.\.|-)?\s*(\d{4})?\s*$")
+
+
+def parse_years(spec: str | None) -> tuple[int | None, int | None]:
+    """ "2019..2021" → (2019, 2021); "2019" → (2019, 2019); "2019.." / "..2021" open ends."""
+    if not spec:
+        return None, None
+    m = _YEARS.match(spec)
+    if not m or not (m.group(1) or m.group(2)):
+        raise typer.BadParameter(f"year range must look like 2019..2021, not {spec!r}")
+    lo = int(m.group(1)) if m.group(1) else None
+    hi = int(m.group(2)) if m.group(2) else None
+    if ".." not in spec and "-" not in spec:
+        hi = lo
+    return lo, hi
+
+
+def ensure_sqlite_index(archive: Path) -> None:
+    """Build the archive's SQLite index from the catalog when it is missing or empty."""
+    from ingest.index import reindex
+    from search.sqlite_backend import SqliteBackend
+
+    if not (archive / Catalog.FILENAME).exists():
+        raise fail(f"no hoso catalog in {archive} (run `hoso ingest` first)", ExitCode.BAD_INPUT)
+    backend = SqliteBackend(archive)
+    try:
+        if backend.count() == 0:
+            with Catalog(archive) as catalog:
+                if catalog.summary()["pages"]:
+                    console.print("building the search index from the catalog…")
+                    reindex(catalog, backend)
+    finally:
+        backend.close()
+
+
+def run_search(archive: Path, es_url: str | None, query: SearchQuery) -> SearchResult:
+    from search.engine import open_engine
+
+    if not es_url:
+        ensure_sqlite_index(archive)
+    try:
+        with open_engine(archive, es_url) as engine:
+            return engine.search(query)
+    except Exception as exc:
+        from search.es_backend import SearchBackendUnavailable
+
+        if isinstance(exc, SearchBackendUnavailable):
+            raise fail(BackendUnavailable(str(exc))) from exc
+        raise
+
+
+def _print_table(result: SearchResult) -> None:
+    if not result.cases:
+        console.print(f"no match for {result.query.q!r} ({result.backend})")
+        return
+    table = Table(title=f"{result.total_cases} case(s) · {result.backend} · {result.took_ms} ms")
+    for col in ("case", "document", "page", "party", "score", "snippet"):
+        table.add_column(col, overflow="fold")
+    for group in result.cases:
+        for i, hit in enumerate(group.hits):
+            doc = " ".join(x for x in (hit.doc_type, hit.own_number, hit.doc_date) if x)
+            party = (
+                f"{hit.matched_party.name} ({hit.matched_party.role})" if hit.matched_party else ""
+            )
+            snippet = escape(hit.snippet).replace("&lt;mark&gt;", "[bold yellow]")
+            snippet = re.sub(
+                r"</?mark>", lambda m: "[/]" if "/" in m.group(0) else "[bold yellow]", snippet
+            )
+            table.add_row(
+                group.case_id if i == 0 else "",
+                doc,
+                f"{hit.source_path or hit.sha256[:12]} p.{hit.page_no}",
+                party,
+                f"{hit.score:.1f}",
+                snippet,
+            )
+    from rich.console import Console
+
+    Console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def search(
+        q: Annotated[str, typer.Argument(help="A name, a document number, or words of the text.")],
+        archive: ArchiveOpt = Path("hoso-archive"),
+        es_url: EsUrlOpt = None,
+        role: Annotated[str | None, typer.Option(help=f"Party role: {', '.join(ROLES)}")] = None,
+        doc_type: Annotated[
+            str | None, typer.Option(help=f"Document type: {', '.join(DOC_TYPES)}")
+        ] = None,
+        issuer: Annotated[str | None, typer.Option(help="Issuing court or agency (words).")] = None,
+        year: Annotated[str | None, typer.Option(help="Document year or range: 2019..2021")] = None,
+        case_id: Annotated[str | None, typer.Option("--case", help="Only this case id.")] = None,
+        page: Annotated[int, typer.Option(min=1, help="Page of case groups.")] = 1,
+        per_page: Annotated[int, typer.Option(min=1, max=100, help="Cases per page.")] = 10,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Search case files by party name, document number or text; best case first."""
+        if role and role not in ROLES:
+            raise fail(f"unknown role {role!r}; one of: {', '.join(ROLES)}", ExitCode.USAGE)
+        if doc_type and doc_type not in DOC_TYPES:
+            raise fail(
+                f"unknown document type {doc_type!r}; one of: {', '.join(DOC_TYPES)}",
+                ExitCode.USAGE,
+            )
+        year_from, year_to = parse_years(year)
+        query = SearchQuery(
+            q=q,
+            role=role,  # type: ignore[arg-type]
+            doc_type=doc_type,  # type: ignore[arg-type]
+            issuer=issuer,
+            year_from=year_from,
+            year_to=year_to,
+            case_id=case_id,
+            page=page,
+            per_page=per_page,
+        )
+        result = run_search(archive, es_url, query)
+        if json_out:
+            print_json(result)
+        else:
+            _print_table(result)
+
+    @app.command()
+    def reindex(
+        archive: ArchiveOpt = Path("hoso-archive"),
+        es_url: EsUrlOpt = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Rebuild the search index from the catalog (no OCR) and swap it in atomically:
+        the archive's SQLite index, or with --es-url a new Elasticsearch index behind the
+        alias. Searches keep working throughout."""
+        from ingest.index import open_es
+        from ingest.index import reindex as do_reindex
+        from search.sqlite_backend import SqliteBackend
+
+        if not (archive / Catalog.FILENAME).exists():
+            raise fail(f"no hoso catalog in {archive}", ExitCode.BAD_INPUT)
+        import time
+
+        t0 = time.perf_counter()
+        backend = open_es(es_url) if es_url else SqliteBackend(archive)
+        try:
+            with Catalog(archive) as catalog:
+                n = do_reindex(catalog, backend)
+        except Exception as exc:
+            from search.es_backend import SearchBackendUnavailable
+
+            if isinstance(exc, SearchBackendUnavailable):
+                raise fail(BackendUnavailable(str(exc))) from exc
+            raise
+        finally:
+            backend.close()
+        secs = time.perf_counter() - t0
+        summary = {"backend": backend.name, "pages": n, "seconds": round(secs, 2)}
+        if json_out:
+            print_json(summary)
+        else:
+            console.print(f"reindexed {n} pages into {backend.name} in {secs:.1f} s")

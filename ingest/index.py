@@ -1,0 +1,210 @@
+"""Index: feed the search backends from the catalog (the system of record).
+
+- `index_pages(catalog, sha256)` builds the `IndexPage` records of one file: each page's
+  text and case, plus the document covering it (type, numbers, date, issuer, parties).
+- `Indexer` is what ingest calls as pages and documents are catalogued: the SQLite index in
+  the archive is updated at once; Elasticsearch work is batched, and when the server is
+  unreachable it is left in the catalog's `index_queue` (never lost, never fatal).
+- `sync` drains that queue; `reindex` rebuilds a backend from the whole catalog and swaps
+  it in atomically (new SQLite file / new ES index behind the alias).
+This module reads the catalog and writes search indices; it never OCRs or extracts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ingest.catalog import Catalog
+from schemas import Document, IndexPage
+from search.engine import Backend, es_alias
+from search.sqlite_backend import SqliteBackend
+
+log = logging.getLogger(__name__)
+
+ES_QUEUE = "es"  # index_queue.backend for Elasticsearch work
+SQLITE_QUEUE = "sqlite"
+
+
+def _covering(docs: list[Document], page_no: int) -> Document | None:
+    for doc in docs:
+        if doc.pages[0] <= page_no <= doc.pages[-1]:
+            return doc
+    return None
+
+
+def index_pages(
+    catalog: Catalog, sha256: str, page_nos: Iterable[int] | None = None
+) -> list[IndexPage]:
+    """The index records of one file's catalogued pages (all, or just `page_nos`)."""
+    case_id, case_ids, path = catalog.case_of(sha256)
+    if not case_id:
+        return []
+    docs = catalog.documents(sha256=sha256)
+    wanted = None if page_nos is None else set(page_nos)
+    out = []
+    for page_no, text in catalog.page_texts(sha256):
+        if wanted is not None and page_no not in wanted:
+            continue
+        doc = _covering(docs, page_no)
+        out.append(
+            IndexPage(
+                sha256=sha256,
+                page_no=page_no,
+                case_id=case_id,
+                case_ids=case_ids,
+                source_path=path,
+                text=text,
+                doc_id=doc.doc_id if doc else None,
+                doc_type=doc.doc_type if doc else None,
+                own_number=doc.own_number if doc else None,
+                numbers=[n.text for n in doc.numbers] if doc else [],
+                doc_date=doc.date if doc else None,
+                issuer=doc.issuer if doc else None,
+                parties=list(doc.parties) if doc else [],
+            )
+        )
+    return out
+
+
+def all_pages(catalog: Catalog) -> Iterator[IndexPage]:
+    """Every catalogued page, file by file."""
+    shas = [r[0] for r in catalog.db.execute("SELECT DISTINCT sha256 FROM pages ORDER BY sha256")]
+    for sha in shas:
+        yield from index_pages(catalog, sha)
+
+
+def open_es(es_url: str, alias: str | None = None) -> Backend:
+    from search.es_backend import EsBackend
+
+    return EsBackend(es_url, alias=alias or es_alias())
+
+
+def _unavailable() -> tuple[type[BaseException], ...]:
+    from search.es_backend import SearchBackendUnavailable
+
+    return (SearchBackendUnavailable,)
+
+
+def _apply(catalog: Catalog, backend: Backend, items: list[tuple[int, str, str]]) -> None:
+    """Bring `backend` up to date for queue items ("page" sha:n, "document" doc id)."""
+    pages: dict[str, IndexPage] = {}
+    files: set[str] = set()
+    for _, kind, key in items:
+        if kind == "page":
+            sha, _, n = key.rpartition(":")
+            for p in index_pages(catalog, sha, [int(n)]):
+                pages[p.page_id] = p
+        else:  # a document changed: every page of its file carries document fields
+            files.add(key.rpartition(":")[0])
+    for sha in files:
+        for p in index_pages(catalog, sha):
+            pages[p.page_id] = p
+    if pages:
+        backend.upsert(list(pages.values()))
+    for sha in files:
+        backend.delete_file(sha, keep=catalog.done_pages(sha))
+
+
+def sync(catalog: Catalog, backend: Backend, *, queue: str | None = None, batch: int = 500) -> int:
+    """Drain the catalog's index queue for `backend`; returns the number of items applied.
+    Raises SearchBackendUnavailable (items stay queued) if the backend is down."""
+    name = queue or backend.name
+    done = 0
+    while True:
+        items = catalog.pending(name, limit=batch)
+        if not items:
+            return done
+        _apply(catalog, backend, items)
+        catalog.ack(i for i, _, _ in items)
+        done += len(items)
+
+
+def reindex(catalog: Catalog, backend: Backend, *, queue: str | None = None) -> int:
+    """Rebuild `backend` from the whole catalog and swap it in; returns pages indexed.
+    Queue items older than the rebuild are covered by it and acknowledged."""
+    name = queue or backend.name
+    row = catalog.db.execute("SELECT MAX(id) FROM index_queue WHERE backend=?", (name,)).fetchone()
+    covered = row[0] or 0
+    n = backend.rebuild(all_pages(catalog))
+    catalog.db.execute("DELETE FROM index_queue WHERE backend=? AND id<=?", (name, covered))
+    catalog.db.commit()
+    return n
+
+
+class Indexer:
+    """Incremental indexing during ingest. Call `page_saved` after each page is committed,
+    `documents_saved` after a file's documents are replaced, and `flush` at the end.
+
+    Never raises for an unreachable Elasticsearch: the work goes to the index queue and
+    the next `flush` (or `hoso reindex` / `sync`) catches up.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        es_url: str | None = None,
+        *,
+        es_alias_name: str | None = None,
+        batch: int = 200,
+    ) -> None:
+        self.catalog = catalog
+        self.sqlite = SqliteBackend(Path(catalog.archive))
+        self.es: Backend | None = open_es(es_url, es_alias_name) if es_url else None
+        self.batch = batch
+        self._pending: list[tuple[str, str]] = []  # (kind, key) for Elasticsearch
+
+    def page_saved(self, sha256: str, page_no: int) -> None:
+        self._local([(0, "page", f"{sha256}:{page_no}")])
+        self._remote("page", f"{sha256}:{page_no}")
+
+    def documents_saved(self, sha256: str) -> None:
+        self._local([(0, "document", f"{sha256}:0")])
+        self._remote("document", f"{sha256}:0")
+
+    def _local(self, items: list[tuple[int, str, str]]) -> None:
+        try:
+            _apply(self.catalog, self.sqlite, items)
+        except Exception as exc:  # the index is derived: never lose the catalog's work
+            log.warning("SQLite index update failed (%s); queued for `hoso reindex`", exc)
+            for _, kind, key in items:
+                self.catalog.enqueue(SQLITE_QUEUE, kind, [key])
+
+    def _remote(self, kind: str, key: str) -> None:
+        if self.es is None:
+            return
+        self._pending.append((kind, key))
+        if len(self._pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> int:
+        """Send batched work to Elasticsearch, then drain anything queued earlier.
+        Returns the number of items still queued (0 when caught up)."""
+        if self.es is None:
+            return 0
+        pending, self._pending = self._pending, []
+        if pending:
+            # The queue is the durable record first; acknowledged only once indexed.
+            for kind, key in pending:
+                self.catalog.enqueue(ES_QUEUE, kind, [key])
+        try:
+            sync(self.catalog, self.es, queue=ES_QUEUE)
+        except _unavailable() as exc:
+            log.warning("Elasticsearch unavailable (%s); %d items queued", exc, self.queued())
+        return self.queued()
+
+    def queued(self) -> int:
+        return len(self.catalog.pending(ES_QUEUE, limit=1_000_000))
+
+    def close(self) -> None:
+        self.flush()
+        self.sqlite.close()
+        if self.es is not None:
+            self.es.close()
+
+    def __enter__(self) -> Indexer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

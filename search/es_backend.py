@@ -1,0 +1,374 @@
+"""The Elasticsearch backend (official `elasticsearch` 9.x client) for offices and the
+national level.
+
+One document per page, in versioned indices (`<alias>-v<milliseconds>`) behind an alias;
+the mapping is `schemas/es_index.json` and uses built-in analyzers only, because every
+normalised field (name_norm, name_fold, number keys, text_fold) is prepared in Python by
+`search.query.derive`. `rebuild` fills a new index and moves the alias in one atomic
+`_aliases` call, so searches never see an empty index. Bulk writes retry on 429 and 5xx.
+Like the SQLite backend it only retrieves candidates; `search.query` ranks them.
+Connection failures surface as `SearchBackendUnavailable`, so callers can queue work.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+
+from schemas import IndexPage, SearchQuery
+from search.query import Plan, derive, text_tokens
+
+# Fields a candidate needs for ranking; texts are fetched only for the hits shown.
+_SOURCE_EXCLUDES = ["text", "text_fold"]
+_BULK_CHUNK = 500
+
+
+class SearchBackendUnavailable(RuntimeError):
+    """The search server could not be reached or refused the work (retry later)."""
+
+
+def index_body() -> dict[str, Any]:
+    """Settings and mappings of a page index, from schemas/es_index.json."""
+    raw = resources.files("schemas").joinpath("es_index.json").read_text(encoding="utf-8")
+    body = json.loads(raw)
+    body.pop("_comment", None)
+    return body
+
+
+def es_document(page: IndexPage) -> dict[str, Any]:
+    doc = derive(page)
+    doc["text"] = page.text
+    return doc
+
+
+class EsBackend:
+    name = "es"
+
+    def __init__(self, url: str, *, alias: str = "hoso-pages", timeout: float = 30) -> None:
+        self.url = url
+        self.alias = alias
+        self.es = Elasticsearch(
+            url,
+            request_timeout=timeout,
+            max_retries=3,
+            retry_on_timeout=True,
+            retry_on_status=(502, 503, 504),
+        )
+
+    def close(self) -> None:
+        self.es.close()
+
+    # -- health and indices ----------------------------------------------------------------
+    def available(self) -> bool:
+        try:
+            self.es.options(request_timeout=5, max_retries=0).cluster.health()
+            return True
+        except (TransportError, ApiError):
+            return False
+
+    def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except TransportError as exc:  # connection refused, timeout…
+            raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+        except ApiError as exc:
+            if exc.meta.status >= 500 or exc.meta.status == 429:
+                raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+            raise
+
+    def indices(self) -> list[str]:
+        """Concrete indices the alias points to."""
+        resp = self._call(self.es.options(ignore_status=404).indices.get_alias, name=self.alias)
+        if resp.meta.status == 404:
+            return []
+        return sorted(resp.body)
+
+    def _new_index(self, *, bulk_load: bool = False) -> str:
+        name = f"{self.alias}-v{int(time.time() * 1000)}"
+        body = index_body()
+        settings = dict(body["settings"])
+        if bulk_load:
+            settings["refresh_interval"] = "-1"
+        self._call(self.es.indices.create, index=name, settings=settings, mappings=body["mappings"])
+        return name
+
+    def ensure_index(self) -> str:
+        """The alias's index, creating a first version when there is none."""
+        current = self.indices()
+        if current:
+            return current[0]
+        name = self._new_index()
+        self._call(self.es.indices.put_alias, index=name, name=self.alias)
+        return name
+
+    def drop(self) -> None:
+        """Delete the alias and every index behind it (tests, `reindex --drop`)."""
+        for name in self.indices():
+            self._call(self.es.options(ignore_status=404).indices.delete, index=name)
+
+    # -- writing ---------------------------------------------------------------------------
+    def _bulk(self, actions: Iterable[dict[str, Any]]) -> int:
+        n = 0
+        errors: list[Any] = []
+        try:
+            for ok, item in helpers.streaming_bulk(
+                self.es,
+                actions,
+                chunk_size=_BULK_CHUNK,
+                max_retries=5,  # 429 from the bulk queue: back off and resend
+                initial_backoff=1,
+                max_backoff=30,
+                raise_on_error=False,
+                raise_on_exception=True,
+            ):
+                if ok:
+                    n += 1
+                else:
+                    op = next(iter(item.values()))
+                    if op.get("status") == 404 and "delete" in item:
+                        continue
+                    errors.append(item)
+        except TransportError as exc:
+            raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+        except ApiError as exc:
+            if exc.meta.status >= 500 or exc.meta.status == 429:
+                raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+            raise
+        if errors:
+            statuses = {next(iter(e.values())).get("status") for e in errors}
+            if any(s is None or s >= 429 for s in statuses):
+                raise SearchBackendUnavailable(
+                    f"Elasticsearch at {self.url} rejected {len(errors)} pages: {errors[0]}"
+                )
+            raise RuntimeError(f"Elasticsearch refused {len(errors)} pages: {errors[0]}")
+        return n
+
+    def upsert(self, pages: Iterable[IndexPage], *, refresh: bool = False) -> int:
+        """Index or re-index pages through the alias (bulk, retried)."""
+        index = self.ensure_index()
+        n = self._bulk(
+            {"_op_type": "index", "_index": index, "_id": p.page_id, "_source": es_document(p)}
+            for p in pages
+        )
+        if refresh:
+            self.refresh()
+        return n
+
+    def delete_file(self, sha256: str, keep: Iterable[int] = ()) -> None:
+        keep_set = set(keep)
+        index = self.ensure_index()
+        resp = self._call(
+            self.es.search,
+            index=index,
+            query={"term": {"sha256": sha256}},
+            source=False,
+            docvalue_fields=["page_no"],
+            size=10_000,
+        )
+        ids = [h["_id"] for h in resp["hits"]["hits"] if h["fields"]["page_no"][0] not in keep_set]
+        self._bulk({"_op_type": "delete", "_index": index, "_id": i} for i in ids)
+
+    def refresh(self) -> None:
+        self._call(self.es.indices.refresh, index=self.alias)
+
+    def rebuild(self, pages: Iterable[IndexPage]) -> int:
+        """Fill a new versioned index, then move the alias to it atomically."""
+        old = self.indices()
+        name = self._new_index(bulk_load=True)
+        try:
+            n = self._bulk(
+                {"_op_type": "index", "_index": name, "_id": p.page_id, "_source": es_document(p)}
+                for p in pages
+            )
+            self._call(
+                self.es.indices.put_settings,
+                index=name,
+                settings={"refresh_interval": index_body()["settings"]["refresh_interval"]},
+            )
+            self._call(self.es.indices.refresh, index=name)
+        except BaseException:
+            self.es.options(ignore_status=404).indices.delete(index=name)
+            raise
+        actions: list[dict[str, Any]] = [{"remove": {"index": i, "alias": self.alias}} for i in old]
+        actions.append({"add": {"index": name, "alias": self.alias}})
+        self._call(self.es.indices.update_aliases, actions=actions)
+        for i in old:
+            self._call(self.es.options(ignore_status=404).indices.delete, index=i)
+        return n
+
+    def count(self) -> int:
+        if not self.indices():
+            return 0
+        return int(self._call(self.es.count, index=self.alias)["count"])
+
+    def page_ids(self) -> set[str]:
+        return {h["_id"] for h in self._scan({"match_all": {}})}
+
+    def _scan(self, query: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        try:
+            yield from helpers.scan(
+                self.es, index=self.alias, query={"query": query}, _source=False
+            )
+        except TransportError as exc:
+            raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+
+    # -- reading ---------------------------------------------------------------------------
+    def _filters(self, query: SearchQuery, *, role: bool) -> list[dict[str, Any]]:
+        f: list[dict[str, Any]] = []
+        if query.doc_type:
+            f.append({"term": {"doc_type": query.doc_type}})
+        if query.year_from is not None or query.year_to is not None:
+            rng: dict[str, int] = {}
+            if query.year_from is not None:
+                rng["gte"] = query.year_from
+            if query.year_to is not None:
+                rng["lte"] = query.year_to
+            f.append({"range": {"doc_year": rng}})
+        if query.issuer:
+            f.append({"match_phrase": {"issuer_fold": " ".join(text_tokens(query.issuer))}})
+        if query.case_id:
+            f.append({"term": {"case_ids": query.case_id}})
+        if role and query.role:
+            f.append(
+                {"nested": {"path": "parties", "query": {"term": {"parties.role": query.role}}}}
+            )
+        return f
+
+    def _search(
+        self,
+        query: dict[str, Any],
+        limit: int,
+        *,
+        excludes: list[str] | None = None,
+        sort: list[Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        if not self.indices():
+            return []
+        resp = self._call(
+            self.es.search,
+            index=self.alias,
+            query=query,
+            size=limit,
+            source_excludes=_SOURCE_EXCLUDES if excludes is None else excludes,
+            sort=sort or [{"_score": "desc"}, {"page_id": "asc"}],
+            track_total_hits=False,
+        )
+        return [h["_source"] for h in resp["hits"]["hits"]]
+
+    @staticmethod
+    def _name_clauses(plan: Plan) -> list[dict[str, Any]]:
+        should: list[dict[str, Any]] = []
+        if plan.any_marked:
+            should.append(
+                {
+                    "constant_score": {
+                        "filter": {"match_phrase": {"parties.name_norm": plan.norm_phrase}},
+                        "boost": 4,
+                    }
+                }
+            )
+        should.append(
+            {
+                "constant_score": {
+                    "filter": {"match_phrase": {"parties.name_fold": plan.fold_phrase}},
+                    "boost": 2,
+                }
+            }
+        )
+        if plan.needs_loose:
+            spans = []
+            for t in plan.terms:
+                alts: list[dict[str, Any]] = [
+                    {"span_term": {"parties.name_fold": a}} for a in (t.fold, *t.variants)
+                ]
+                if t.fuzzy:
+                    alts.append(
+                        {
+                            "span_multi": {
+                                "match": {
+                                    "fuzzy": {
+                                        "parties.name_fold": {
+                                            "value": t.fold,
+                                            "fuzziness": 1,
+                                            "transpositions": True,
+                                            "max_expansions": 200,
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    )
+                spans.append({"span_or": {"clauses": alts}})
+            span = (
+                spans[0]
+                if len(spans) == 1
+                else {"span_near": {"clauses": spans, "slop": 0, "in_order": True}}
+            )
+            should.append({"constant_score": {"filter": span, "boost": 1}})
+        return should
+
+    def candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
+        if plan.kind == "name":
+            inner: dict[str, Any] = {
+                "bool": {"should": self._name_clauses(plan), "minimum_should_match": 1}
+            }
+            if query.role:
+                inner["bool"]["filter"] = [{"term": {"parties.role": query.role}}]
+            q = {
+                "bool": {
+                    "must": [{"nested": {"path": "parties", "query": inner, "score_mode": "max"}}],
+                    "filter": self._filters(query, role=False),
+                }
+            }
+            return self._search(q, limit)
+        if plan.kind == "number":
+            should: list[dict[str, Any]] = []
+            for key in plan.number_keys:
+                should += [
+                    {"constant_score": {"filter": {"term": {"own_number_key": key}}, "boost": 4}},
+                    {"constant_score": {"filter": {"term": {"number_keys": key}}, "boost": 2}},
+                    {"constant_score": {"filter": {"term": {"text_number_keys": key}}, "boost": 1}},
+                    {
+                        "constant_score": {
+                            "filter": {"prefix": {"number_keys": key + "/"}},
+                            "boost": 0.5,
+                        }
+                    },
+                ]
+            q = {
+                "bool": {
+                    "should": should,
+                    "minimum_should_match": 1,
+                    "filter": self._filters(query, role=True),
+                }
+            }
+            return self._search(q, limit)
+        if plan.kind == "all":
+            q = {"bool": {"filter": self._filters(query, role=True)}}
+            return self._search(q, limit, sort=[{"case_id": "asc"}, {"page_id": "asc"}])
+        return self.text_candidates(plan, query, limit)
+
+    def text_candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
+        if not plan.tokens:
+            return []
+        phrase = " ".join(plan.tokens)
+        q = {
+            "bool": {
+                "must": [{"match": {"text_fold": {"query": phrase, "operator": "and"}}}],
+                "should": [{"match_phrase": {"text_fold": {"query": phrase, "boost": 2}}}],
+                "filter": self._filters(query, role=True),
+            }
+        }
+        return self._search(q, limit, excludes=["text"])
+
+    def texts(self, page_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(page_ids)
+        if not ids or not self.indices():
+            return {}
+        resp = self._call(self.es.mget, index=self.alias, ids=ids, source_includes=["text"])
+        return {d["_id"]: d["_source"]["text"] for d in resp["docs"] if d.get("found")}

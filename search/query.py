@@ -1,0 +1,531 @@
+"""Query planning and ranking shared by both search backends (SQLite FTS5, Elasticsearch).
+
+A backend only *retrieves candidates*: pages whose fields could match the plan. Every
+candidate is then scored here, in Python, by the same function, and grouped by case, so
+the two backends rank identically whenever they retrieve the same candidates. This module
+also derives the normalised fields both backends index (`derive`), which keeps index time
+and query time on the same normalisation (`search.normalize`). No I/O here.
+
+Semantics:
+- a query containing a document number ("12/2020/DS-ST", "129/QĐ-CCTHADS") is a number
+  query: matched on `number_loose_key`, whatever spacing, dash, zero or Đ/D was written;
+- otherwise it is a name query: the query's syllables must appear in order, contiguously,
+  in one party's name. Per syllable: exact (diacritics as typed) > folded (marks ignored) >
+  regional surname variant (Huỳnh/Hoàng, Vũ/Võ) > one OCR error (edit distance 1);
+- when neither finds anything, the page text is searched (all words, phrase first).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+from schemas import CaseGroup, IndexPage, Party, SearchHit, SearchQuery
+from search.normalize import fold, normalize, number_loose_key, repair, strip_marks, syllables
+
+# Regional variants of one surname (DOMAIN.md §8): aliases, matched at lower rank.
+SURNAME_VARIANTS: dict[str, tuple[str, ...]] = {
+    "huynh": ("hoang",),
+    "hoang": ("huynh",),
+    "vu": ("vo",),
+    "vo": ("vu",),
+}
+
+# Per-syllable costs (subtracted from 100); they order the match kinds.
+COST_DIACRITIC = 8  # typed with marks, matches only once folded ("Tráng" → "Trang")
+COST_VARIANT = 25  # regional surname variant
+COST_FUZZY = 20  # one character wrong (OCR error or typo)
+FUZZY_MIN_LEN = 3  # syllables shorter than this must match exactly (folded)
+
+SCORE_OWN_NUMBER = 100.0
+SCORE_CITED_NUMBER = 85.0
+SCORE_NUMBER_IN_TEXT = 70.0
+SCORE_NUMBER_PREFIX = 60.0
+SCORE_TEXT = 30.0
+
+HITS_PER_CASE = 3
+SNIPPET_CHARS = 220
+
+# A document number as written in a query or on a page (DOMAIN.md §9 patterns 1, 2, 4, 5).
+_NUMBER = re.compile(
+    r"(?<![\w/])\d{1,6}\s*/\s*(?:(?:19|20)\d{2}\s*/\s*)?"
+    r"[A-ZĐ][A-ZĐ&]{0,14}(?:\s*-\s*[A-ZĐ][A-ZĐ&0-9]{0,14}){0,3}(?![\w])"
+    r"|(?<![\w/])\d{1,6}\s*/\s*(?:19|20)\d{2}(?![\w/])"
+)
+_TOKEN = re.compile(r"[a-z0-9]+")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+MatchKind = Literal["party", "number", "text"]
+
+
+def find_numbers(text: str) -> list[str]:
+    """Document numbers written in `text` (as written, after look-alike repair)."""
+    return [m.group(0) for m in _NUMBER.finditer(repair(text))]
+
+
+_RAW_TOKEN = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=200_000)
+def _fold_token(word: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(fold(word)))
+
+
+def text_tokens(text: str) -> list[str]:
+    """Folded word and digit tokens: what the full-text fields of both backends contain.
+    (Same as `_TOKEN.findall(fold(text))`, word by word with a cache: indexing speed.)"""
+    out: list[str] = []
+    for word in _RAW_TOKEN.findall(repair(text)):
+        out.extend(_fold_token(word))
+    return out
+
+
+# -- index side ------------------------------------------------------------------------------
+def derive(page: IndexPage) -> dict[str, Any]:
+    """The normalised record both backends store for one page (the ES `_source`, the SQLite
+    `data` column), minus the page text, which backends store separately."""
+    parties = [
+        {
+            "name": p.name,
+            "role": p.role,
+            "name_norm": " ".join(syllables(p.name)),
+            "name_fold": " ".join(strip_marks(s) for s in syllables(p.name)),
+            "honorific": p.honorific,
+            "is_organization": p.is_organization,
+        }
+        for p in page.parties
+    ]
+    text_fold = " ".join(text_tokens(page.text))
+    padded = f" {text_fold} "
+    on_page = [
+        i for i, p in enumerate(parties) if p["name_fold"] and f" {p['name_fold']} " in padded
+    ]
+    numbers = [page.own_number] if page.own_number else []
+    numbers += page.numbers
+    doc_year = _year_of(page.doc_date, page.own_number)
+    return {
+        "page_id": page.page_id,
+        "sha256": page.sha256,
+        "page_no": page.page_no,
+        "case_id": page.case_id,
+        "case_ids": sorted(set(page.case_ids) | {page.case_id}),
+        "source_path": page.source_path,
+        "doc_id": page.doc_id,
+        "doc_type": page.doc_type,
+        "own_number": page.own_number,
+        "own_number_key": number_loose_key(page.own_number) if page.own_number else None,
+        "number_keys": sorted({number_loose_key(n) for n in numbers if n}),
+        "text_number_keys": sorted({number_loose_key(n) for n in find_numbers(page.text)}),
+        "doc_date": page.doc_date,
+        "doc_year": doc_year,
+        "issuer": page.issuer,
+        "issuer_fold": " ".join(text_tokens(page.issuer)) if page.issuer else None,
+        "parties": parties,
+        "parties_on_page": on_page,
+        "text_fold": text_fold,
+    }
+
+
+def _year_of(date: str | None, number: str | None) -> int | None:
+    if date and _YEAR.match(date[:4]):
+        return int(date[:4])
+    if number:
+        m = re.search(r"/((?:19|20)\d{2})/", number)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+# -- query side ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Term:
+    """One query syllable."""
+
+    norm: str  # normalised, marks as typed
+    fold: str
+    marked: bool  # typed with diacritics (then the exact form ranks first)
+    variants: tuple[str, ...] = ()  # folded surname variants (first syllable only)
+
+    @property
+    def fuzzy(self) -> bool:
+        return len(self.fold) >= FUZZY_MIN_LEN
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: Literal["name", "number", "text", "all"]
+    terms: tuple[Term, ...] = ()
+    number_keys: tuple[str, ...] = ()
+    tokens: tuple[str, ...] = ()  # folded full-text tokens
+
+    @property
+    def norm_phrase(self) -> str:
+        return " ".join(t.norm for t in self.terms)
+
+    @property
+    def fold_phrase(self) -> str:
+        return " ".join(t.fold for t in self.terms)
+
+    @property
+    def any_marked(self) -> bool:
+        return any(t.marked for t in self.terms)
+
+    @property
+    def needs_loose(self) -> bool:
+        """Whether variant/fuzzy retrieval can add anything beyond the folded phrase."""
+        return any(t.fuzzy or t.variants for t in self.terms)
+
+
+def plan(query: SearchQuery) -> Plan:
+    """Decide how `query.q` is matched: number, name, or (for empty text) filters only."""
+    q = query.q.strip()
+    tokens = tuple(text_tokens(q))
+    numbers = find_numbers(q.upper())
+    if numbers:
+        keys = tuple(dict.fromkeys(number_loose_key(n) for n in numbers))
+        return Plan("number", number_keys=keys, tokens=tokens)
+    sylls = syllables(q)
+    if not sylls:
+        return Plan("all" if not tokens else "text", tokens=tokens)
+    # A query typed with diacritics is taken as typed, even its unmarked syllables
+    # ("Nguyễn Văn Trang" is not "Nguyễn Văn Tráng"); one typed without any is folded.
+    marked = any(strip_marks(s) != s for s in sylls)
+    terms = []
+    for i, s in enumerate(sylls):
+        f = strip_marks(s)
+        variants = SURNAME_VARIANTS.get(f, ()) if i == 0 and len(sylls) > 1 else ()
+        terms.append(Term(norm=s, fold=f, marked=marked, variants=variants))
+    return Plan("name", terms=tuple(terms), tokens=tokens)
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Optimal-string-alignment distance ≤ 1 (one substitution, insertion, deletion or
+    transposition of adjacent letters), the same notion as Elasticsearch's fuzziness 1."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    if la > lb:
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]
+
+
+def deletes(word: str) -> set[str]:
+    """The word and every one-letter deletion of it (symmetric-delete fuzzy lookup)."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _syllable_cost(term: Term, norm: str, fold_: str, position: int) -> int | None:
+    if term.norm == norm:
+        return 0
+    if term.fold == fold_:
+        return COST_DIACRITIC if term.marked else 0
+    if position == 0 and fold_ in term.variants:
+        return COST_VARIANT
+    if term.fuzzy and len(fold_) >= FUZZY_MIN_LEN and within_one_edit(term.fold, fold_):
+        if term.marked and not within_one_edit(term.norm, norm):
+            return COST_FUZZY + COST_DIACRITIC
+        return COST_FUZZY
+    return None
+
+
+def name_score(terms: Sequence[Term], name_norm: str, name_fold: str) -> float | None:
+    """Score of the query's syllables as a contiguous phrase in one party name, or None."""
+    ns, nf = name_norm.split(), name_fold.split()
+    if len(ns) != len(nf) or len(terms) > len(ns):
+        return None
+    best: float | None = None
+    for start in range(len(ns) - len(terms) + 1):
+        cost = 0
+        for j, term in enumerate(terms):
+            c = _syllable_cost(term, ns[start + j], nf[start + j], j)
+            if c is None:
+                break
+            cost += c
+        else:
+            coverage = len(terms) / len(ns)
+            # Ending on the given name (the last syllable) is how people are remembered.
+            ends = 2.0 if start + len(terms) == len(ns) else 0.0
+            score = 100.0 - cost + 10.0 * coverage + ends
+            if best is None or score > best:
+                best = score
+    return best
+
+
+@dataclass
+class Scored:
+    record: dict[str, Any]
+    score: float
+    match: MatchKind
+    party: int | None = None  # index into record["parties"]
+    number_key: str | None = None
+
+
+def passes_filters(query: SearchQuery, rec: dict[str, Any]) -> bool:
+    """The filters every backend applies, checked once more on each candidate."""
+    if query.case_id and query.case_id not in rec.get("case_ids", [rec["case_id"]]):
+        return False
+    if query.doc_type and rec.get("doc_type") != query.doc_type:
+        return False
+    if query.year_from is not None or query.year_to is not None:
+        year = rec.get("doc_year")
+        if year is None:
+            return False
+        if query.year_from is not None and year < query.year_from:
+            return False
+        if query.year_to is not None and year > query.year_to:
+            return False
+    if query.issuer:
+        want = " ".join(text_tokens(query.issuer))
+        if f" {want} " not in f" {rec.get('issuer_fold') or ''} ":
+            return False
+    return not (query.role and not any(p["role"] == query.role for p in rec.get("parties", [])))
+
+
+def score(p: Plan, query: SearchQuery, rec: dict[str, Any]) -> Scored | None:
+    """Rank one candidate page; None when it does not actually match (backends over-fetch)."""
+    if not passes_filters(query, rec):
+        return None
+    if p.kind == "name":
+        best: Scored | None = None
+        for i, party in enumerate(rec.get("parties", [])):
+            if query.role and party["role"] != query.role:
+                continue
+            s = name_score(p.terms, party["name_norm"], party["name_fold"])
+            if s is None:
+                continue
+            if i in rec.get("parties_on_page", []):
+                s += 3.0  # the page where the name is written
+            if best is None or s > best.score:
+                best = Scored(rec, s, "party", party=i)
+        return best
+    if p.kind == "number":
+        best_n: Scored | None = None
+        for key in p.number_keys:
+            s = _number_score(key, rec)
+            if s is not None and (best_n is None or s > best_n.score):
+                best_n = Scored(rec, s, "number", number_key=key)
+        return best_n
+    if p.kind == "all":
+        return Scored(rec, 1.0, "text")
+    return _text_score(p, rec)
+
+
+def _number_score(key: str, rec: dict[str, Any]) -> float | None:
+    if rec.get("own_number_key") == key:
+        return SCORE_OWN_NUMBER
+    if key in rec.get("number_keys", []):
+        return SCORE_CITED_NUMBER
+    if key in rec.get("text_number_keys", []):
+        return SCORE_NUMBER_IN_TEXT
+    if any(k.startswith(key + "/") for k in rec.get("number_keys", [])):
+        return SCORE_NUMBER_PREFIX
+    return None
+
+
+def _text_score(p: Plan, rec: dict[str, Any]) -> Scored | None:
+    text_fold = rec.get("text_fold")
+    if not p.tokens or text_fold is None:
+        return None
+    words = text_fold.split()
+    present = set(words)
+    if not all(t in present for t in p.tokens):
+        return None
+    phrase = " ".join(p.tokens)
+    padded = f" {text_fold} "
+    n_phrase = padded.count(f" {phrase} ")
+    s = SCORE_TEXT + (10.0 if n_phrase else 0.0) + min(n_phrase, 5)
+    s += min(sum(words.count(t) for t in p.tokens), 20) / 10.0
+    return Scored(rec, s, "text")
+
+
+def rank(p: Plan, query: SearchQuery, records: Iterable[dict[str, Any]]) -> list[Scored]:
+    """Score, drop non-matches, sort best first with a deterministic tie-break."""
+    seen: set[str] = set()
+    out: list[Scored] = []
+    for rec in records:
+        if rec["page_id"] in seen:
+            continue
+        seen.add(rec["page_id"])
+        s = score(p, query, rec)
+        if s is not None:
+            out.append(s)
+    out.sort(key=lambda s: (-s.score, s.record["case_id"], s.record["sha256"], s.record["page_no"]))
+    return out
+
+
+@dataclass
+class Grouped:
+    total_cases: int
+    groups: list[tuple[str, float, list[Scored]]] = field(default_factory=list)
+
+
+def group(scored: list[Scored], page: int, per_page: int) -> Grouped:
+    """Group ranked pages by case (best case first), keep each case's best pages, page."""
+    by_case: dict[str, list[Scored]] = {}
+    for s in scored:  # already sorted best first
+        by_case.setdefault(s.record["case_id"], []).append(s)
+    order = sorted(by_case, key=lambda c: (-by_case[c][0].score, c))
+    start = (max(page, 1) - 1) * per_page
+    groups = []
+    for case_id in order[start : start + per_page]:
+        hits: list[Scored] = []
+        docs: set[str | None] = set()
+        # One page per document first (its best page), then the next best pages.
+        for s in by_case[case_id]:
+            if len(hits) >= HITS_PER_CASE:
+                break
+            if s.record.get("doc_id") not in docs or s.record.get("doc_id") is None:
+                hits.append(s)
+                docs.add(s.record.get("doc_id"))
+        for s in by_case[case_id]:
+            if len(hits) >= HITS_PER_CASE:
+                break
+            if s not in hits:
+                hits.append(s)
+        hits.sort(key=lambda s: (-s.score, s.record["sha256"], s.record["page_no"]))
+        groups.append((case_id, by_case[case_id][0].score, hits))
+    return Grouped(total_cases=len(by_case), groups=groups)
+
+
+def to_case_groups(grouped: Grouped, p: Plan, texts: dict[str, str]) -> list[CaseGroup]:
+    """Build the public models; `texts` maps page_id to page text (for snippets)."""
+    out = []
+    for case_id, case_score, hits in grouped.groups:
+        out.append(
+            CaseGroup(
+                case_id=case_id,
+                score=round(case_score, 3),
+                hits=[_hit(s, p, texts.get(s.record["page_id"], "")) for s in hits],
+            )
+        )
+    return out
+
+
+def _hit(s: Scored, p: Plan, text: str) -> SearchHit:
+    rec = s.record
+    party = None
+    needles: list[list[str]] = []
+    if s.party is not None:
+        pr = rec["parties"][s.party]
+        party = Party(
+            name=pr["name"],
+            role=pr["role"],
+            honorific=pr.get("honorific"),
+            is_organization=pr.get("is_organization", False),
+        )
+        needles.append(pr["name_fold"].split())
+        needles.append([t.fold for t in p.terms])
+    elif s.match == "text":
+        needles.append(list(p.tokens))
+        needles.extend([t] for t in p.tokens)
+    return SearchHit(
+        case_id=rec["case_id"],
+        doc_id=rec.get("doc_id"),
+        doc_type=rec.get("doc_type"),
+        own_number=rec.get("own_number"),
+        doc_date=rec.get("doc_date"),
+        issuer=rec.get("issuer"),
+        sha256=rec["sha256"],
+        source_path=rec.get("source_path"),
+        page_no=rec["page_no"],
+        matched_party=party,
+        match=s.match,
+        score=round(s.score, 3),
+        snippet=snippet(text, needles=needles, number_key=s.number_key),
+    )
+
+
+# -- snippets --------------------------------------------------------------------------------
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _fold_chars(text: str) -> str:
+    """Fold `text` keeping one output character per input character (for offsets)."""
+    out = strip_marks(repair(text).lower())
+    if len(out) == len(text):
+        return out
+    return "".join((strip_marks(c.lower()) or " ")[0] for c in text)
+
+
+def snippet(text: str, *, needles: list[list[str]], number_key: str | None = None) -> str:
+    """About SNIPPET_CHARS of page text around the first match, matches in <mark>…</mark>,
+    the rest HTML-escaped."""
+    if not text:
+        return ""
+    spans: list[tuple[int, int]] = []
+    if number_key:
+        for m in _NUMBER.finditer(repair(text)):
+            if number_loose_key(m.group(0)) == number_key or number_loose_key(
+                m.group(0)
+            ).startswith(number_key + "/"):
+                spans.append((m.start(), m.end()))
+    else:
+        folded = _fold_chars(text)
+        for words in needles:
+            if not words:
+                continue
+            pattern = r"(?<![a-z0-9])" + r"[^a-z0-9]{1,3}".join(map(re.escape, words))
+            pattern += r"(?![a-z0-9])"
+            spans = [(m.start(), m.end()) for m in re.finditer(pattern, folded)]
+            if spans:
+                break
+    if not spans:
+        body = text[:SNIPPET_CHARS]
+        return _esc(" ".join(body.split())) + ("…" if len(text) > SNIPPET_CHARS else "")
+    first = spans[0][0]
+    lo = max(0, first - SNIPPET_CHARS // 3)
+    if lo > 0:  # start on a word
+        space = text.find(" ", lo, first)
+        lo = space + 1 if space >= 0 else lo
+    hi = min(len(text), lo + SNIPPET_CHARS)
+    parts: list[str] = ["…" if lo > 0 else ""]
+    pos = lo
+    for a, b in spans:
+        if a < pos or b > hi:
+            continue
+        parts.append(_esc(text[pos:a]))
+        parts.append(f"<mark>{_esc(text[a:b])}</mark>")
+        pos = b
+    parts.append(_esc(text[pos:hi]))
+    parts.append("…" if hi < len(text) else "")
+    return " ".join("".join(parts).split())
+
+
+__all__ = [
+    "Plan",
+    "Scored",
+    "Term",
+    "deletes",
+    "derive",
+    "find_numbers",
+    "fold",
+    "normalize",
+    "plan",
+    "rank",
+    "group",
+    "score",
+    "snippet",
+    "text_tokens",
+    "to_case_groups",
+    "within_one_edit",
+]

@@ -1,0 +1,367 @@
+"""The embedded search index: SQLite FTS5 in `index.sqlite` next to the archive's catalog.
+
+Derived and rebuildable: one row per page with the normalised record of `query.derive`,
+an FTS5 table over party names (diacritics kept / folded), an FTS5 table over the folded
+page text, a table of number keys and a syllable "deletes" table for one-edit fuzzy name
+lookup. This module only retrieves candidates; `search.query` ranks them. It knows nothing
+about the catalog (it is fed `IndexPage` records).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from schemas import IndexPage, SearchQuery
+from search.query import Plan, deletes, derive, text_tokens, within_one_edit
+
+INDEX_FILENAME = "index.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS pages (
+    rid INTEGER PRIMARY KEY,
+    page_id TEXT NOT NULL UNIQUE,
+    sha256 TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    doc_type TEXT,
+    doc_year INTEGER,
+    issuer_fold TEXT,
+    data TEXT NOT NULL,          -- query.derive() JSON without the texts
+    text TEXT NOT NULL,          -- page text as catalogued (snippets)
+    text_fold TEXT NOT NULL      -- folded tokens (full-text search)
+);
+CREATE INDEX IF NOT EXISTS pages_sha ON pages(sha256);
+CREATE TABLE IF NOT EXISTS page_cases (
+    rid INTEGER NOT NULL, case_id TEXT NOT NULL, PRIMARY KEY (case_id, rid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS page_numbers (
+    key TEXT NOT NULL, rid INTEGER NOT NULL, kind INTEGER NOT NULL,  -- 0 own, 1 doc, 2 text
+    PRIMARY KEY (key, rid, kind)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS page_numbers_rid ON page_numbers(rid);
+CREATE TABLE IF NOT EXISTS parties (
+    id INTEGER PRIMARY KEY,
+    rid INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    name_norm TEXT NOT NULL,
+    name_fold TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS parties_rid ON parties(rid);
+CREATE VIRTUAL TABLE IF NOT EXISTS names_fts USING fts5(
+    name_norm, name_fold, content='parties', content_rowid='id',
+    tokenize="unicode61 remove_diacritics 0"
+);
+CREATE TRIGGER IF NOT EXISTS parties_ai AFTER INSERT ON parties BEGIN
+    INSERT INTO names_fts(rowid, name_norm, name_fold)
+    VALUES (new.id, new.name_norm, new.name_fold);
+END;
+CREATE TRIGGER IF NOT EXISTS parties_ad AFTER DELETE ON parties BEGIN
+    INSERT INTO names_fts(names_fts, rowid, name_norm, name_fold)
+    VALUES ('delete', old.id, old.name_norm, old.name_fold);
+END;
+CREATE VIRTUAL TABLE IF NOT EXISTS text_fts USING fts5(
+    text_fold, content='pages', content_rowid='rid', tokenize="unicode61 remove_diacritics 0"
+);
+CREATE TRIGGER IF NOT EXISTS pages_ai AFTER INSERT ON pages BEGIN
+    INSERT INTO text_fts(rowid, text_fold) VALUES (new.rid, new.text_fold);
+END;
+CREATE TRIGGER IF NOT EXISTS pages_ad AFTER DELETE ON pages BEGIN
+    INSERT INTO text_fts(text_fts, rowid, text_fold) VALUES ('delete', old.rid, old.text_fold);
+END;
+CREATE TABLE IF NOT EXISTS name_deletes (
+    del TEXT NOT NULL, syl TEXT NOT NULL, PRIMARY KEY (del, syl)
+) WITHOUT ROWID;
+"""
+
+
+def _fts_phrase(words: Iterable[str]) -> str:
+    return '"' + " ".join(w.replace('"', "") for w in words) + '"'
+
+
+class SqliteBackend:
+    """FTS5 index of one archive. Safe to share across threads (one lock per connection)."""
+
+    name = "sqlite"
+
+    def __init__(self, archive: Path | str, *, path: Path | None = None) -> None:
+        self.archive = Path(archive)
+        self.path = path or self.archive / INDEX_FILENAME
+        self._lock = threading.RLock()
+        self._open()
+
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA cache_size=-65536")
+        self.db.executescript(_SCHEMA)
+        self.db.commit()
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    # -- writing ---------------------------------------------------------------------------
+    def upsert(self, pages: Iterable[IndexPage]) -> int:
+        """Index or re-index pages (by sha256 and page number); one transaction."""
+        n = 0
+        with self._lock, self.db:
+            for page in pages:
+                self._delete_page(page.page_id)
+                self._insert(page)
+                n += 1
+        return n
+
+    def delete_file(self, sha256: str, keep: Iterable[int] = ()) -> None:
+        """Drop the pages of a file that are no longer in the catalog."""
+        keep_set = set(keep)
+        with self._lock, self.db:
+            for (page_id,) in self.db.execute(
+                "SELECT page_id FROM pages WHERE sha256=?", (sha256,)
+            ).fetchall():
+                if int(page_id.rsplit(":", 1)[1]) not in keep_set:
+                    self._delete_page(page_id)
+
+    def _delete_page(self, page_id: str) -> None:
+        row = self.db.execute("SELECT rid FROM pages WHERE page_id=?", (page_id,)).fetchone()
+        if row is None:
+            return
+        rid = row[0]
+        self.db.execute("DELETE FROM parties WHERE rid=?", (rid,))
+        self.db.execute("DELETE FROM page_numbers WHERE rid=?", (rid,))
+        self.db.execute("DELETE FROM page_cases WHERE rid=?", (rid,))
+        self.db.execute("DELETE FROM pages WHERE rid=?", (rid,))
+
+    def _insert(self, page: IndexPage) -> None:
+        rec = derive(page)
+        text_fold = rec.pop("text_fold")
+        cur = self.db.execute(
+            "INSERT INTO pages(page_id, sha256, case_id, doc_type, doc_year, issuer_fold, data,"
+            " text, text_fold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                rec["page_id"],
+                rec["sha256"],
+                rec["case_id"],
+                rec["doc_type"],
+                rec["doc_year"],
+                rec["issuer_fold"],
+                json.dumps(rec, ensure_ascii=False, separators=(",", ":")),
+                page.text,
+                text_fold,
+            ),
+        )
+        rid = cur.lastrowid
+        self.db.executemany(
+            "INSERT OR IGNORE INTO page_cases(rid, case_id) VALUES (?, ?)",
+            [(rid, c) for c in rec["case_ids"]],
+        )
+        numbers = {(k, 1) for k in rec["number_keys"]} | {(k, 2) for k in rec["text_number_keys"]}
+        if rec["own_number_key"]:
+            numbers.add((rec["own_number_key"], 0))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO page_numbers(key, rid, kind) VALUES (?, ?, ?)",
+            [(k, rid, kind) for k, kind in numbers],
+        )
+        self.db.executemany(
+            "INSERT INTO parties(rid, role, name_norm, name_fold) VALUES (?, ?, ?, ?)",
+            [(rid, p["role"], p["name_norm"], p["name_fold"]) for p in rec["parties"]],
+        )
+        syls = {s for p in rec["parties"] for s in p["name_fold"].split()}
+        self.db.executemany(
+            "INSERT OR IGNORE INTO name_deletes(del, syl) VALUES (?, ?)",
+            [(d, s) for s in syls for d in deletes(s)],
+        )
+
+    def rebuild(self, pages: Iterable[IndexPage]) -> int:
+        """Build a fresh index file beside the live one and swap it in atomically: searches
+        keep answering from the old file until the rename."""
+        tmp = self.path.with_name(self.path.name + ".new")
+        for p in (tmp, Path(f"{tmp}-journal")):
+            p.unlink(missing_ok=True)
+        fresh = SqliteBackend(self.archive, path=tmp)
+        n = 0
+        batch: list[IndexPage] = []
+        for page in pages:
+            batch.append(page)
+            if len(batch) >= 1000:
+                n += fresh.upsert(batch)
+                batch.clear()
+        n += fresh.upsert(batch)
+        with fresh._lock, fresh.db:
+            fresh.db.execute("INSERT INTO text_fts(text_fts) VALUES ('optimize')")
+            fresh.db.execute("INSERT INTO names_fts(names_fts) VALUES ('optimize')")
+        fresh.close()
+        with self._lock:
+            self.db.close()
+            os.replace(tmp, self.path)
+            self._open()
+        return n
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self.db.execute("SELECT COUNT(*) FROM pages").fetchone()[0])
+
+    def page_ids(self) -> set[str]:
+        with self._lock:
+            return {r[0] for r in self.db.execute("SELECT page_id FROM pages")}
+
+    # -- reading ---------------------------------------------------------------------------
+    def _filters(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        sql, args = [], []
+        if query.doc_type:
+            sql.append("p.doc_type = ?")
+            args.append(query.doc_type)
+        if query.year_from is not None:
+            sql.append("p.doc_year >= ?")
+            args.append(query.year_from)
+        if query.year_to is not None:
+            sql.append("p.doc_year <= ?")
+            args.append(query.year_to)
+        if query.issuer:
+            sql.append("instr(' ' || p.issuer_fold || ' ', ?) > 0")
+            args.append(f" {' '.join(text_tokens(query.issuer))} ")
+        if query.case_id:
+            sql.append("EXISTS (SELECT 1 FROM page_cases c WHERE c.case_id = ? AND c.rid = p.rid)")
+            args.append(query.case_id)
+        return (" AND " + " AND ".join(sql) if sql else ""), args
+
+    def _role_filter(self, query: SearchQuery) -> tuple[str, list[Any]]:
+        if not query.role:
+            return "", []
+        return " AND EXISTS (SELECT 1 FROM parties r WHERE r.rid = p.rid AND r.role = ?)", [
+            query.role
+        ]
+
+    def _records(self, rids: list[int], *, with_text_fold: bool = False) -> list[dict[str, Any]]:
+        out = []
+        col = ", text_fold" if with_text_fold else ""
+        for i in range(0, len(rids), 500):
+            chunk = rids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT data{col} FROM pages WHERE rid IN ({marks})", chunk
+            ):
+                rec = json.loads(row[0])
+                if with_text_fold:
+                    rec["text_fold"] = row[1]
+                out.append(rec)
+        return out
+
+    def fuzzy_neighbours(self, syllable: str) -> set[str]:
+        """Indexed name syllables within one edit of `syllable` (folded)."""
+        keys = sorted(deletes(syllable))
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            f"SELECT DISTINCT syl FROM name_deletes WHERE del IN ({marks})", keys
+        ).fetchall()
+        return {r[0] for r in rows if within_one_edit(syllable, r[0])}
+
+    def candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
+        with self._lock:
+            if plan.kind == "name":
+                return self._name_candidates(plan, query, limit)
+            if plan.kind == "number":
+                return self._number_candidates(plan, query, limit)
+            if plan.kind == "all":
+                where, args = self._filters(query)
+                role, rargs = self._role_filter(query)
+                rids = [
+                    r[0]
+                    for r in self.db.execute(
+                        f"SELECT p.rid FROM pages p WHERE 1=1{where}{role}"
+                        " ORDER BY p.case_id, p.page_id LIMIT ?",
+                        [*args, *rargs, limit],
+                    )
+                ]
+                return self._records(rids)
+            return self.text_candidates(plan, query, limit)
+
+    def _name_candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
+        where, args = self._filters(query)
+        role = " AND pa.role = ?" if query.role else ""
+        rargs = [query.role] if query.role else []
+        matches: list[str] = []
+        if plan.any_marked:
+            matches.append("name_norm : " + _fts_phrase(t.norm for t in plan.terms))
+        matches.append("name_fold : " + _fts_phrase(t.fold for t in plan.terms))
+        if plan.needs_loose:
+            groups = []
+            for t in plan.terms:
+                alts = {t.fold, *t.variants}
+                if t.fuzzy:
+                    alts |= self.fuzzy_neighbours(t.fold)
+                groups.append(
+                    "name_fold : (" + " OR ".join(_fts_phrase([a]) for a in sorted(alts)) + ")"
+                )
+            matches.append(" AND ".join(groups))
+        rids: dict[int, None] = {}
+        for match in matches:
+            rows = self.db.execute(
+                "SELECT DISTINCT p.rid FROM names_fts f JOIN parties pa ON pa.id = f.rowid"
+                f" JOIN pages p ON p.rid = pa.rid WHERE names_fts MATCH ?{role}{where}"
+                " ORDER BY p.rid LIMIT ?",
+                [match, *rargs, *args, limit],
+            ).fetchall()
+            for (rid,) in rows:
+                rids.setdefault(rid, None)
+            if len(rids) >= limit:
+                break
+        return self._records(list(rids))
+
+    def _number_candidates(
+        self, plan: Plan, query: SearchQuery, limit: int
+    ) -> list[dict[str, Any]]:
+        where, args = self._filters(query)
+        role, rargs = self._role_filter(query)
+        rids: dict[int, None] = {}
+        for key in plan.number_keys:
+            for cond, cargs in (
+                ("n.key = ?", [key]),
+                ("n.key >= ? AND n.key < ? AND n.kind < 2", [key + "/", key + "0"]),
+            ):
+                rows = self.db.execute(
+                    f"SELECT DISTINCT p.rid FROM page_numbers n JOIN pages p ON p.rid = n.rid"
+                    f" WHERE {cond}{where}{role} ORDER BY n.kind, p.rid LIMIT ?",
+                    [*cargs, *args, *rargs, limit],
+                ).fetchall()
+                for (rid,) in rows:
+                    rids.setdefault(rid, None)
+        return self._records(list(rids))
+
+    def text_candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
+        if not plan.tokens:
+            return []
+        where, args = self._filters(query)
+        role, rargs = self._role_filter(query)
+        rids: dict[int, None] = {}
+        with self._lock:
+            for match in (
+                _fts_phrase(plan.tokens),
+                " AND ".join(_fts_phrase([t]) for t in plan.tokens),
+            ):
+                rows = self.db.execute(
+                    "SELECT p.rid FROM text_fts f JOIN pages p ON p.rid = f.rowid"
+                    f" WHERE text_fts MATCH ?{where}{role} ORDER BY f.rank LIMIT ?",
+                    [match, *args, *rargs, limit],
+                ).fetchall()
+                for (rid,) in rows:
+                    rids.setdefault(rid, None)
+                if len(rids) >= limit:
+                    break
+            return self._records(list(rids), with_text_fold=True)
+
+    def texts(self, page_ids: Iterable[str]) -> dict[str, str]:
+        ids = list(page_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        with self._lock:
+            return dict(
+                self.db.execute(f"SELECT page_id, text FROM pages WHERE page_id IN ({marks})", ids)
+            )
