@@ -264,7 +264,13 @@ def create_app(engine: SearchEngine, store: WebStore, settings: WebSettings) -> 
         return templates.TemplateResponse(
             request,
             "error.html",
-            {"status": status, "message": message, "user": None, "csrf": ""},
+            {
+                "status": status,
+                "message": message,
+                "user": None,
+                "csrf": "",
+                "site_name": settings.site_name,
+            },
             status_code=status,
         )
 

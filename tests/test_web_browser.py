@@ -1,0 +1,117 @@
+"""The officer pages in a real headless Chromium (Debian's, driven by Playwright).
+
+One walk through the service as an officer would: log in, search a name typed without
+diacritics, open the case, open the page and see the matched words outlined. Screenshots
+go to test-artifacts/web/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+import web_fixtures
+from web_fixtures import OFFICER, OFFICER_PASSWORD, SampleArchive
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
+
+web_sample = web_fixtures.web_sample
+web_app = web_fixtures.web_app
+
+
+@pytest.fixture(scope="module")
+def live_url(web_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def test_officer_logs_in_searches_without_diacritics_and_sees_highlight_boxes(
+    live_url: str,
+    browser,
+    web_sample: SampleArchive,  # type: ignore[no-untyped-def]
+) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    case = web_sample.cases[0]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_url}/search")
+        assert "/login" in page.url  # not logged in: sent to the login form
+        page.fill("input[name=username]", OFFICER)
+        page.fill("input[name=password]", OFFICER_PASSWORD)
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(f"{live_url}/search")
+
+        page.fill("input[name=q]", "nguyen van trang")
+        page.click("form.search button[type=submit]")
+        page.wait_for_selector("li.case-group")
+        assert page.locator("li.case-group h2", has_text=case.case_id).count() == 1
+        assert page.locator("li.hit mark").count() >= 1
+        page.screenshot(path=str(ARTIFACTS / "1-search.png"), full_page=True)
+
+        page.click(f"li.case-group h2 a:has-text('{case.case_id}')")
+        page.wait_for_selector("article.doc")
+        assert page.locator("a.cites", has_text=case.judgment_number).count() >= 1
+        assert page.locator("tr.rescan").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "2-case.png"), full_page=True)
+
+        page.goto(f"{live_url}/search?q=nguyen+van+trang")
+        page.click(f"a.page-link[href*='{case.sha256}/1']")
+        page.wait_for_selector("svg.page-image rect.hl")
+        boxes = page.locator("svg.page-image rect.hl")
+        assert boxes.count() >= 3
+        # the scan itself loaded (an <image> inside the SVG with a real size on screen)
+        loaded = page.evaluate(
+            "() => fetch(document.querySelector('svg.page-image image').getAttribute('href'))"
+            ".then(r => r.headers.get('content-type'))"
+        )
+        assert loaded == "image/jpeg"
+        box = boxes.first.bounding_box()
+        assert box and box["width"] > 5 and box["height"] > 5
+        assert "CCCD số" in page.inner_text("pre.ocr-text")
+        page.screenshot(path=str(ARTIFACTS / "3-page.png"), full_page=True)
+    finally:
+        context.close()
