@@ -16,10 +16,18 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from ingest.errors import HosoError
 from ingest.load import load_page, pdf_page_bytes
-from ingest.ocr import ocr_page
-from ingest.preprocess import preprocess, rescan_reasons
+from ingest.ocr import OcrOutput, ocr_page
+from ingest.preprocess import (
+    MIN_MEAN_CONF,
+    osd_rotation,
+    preprocess,
+    rescan_reasons,
+    rotate_quadrant,
+)
 from ingest.tasks import PageResult, PageTask
 from schemas import PageQuality
 
@@ -54,15 +62,34 @@ def _run(task: PageTask, result: PageResult) -> None:
     assert loaded.image is not None
     clean = preprocess(loaded.image, loaded.dpi, osd_timeout_s=min(20.0, opts.timeout_s))
     ocr_dpi = loaded.dpi or opts.dpi
-    out = ocr_page(
-        clean.image,
-        dpi=ocr_dpi,
-        lang=opts.lang,
-        psm=opts.psm,
-        want_pdf=bool(task.out_pdf) and opts.searchable_pdf,
-        timeout_s=opts.timeout_s,
-        page_no=task.page_no,
-    )
+
+    def run_ocr(image: np.ndarray) -> OcrOutput:
+        return ocr_page(
+            image,
+            dpi=ocr_dpi,
+            lang=opts.lang,
+            psm=opts.psm,
+            want_pdf=bool(task.out_pdf) and opts.searchable_pdf,
+            timeout_s=opts.timeout_s,
+            page_no=task.page_no,
+        )
+
+    out = run_ocr(clean.image)
+    # Upside-down pages that the cheap test missed read as garbage (mean conf ~40 against
+    # 95 on good pages): ask OSD once, and keep the better reading.
+    if (
+        out.mean_conf is not None
+        and out.mean_conf < MIN_MEAN_CONF
+        and "osd" not in clean.steps
+        and osd_rotation(clean.image, ocr_dpi, min(20.0, opts.timeout_s)) == 180
+    ):
+        turned = rotate_quadrant(clean.image, 180)
+        second = run_ocr(turned)
+        if (second.mean_conf or 0) > out.mean_conf:
+            out = second
+            clean.image = turned
+            clean.quality.rotation_deg = 180
+            clean.steps.append("rotate 180 (low confidence)")
     quality = clean.quality
     quality.mean_conf = out.mean_conf
     if not out.words:
