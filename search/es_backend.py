@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
 from schemas import IndexPage, SearchQuery
 from search.query import Plan, derive, text_tokens
@@ -247,17 +247,18 @@ class EsBackend:
         excludes: list[str] | None = None,
         sort: list[Any] | None = None,
     ) -> list[dict[str, Any]]:
-        if not self.indices():
+        try:
+            resp = self._call(
+                self.es.search,
+                index=self.alias,
+                query=query,
+                size=limit,
+                source_excludes=_SOURCE_EXCLUDES if excludes is None else excludes,
+                sort=sort or [{"_score": "desc"}, {"page_id": "asc"}],
+                track_total_hits=False,
+            )
+        except NotFoundError:  # nothing indexed yet
             return []
-        resp = self._call(
-            self.es.search,
-            index=self.alias,
-            query=query,
-            size=limit,
-            source_excludes=_SOURCE_EXCLUDES if excludes is None else excludes,
-            sort=sort or [{"_score": "desc"}, {"page_id": "asc"}],
-            track_total_hits=False,
-        )
         return [h["_source"] for h in resp["hits"]["hits"]]
 
     @staticmethod
@@ -368,7 +369,10 @@ class EsBackend:
 
     def texts(self, page_ids: Iterable[str]) -> dict[str, str]:
         ids = list(page_ids)
-        if not ids or not self.indices():
+        if not ids:
             return {}
-        resp = self._call(self.es.mget, index=self.alias, ids=ids, source_includes=["text"])
+        try:
+            resp = self._call(self.es.mget, index=self.alias, ids=ids, source_includes=["text"])
+        except NotFoundError:
+            return {}
         return {d["_id"]: d["_source"]["text"] for d in resp["docs"] if d.get("found")}
