@@ -1,0 +1,98 @@
+"""Extraction: the entities of each logical document in a file's OCR text.
+
+`extract_pages` is what the ingest pipeline calls once a file's pages are catalogued:
+it segments the pages into documents (`ingest.segment`) and reads each one's type, own and
+cited numbers, dates, issuer, parties, amounts and references. Pure and fast: text in,
+`Document`s out; no I/O, no OCR, no catalog. The submodules are named after what they find.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.extract.amounts import find_amounts, unique_values
+from ingest.extract.dates import document_date, find_dates, unique_isos
+from ingest.extract.doctype import classify, find_title
+from ingest.extract.issuers import header_issuer, text_issuers
+from ingest.extract.links import find_references, link_siblings
+from ingest.extract.numbers import find_numbers, number_refs, own_number, repair_slashes
+from ingest.extract.parties import find_parties
+from ingest.extract.text import prepare, skeleton
+from schemas import Document
+
+__all__ = ["extract_document", "extract_pages", "extract_text"]
+
+_BODY_START = re.compile(r"^\s*(?:can cu|nhan danh|xet |theo |hom nay|vao hoi|dieu 1)")
+
+
+def _header_end(lines: list[str], title_index: int | None) -> tuple[int, int]:
+    """(line index where the header block ends, character offset of that point)."""
+    limit = title_index + 4 if title_index is not None else 15
+    for i, line in enumerate(lines[:limit]):
+        if i >= 3 and _BODY_START.match(skeleton(line)):
+            limit = i
+            break
+    limit = min(limit, len(lines))
+    return limit, sum(len(line) + 1 for line in lines[:limit])
+
+
+def extract_document(text: str, pages: list[int]) -> Document:
+    """Everything extractable from one logical document's text."""
+    text = repair_slashes(prepare(text))
+    lines = text.split("\n")
+    nonblank = [ln for ln in lines if ln.strip()]
+    title = find_title(nonblank)
+    # Title index in `lines` (with blanks) for offsets.
+    title_index = None
+    if title is not None:
+        seen = -1
+        for i, ln in enumerate(lines):
+            if ln.strip():
+                seen += 1
+                if seen == title.line_index:
+                    title_index = i
+                    break
+    header_lines, header_end = _header_end(lines, title_index)
+    issuer_lines = lines[: title_index if title_index is not None else min(10, len(lines))]
+
+    numbers = find_numbers(text)
+    own = own_number(text, numbers, header_end)
+    dates = find_dates(text)
+    issuer = header_issuer(issuer_lines)
+    named = text_issuers(text)
+    if issuer is None:
+        uncited = [
+            n
+            for s, _, n in named
+            if not skeleton(text[max(0, s - 12) : s])
+            .strip(" :,")
+            .endswith(("cua", "do", "tai", "voi", "gui", "nghi"))
+        ]
+        issuer = uncited[0] if uncited else None
+    return Document(
+        doc_type=classify(title, nonblank, issuer, own.text if own else None),
+        title=title.text if title else None,
+        pages=pages,
+        own_number=own.text if own else None,
+        numbers=number_refs(numbers, own),
+        date=document_date(text, dates, header_end),
+        dates=unique_isos(dates),
+        issuer=issuer,
+        parties=find_parties(text),
+        amounts_vnd=unique_values(find_amounts(text)),
+        references=find_references(text, numbers, dates, named, own),
+    )
+
+
+def extract_pages(pages: list[tuple[int, str]]) -> list[Document]:
+    """Segment a file's (page_no, text) pages into documents and extract each one."""
+    from ingest.segment import segment
+
+    docs = [extract_document(s.text, s.pages) for s in segment(pages)]
+    return link_siblings(docs)
+
+
+def extract_text(text: str) -> list[Document]:
+    """Extract from plain text; form feeds (\\f) separate pages."""
+    pages = [(i + 1, t) for i, t in enumerate(text.split("\f"))]
+    return extract_pages([(n, t) for n, t in pages if t.strip()] or [(1, text)])

@@ -1,0 +1,210 @@
+"""Document numbers: court numbers (759/2017/LĐ-PT), administrative numbers
+(129/QĐ-CCTHADS), công văn (470/CQLTHADS-BPC&NVTHADS) and normative acts (04/2023/TT-BTP).
+
+Finds them in OCR text despite spaces around "/" and "-", a missing year or hyphen, letter
+suffixes, Đ→D and "/"→"l", tells the document's own number from the numbers it cites, and
+ignores look-alikes with no letter code (addresses 100/8A, "Đường 20/9", account and phone
+numbers). It does not decide what a cited number refers to beyond its `NumberKind`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.extract.text import skeleton
+from schemas import NumberRef
+from schemas.vocab import NumberKind
+from search.normalize import number_key
+
+# OCR swaps "/" for "l", "I", "|" (and sometimes "1") between a serial and a year or code.
+_SLASH_AS_L = re.compile(r"(?<=\d)\s?[lI|]\s?(?=(?:19|20)\d{2}\s*/|[A-ZĐ]{2,}\s*-)")
+_SLASH_AS_ONE = re.compile(r"(?<![\d/])(\d{1,4})1((?:19|20)[0-3]\d)(?=\s*/\s*[A-ZĐ])")
+
+_SEG = r"(?:TTg|TTr|QyĐ|[A-ZĐ][A-ZĐ0-9&]*)"
+_NUMBER = re.compile(
+    r"(?<![\w/.,])(?P<serial>\d{1,6}[A-Z]?)\s*/\s*"
+    r"(?:(?P<year>(?:19|20)\d{2})\s*/\s*)?"
+    rf"(?P<code>{_SEG}(?:\s*-\s*{_SEG}){{0,3}})"
+    r"(?![\wđĐ])"
+)
+
+# Segment spellings that OCR or ASCII typing produce, mapped to the written form.
+_CODE_ALIASES = {
+    "QD": "QĐ",
+    "LD": "LĐ",
+    "HNGD": "HNGĐ",
+    "GDT": "GĐT",
+    "QDPT": "QĐPT",
+    "QDST": "QĐST",
+    "QDXX": "QĐXX",
+    "QDXXST": "QĐXXST",
+    "ND": "NĐ",
+    "HDTP": "HĐTP",
+    "HDQT": "HĐQT",
+}
+_CASE_TYPES = {"DS", "HNGĐ", "KDTM", "LĐ", "HC", "HS", "VDS", "PS", "KT", "LD", "HNGD"}
+_STAGES = {"ST", "PT", "GĐT", "GDT", "TT"}
+_LEGACY = re.compile(r"^(DS|HNGĐ|HNGD|KDTM|LĐ|LD|HC|HS)(ST|PT|GĐT|GDT|TT)$")
+_NORMATIVE = re.compile(
+    r"^(?:QH\d{1,2}|(?:TT|NĐ|ND|NQ|TTLT|PL|SL|L|CT|QĐ)-(?:BTP|CP|HĐTP|HDTP|UBTVQH\d*|"
+    r"TANDTC|VKSNDTC|BTC|BCA|TTg|BTP-\w+|QH\d*|BTP-TANDTC.*|.*-BTP))$"
+)
+_THADS_ORGS = {"TCTHADS", "CTHADS", "CCTHADS", "CQLTHADS", "THADS", "BTP", "TANDTC"}
+_ADMIN_TYPES = {
+    "QĐ",
+    "TB",
+    "BB",
+    "BC",
+    "KH",
+    "GM",
+    "TTr",
+    "HD",
+    "NQ",
+    "CT",
+    "QC",
+    "QyĐ",
+    "TC",
+    "PA",
+    "ĐA",
+    "DA",
+    "CTr",
+    "HĐ",
+    "CĐ",
+    "GUQ",
+    "GGT",
+    "GNP",
+    "PG",
+    "PC",
+    "PB",
+    "SY",
+    "TrS",
+    "SL",
+    "UQ",
+    "YC",
+    "KL",
+    "GXN",
+    "QD",
+}
+_OWN_LABEL = re.compile(r"(?:^|\n)[^\n]{0,40}?\bs[o0ô6]\s*[:.]?\s*$")
+_CITE_BEFORE = re.compile(r"(can cu|theo|cua|do |tai |kem theo)[^\n]{0,60}$")
+
+
+@dataclass(frozen=True)
+class Found:
+    """One number found in a text, with its span in that text."""
+
+    text: str
+    kind: NumberKind
+    start: int
+    end: int
+
+
+def repair_slashes(text: str) -> str:
+    """Undo OCR's "/"→"l" (and "/"→"1" before a year) inside document numbers."""
+    text = _SLASH_AS_L.sub("/", text)
+    return _SLASH_AS_ONE.sub(r"\1/\2", text)
+
+
+def _canonical_code(code: str) -> str:
+    parts = [p.strip() for p in code.split("-")]
+    return "-".join(_CODE_ALIASES.get(p, p) for p in parts)
+
+
+def _is_document_code(code: str, has_year: bool, labelled: bool = False) -> bool:
+    """Whether a letter code after a serial is a document code, not an address suffix."""
+    parts = code.split("-")
+    if len(parts) > 1:
+        return all(len(p) >= 2 or p in {"L"} for p in parts[:1]) and len(parts[0]) >= 2
+    c = parts[0]
+    if _LEGACY.match(c) or re.fullmatch(r"QH\d{1,2}", c) or c in {"AL", "QĐPT", "QĐST"}:
+        return True
+    if re.fullmatch(r"(?:QĐ|QD|HS|DS|TL)[A-ZĐ]*", c):
+        return True
+    return (has_year or labelled) and len(c) >= 2
+
+
+def kind_of(code: str, context: str = "") -> NumberKind:
+    """What a cited number is, from its code first and the words before it second."""
+    parts = code.split("-")
+    first = parts[0]
+    near = context[-70:]
+    if "dua vu an ra xet xu" in near or "mo phien toa" in near:
+        return "dua_ra_xet_xu"
+    if _NORMATIVE.match(code) or re.fullmatch(r"QH\d{1,2}", code):
+        return "van_ban_phap_luat"
+    if first.startswith("TL"):
+        return "thu_ly"
+    if first.startswith(("QĐXX", "QDXX")):
+        return "dua_ra_xet_xu"
+    if len(parts) >= 2 and parts[0] in _CASE_TYPES and parts[1] in _STAGES:
+        return "ban_an"
+    if _LEGACY.match(first) or first == "AL":
+        return "ban_an"
+    if first in {"QĐ", "QD"} or first.startswith(("QĐ", "QD")):
+        return "quyet_dinh"
+    if first in _THADS_ORGS or (len(parts) == 2 and first not in _ADMIN_TYPES):
+        return "cong_van"
+    ctx = context[-80:]
+    for words, kind in (
+        ("ban an", "ban_an"),
+        ("quyet dinh", "quyet_dinh"),
+        ("cong van", "cong_van"),
+    ):
+        if ctx.rfind(words) >= 0 and ctx.rfind(words) >= len(ctx) - 50:
+            return kind  # type: ignore[return-value]
+    return "other"
+
+
+def find_numbers(text: str) -> list[Found]:
+    """Every document number in `text` (already `prepare`d and `repair_slashes`ed)."""
+    skel = skeleton(text)
+    out: list[Found] = []
+    prev_end = 0
+    for m in _NUMBER.finditer(text):
+        code = re.sub(r"\s+", "", m.group("code"))
+        labelled = bool(re.search(r"\bso\s*:?\s*$", skel[max(0, m.start() - 8) : m.start()]))
+        if not _is_document_code(code, m.group("year") is not None, labelled):
+            continue
+        code = _canonical_code(code)
+        serial = m.group("serial")
+        written = f"{serial}/{m.group('year')}/{code}" if m.group("year") else f"{serial}/{code}"
+        context = skel[max(prev_end, m.start() - 120) : m.start()]
+        prev_end = m.end()
+        out.append(Found(written, kind_of(code, context), m.start(), m.end()))
+    return out
+
+
+def own_number(text: str, found: list[Found], header_end: int) -> Found | None:
+    """The document's own number: the first one labelled "Số:" in the header block."""
+    skel = skeleton(text)
+    for f in found:
+        if f.start > header_end:
+            break
+        before = skel[max(0, f.start - 60) : f.start]
+        if _OWN_LABEL.search(before) and not _CITE_BEFORE.search(before):
+            return f
+    for f in found:
+        if f.start > header_end:
+            break
+        before = skel[max(0, f.start - 60) : f.start]
+        if f.kind != "van_ban_phap_luat" and not _CITE_BEFORE.search(before):
+            return f
+    return None
+
+
+def number_refs(found: list[Found], own: Found | None) -> list[NumberRef]:
+    """Distinct numbers (by comparison key) in order; the own number with kind `own`."""
+    refs: list[NumberRef] = []
+    seen: set[str] = set()
+    own_key = number_key(own.text) if own else None
+    if own is not None:
+        refs.append(NumberRef(text=own.text, kind="own", norm=own_key or ""))
+        seen.add(own_key or "")
+    for f in found:
+        key = number_key(f.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        refs.append(NumberRef(text=f.text, kind=f.kind, norm=key))
+    return refs

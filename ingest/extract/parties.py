@@ -1,0 +1,400 @@
+"""Parties: who is named in which role, with birth year, ID number and address.
+
+Reads labelled party lines ("Nguyên đơn: Ông Lê Cảnh D; Sinh năm 1965. Địa chỉ: …"),
+numbered lists of parties, fields broken over lines, organisations ("Công ty TNHH…",
+"Ngân hàng TMCP… (viết tắt là …)") and their representatives and lawyers (role `other`,
+`represents` naming the party), and the prose of enforcement decisions ("Cho thi hành án
+đối với: …"). Honorifics are stripped; names, anonymised or not, are kept as written.
+`ROLE_LABELS` is the one table from a document's role words to the vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.extract.text import LO, UP, one_line, skeleton
+from schemas import Party
+from schemas.vocab import Role
+from search.normalize import fold
+
+# Role label (folded) → (role, is a representative of another party). One table.
+# Mappings decided here: người khởi kiện → nguyen_don and người bị kiện → bi_don
+# (administrative cases); nguyên đơn/bị đơn dân sự (criminal cases) → nguyen_don/bi_don;
+# người yêu cầu thi hành án → nguoi_duoc_thi_hanh_an; bị hại, người làm chứng and every
+# representative, guardian or lawyer → other (representatives carry `represents`).
+ROLE_LABELS: dict[str, tuple[Role, bool]] = {
+    "nguoi phai thi hanh an": ("nguoi_phai_thi_hanh_an", False),
+    "nguoi duoc thi hanh an": ("nguoi_duoc_thi_hanh_an", False),
+    "nguoi yeu cau thi hanh an": ("nguoi_duoc_thi_hanh_an", False),
+    "nguoi co quyen loi, nghia vu lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
+    "nguoi co quyen loi nghia vu lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
+    "nguoi co quyen loi va nghia vu lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
+    "nguoi co quyen, nghia vu lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
+    "nguyen don dan su": ("nguyen_don", False),
+    "nguyen don": ("nguyen_don", False),
+    "bi don dan su": ("bi_don", False),
+    "bi don": ("bi_don", False),
+    "nguoi khoi kien": ("nguyen_don", False),
+    "nguoi bi kien": ("bi_don", False),
+    "bi cao": ("bi_cao", False),
+    "bi hai": ("other", False),
+    "nguoi lam chung": ("other", False),
+    "nguoi dai dien theo phap luat": ("other", True),
+    "nguoi dai dien theo uy quyen": ("other", True),
+    "nguoi dai dien theo uy quyen lai": ("other", True),
+    "nguoi dai dien hop phap": ("other", True),
+    "nguoi dai dien": ("other", True),
+    "dai dien theo phap luat": ("other", True),
+    "dai dien theo uy quyen": ("other", True),
+    "dai dien": ("other", True),
+    "nguoi giam ho": ("other", True),
+    "nguoi bao ve quyen va loi ich hop phap": ("other", True),
+    "nguoi bao ve quyen, loi ich hop phap": ("other", True),
+    "nguoi bao ve quyen loi ich hop phap": ("other", True),
+    "nguoi bao chua": ("other", True),
+}
+
+_LABEL_ALT = "|".join(
+    re.escape(k).replace(",", ",?").replace(r"\ ", r"\s+")
+    for k in sorted(ROLE_LABELS, key=len, reverse=True)
+)
+_LABEL = re.compile(
+    r"(?:(?<=\n)|^|(?<=[;.(])\s*|(?<=[-+•*])\s*|(?<=\d[.)])\s*)"
+    rf"(?P<label>{_LABEL_ALT})"
+    r"(?P<of>\s+(?:cua|cho)\s+[^:\n]{1,80}?)?"
+    r"\s*(?:\([^)\n]{0,40}\))?\s*:",
+)
+_HONORIFIC = re.compile(
+    r"^(?:(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|[Cc]háu|[Ee]m|Luật sư|LS\.?|ÔNG|BÀ|ANH|CHỊ)"
+    r"(?:\s*/\s*(?:bà|Bà|chị))?|Ông\s*\(bà\)|Họ và tên|Họ tên)\s*[:.]?\s+"
+)
+_ORG = re.compile(
+    r"^(?:Công ty|Cty|CÔNG TY|Ngân hàng|NGÂN HÀNG|Tổng công ty|Tập đoàn|Hợp tác xã|HTX|"
+    r"Doanh nghiệp|DNTN|Ủy ban|Uỷ ban|UBND|Chủ tịch|Chi nhánh|Quỹ tín dụng|Văn phòng|"
+    r"Trường|Bệnh viện|Cơ quan|Cục|Chi cục|Sở|Phòng|Bộ|Hộ kinh doanh|Trung tâm|Ban quản lý)\b"
+)
+_ORG_END = re.compile(
+    r"\s*(?:\(|;|,|:|\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD)|\s(?:địa chỉ|có trụ sở|"
+    r"trụ sở|Địa chỉ|Trụ sở|do ông|do bà|đại diện|người đại diện|Người đại diện|mã số|"
+    r"Mã số|số tiền|phải|đã|là)\b|\.\s)"
+)
+_TOKEN = re.compile(rf"[{UP}](?:[{LO}]+|[{UP}]*)(?:['’][{UP}]?[{LO}]+)?\d?(?![\w’'])")
+_STOP = {
+    "Sinh",
+    "SN",
+    "Năm",
+    "Địa",
+    "Trú",
+    "Nơi",
+    "Có",
+    "Vắng",
+    "CMND",
+    "CCCD",
+    "Chức",
+    "Là",
+    "Theo",
+    "Đại",
+    "Người",
+    "Cư",
+    "HKTT",
+    "ĐKHKTT",
+    "Số",
+    "Nghề",
+    "Dân",
+    "Tên",
+    "Cùng",
+    "Hiện",
+    "Giám",
+    "Trình",
+    "Tạm",
+    "Con",
+    "Vợ",
+    "Chồng",
+    "Căn",
+    "Điện",
+    "Mã",
+    "Đăng",
+    "Thường",
+    "Chỗ",
+}
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|[a-zđ]\)|[-+•*])\s*")
+_PERSON_START = re.compile(
+    rf"^\s*(?:\d{{1,2}}\s*[.)]|[a-zđ]\)|[-+•*])?\s*(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|"
+    rf"[Cc]háu|Công ty|Ngân hàng)\s+[{UP}]"
+)
+_FIELD_LINE = re.compile(
+    r"^\s*[-+•]?\s*(?:cung dia chi|dia chi|tru tai|noi cu tru|noi o|hktt|dkhktt|tru so|"
+    r"sinh nam|nam sinh|sinh ngay|sn\b|cmnd|cccd|can cuoc|chung minh|so dinh danh|ho chieu|"
+    r"chuc vu|nghe nghiep|quoc tich|dan toc|co mat|vang mat|dien thoai|ma so|van ban uy quyen|"
+    r"giay uy quyen|theo van ban|theo giay|phai nop|phai tra|phai thi hanh|trinh do|"
+    r"ton giao|gioi tinh|con ong|"
+    r"con ba|tien an|tien su|nhan than|bi bat|bi tam giam)"
+)
+_STOP_LINE = re.compile(
+    r"^\s*(?:can cu|theo |xet |nhan thay|noi dung|vi cac le|tuyen|quyet dinh|dieu \d|"
+    r"cac khoan|trong |vao |ngay \d|hom nay|hoi dong|thu ky|kiem sat vien|"
+    r"dai dien vien kiem sat|chap hanh vien|thanh phan|chung toi|toi |noi nhan|ly do|"
+    r"yeu cau|so tien|buoc |ve viec|cho thi hanh an|nay |sau khi|tai phien toa|thu tuc|"
+    r"ket qua|nhan dinh|xac minh|thong bao|thoi han|de nghi)"
+)
+_BIRTH = re.compile(
+    r"(?:sinh\s+nam|nam\s+sinh|\bsn\b|sinh\s+ngay[^;,]{0,24}?)\s*[:.]?\s*((?:19|20)\d{2})(?!\d)"
+)
+_ID = re.compile(
+    r"(?:cccd|cmnd|can cuoc cong dan|chung minh nhan dan|the can cuoc|can cuoc|"
+    r"so dinh danh ca nhan|ho chieu|cmtnd)\s*(?:so)?\s*[:.]?\s*(\d{9}|\d{12}|[a-z]\d{7,8})(?!\d)"
+)
+_ADDRESS = re.compile(
+    r"(?:cung dia chi|dia chi(?:\s+thuong tru|\s+tru so(?:\s+chinh)?|\s+lien lac|\s+cu tru)?|"
+    r"tru tai|noi cu tru|noi o(?:\s+hien nay)?|dkhktt|hktt|"
+    r"(?:co\s+)?tru so(?:\s+chinh)?(?:\s+tai)?)"
+    r"\s*[:.]?\s*"
+)
+_ADDRESS_END = re.compile(
+    r"\s*(?:[;(]|\s[–-]\s|\b(?:co mat|vang mat|sinh nam|cmnd|cccd|dien thoai|la nguoi|"
+    r"nguoi dai dien|chuc vu|nghe nghiep)\b|$)"
+)
+_OF_ROLE = {
+    "nguyen don": "nguyen_don",
+    "bi don": "bi_don",
+    "nguoi khoi kien": "nguyen_don",
+    "nguoi bi kien": "bi_don",
+    "nguoi phai thi hanh an": "nguoi_phai_thi_hanh_an",
+    "nguoi duoc thi hanh an": "nguoi_duoc_thi_hanh_an",
+    "bi cao": "bi_cao",
+    "nguoi co quyen loi": "nguoi_co_quyen_loi_nghia_vu_lien_quan",
+}
+_PROSE = [
+    (re.compile(r"thi hanh an doi voi\s*:?\s*"), "nguoi_phai_thi_hanh_an"),
+    (re.compile(r"nguoi phai thi hanh an la\s+"), "nguoi_phai_thi_hanh_an"),
+    (re.compile(r"nguoi duoc thi hanh an la\s+"), "nguoi_duoc_thi_hanh_an"),
+    (
+        re.compile(r"don yeu cau thi hanh an(?: ngay [\d/.-]+)? cua\s*:?\s*"),
+        "nguoi_duoc_thi_hanh_an",
+    ),
+]
+
+
+_ROLE_AFTER = re.compile(r"(?<=\n)\s*la nguoi (phai|duoc) thi hanh an")
+
+
+@dataclass
+class _Block:
+    role: Role
+    is_rep: bool
+    of_text: str
+    start: int
+    end: int
+    people: list[Party] = field(default_factory=list)
+
+
+def _name_of(part: str) -> tuple[str, str | None, bool]:
+    """(name, honorific, is_organization) from the start of a person/organisation part."""
+    part = _NUMBERING.sub("", part.strip(" \t:;,.-–")).strip()
+    honorific = None
+    m = _HONORIFIC.match(part)
+    if m:
+        honorific = m.group(0).strip(" :.")
+        part = part[m.end() :]
+    if _ORG.match(part):
+        end = _ORG_END.search(part, 4)
+        name = part[: end.start()] if end else part
+        return name.strip(" .,;"), honorific, True
+    tokens: list[str] = []
+    pos = 0
+    while True:
+        m2 = _TOKEN.match(part, pos)
+        if not m2 or m2.group(0) in _STOP:
+            break
+        tokens.append(m2.group(0))
+        pos = m2.end()
+        ws = re.match(r"[ \t]+", part[pos:])
+        if not ws:
+            break
+        pos += ws.end()
+    return " ".join(tokens), honorific, False
+
+
+def _fields(part: str) -> tuple[int | None, str | None, str | None]:
+    skel = skeleton(part)
+    birth = None
+    m = _BIRTH.search(skel)
+    if m:
+        birth = int(m.group(1))
+    idn = None
+    m = _ID.search(skel)
+    if m:
+        idn = part[m.start(1) : m.end(1)].upper()
+    address = None
+    m = _ADDRESS.search(skel)
+    if m:
+        end = _ADDRESS_END.search(skel, m.end())
+        stop = end.start() if end else len(part)
+        address = part[m.end() : stop].strip(" .,:-") or None
+    return birth, idn, address
+
+
+def _split_people(content: str) -> list[str]:
+    """Split a block's text into one part per person or organisation."""
+    items: list[str] = []
+    for line in content.split("\n"):
+        if not line.strip():
+            continue
+        starts_person = bool(_PERSON_START.match(line)) or bool(
+            re.match(rf"^\s*\d{{1,2}}\s*[.)]\s*[{UP}]", line)
+        )
+        if items and starts_person:
+            items.append(line)
+        elif items:
+            items[-1] += "\n" + line
+        else:
+            items.append(line)
+    parts: list[str] = []
+    for item in items:
+        text = one_line(item)
+        pieces = re.split(
+            rf"(?:;\s*|\s+và\s+|,\s+)(?=(?:\d{{1,2}}[.)]\s*)?(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[cC]ụ|"
+            rf"[cC]háu)\s+[{UP}])",
+            text,
+        )
+        current = pieces[0]
+        for piece in pieces[1:]:
+            head = skeleton(current)
+            kin = re.search(r"(con|vo|chong|cha|me|cua|voi|cho)\s*(ong|ba)?\s*[^;]{0,40}$", head)
+            if kin and not re.search(r"sinh|dia chi|tru tai|cmnd|cccd", head[kin.start() :]):
+                current += " và " + piece
+            else:
+                parts.append(current)
+                current = piece
+        parts.append(current)
+    return parts
+
+
+def _continues(prev: str, line: str) -> bool:
+    """Whether `line` still belongs to the party block that `prev` is the last line of."""
+    skel = skeleton(line)
+    if _FIELD_LINE.match(skel) or _PERSON_START.match(line):
+        return True
+    if _STOP_LINE.match(skel):
+        return False
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) > 6 and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        return False  # a heading
+    if re.match(rf"^\s*[-+•]?\s*[{UP}][^:\n]{{0,50}}:", line):
+        return False  # another label
+    if line[:1].islower():
+        return True
+    return not prev.rstrip().endswith((".", ";"))
+
+
+def _block_end(text: str, start: int, limit: int) -> int:
+    """Where a party block that starts at `start` ends (next label, heading, prose)."""
+    nl = text.find("\n", start)
+    if nl < 0 or nl >= limit:
+        return limit
+    prev = text[start:nl]
+    pos = nl + 1
+    while pos < limit:
+        nxt = text.find("\n", pos)
+        nxt = limit if nxt < 0 or nxt > limit else nxt
+        line = text[pos:nxt]
+        if line.strip() and not _continues(prev, line):
+            return pos - 1
+        if line.strip():
+            prev = line
+        pos = nxt + 1
+    return limit
+
+
+def find_parties(text: str) -> list[Party]:
+    """Every party named in `text`, deduplicated by (folded name, role), in order."""
+    skel = skeleton(text)
+    matches = list(_LABEL.finditer(skel))
+    blocks: list[_Block] = []
+    for i, m in enumerate(matches):
+        role, is_rep = _lookup(m.group("label"))
+        nxt = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        end = _block_end(text, m.end(), nxt)
+        of = text[m.start("of") : m.end("of")] if m.group("of") else ""
+        blocks.append(_Block(role, is_rep, of, m.end(), end))
+    for pattern, role in _PROSE:
+        for m in pattern.finditer(skel):
+            if any(b.start <= m.start() < b.end for b in blocks):
+                continue
+            end = _block_end(text, m.end(), min(len(text), m.end() + 400))
+            blocks.append(_Block(role, False, "", m.end(), end))
+    for m in _ROLE_AFTER.finditer(skel):
+        prev_end = text.rfind("\n", 0, m.start() + 1)
+        prev_start = text.rfind("\n", 0, max(0, prev_end)) + 1
+        if prev_end > prev_start and _PERSON_START.match(text[prev_start:prev_end]):
+            role: Role = (
+                "nguoi_phai_thi_hanh_an" if m.group(1) == "phai" else ("nguoi_duoc_thi_hanh_an")
+            )
+            if not any(b.start <= prev_start < b.end for b in blocks):
+                blocks.append(_Block(role, False, "", prev_start, prev_end))
+    blocks.sort(key=lambda b: b.start)
+
+    parties: list[Party] = []
+    principals: list[Party] = []
+    for block in blocks:
+        content = text[block.start : block.end]
+        shared_address = None
+        for part in _split_people(content):
+            name, honorific, is_org = _name_of(part)
+            if len(name) < 2 or not re.search(rf"[{UP}]", name[:1]):
+                continue
+            birth, idn, address = _fields(part)
+            if address and skeleton(part).find("cung dia chi") >= 0:
+                shared_address = address
+            represents = _represents(block, principals) if block.is_rep else None
+            party = Party(
+                name=name,
+                role=block.role,
+                honorific=honorific,
+                birth_year=birth,
+                id_number=idn,
+                address=address,
+                is_organization=is_org,
+                represents=represents,
+            )
+            block.people.append(party)
+            if block.role != "other":
+                principals.append(party)
+        if shared_address:
+            for i, p in enumerate(block.people):
+                if p.address is None:
+                    block.people[i] = p.model_copy(update={"address": shared_address})
+        parties.extend(block.people)
+    seen: set[tuple[str, str]] = set()
+    out: list[Party] = []
+    for p in parties:
+        key = (fold(p.name), p.role)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(p)
+    return out
+
+
+def _lookup(label: str) -> tuple[Role, bool]:
+    label = re.sub(r"\s*,\s*", ", ", re.sub(r"\s+", " ", label))
+    if label in ROLE_LABELS:
+        return ROLE_LABELS[label]
+    return ROLE_LABELS.get(label.replace(",", ""), ("other", False))
+
+
+def _represents(block: _Block, principals: list[Party]) -> str | None:
+    of = skeleton(block.of_text).strip()
+    of = re.sub(r"^(cua|cho)\s+", "", of)
+    for words, role in _OF_ROLE.items():
+        if of.startswith(words):
+            for p in principals:
+                if p.role == role:
+                    return p.name
+            return None
+    if of:
+        name, _, _ = _name_of(block.of_text.strip()[4:].strip())
+        if name:
+            return name
+    return principals[-1].name if principals else None

@@ -1,0 +1,41 @@
+"""Position-preserving views of a document's text for the extractors.
+
+Extractors match patterns on `skeleton(text)` (lowercase, no diacritics, đ→d, same length
+as the text) and cut what they report out of the repaired text itself, so matching is
+tolerant of tone-mark loss and case while the output keeps the spelling as written.
+This module only prepares text; it knows nothing of numbers, dates or parties.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from search.normalize import repair, strip_marks
+
+UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+LO = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+
+_SPACES = re.compile(r"[ \t]+")
+
+
+@lru_cache(maxsize=4096)
+def _skel_char(ch: str) -> str:
+    out = strip_marks(ch).lower()
+    return out if len(out) == 1 else ch
+
+
+def skeleton(text: str) -> str:
+    """Lowercase, mark-free copy of `text` with the same length (index i ↔ index i)."""
+    return "".join(_skel_char(c) for c in text)
+
+
+def prepare(text: str) -> str:
+    """Repair look-alike code points (Ð→Đ, ƣ→ư, dashes) and tidy blanks inside lines."""
+    text = repair(text).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def one_line(text: str) -> str:
+    """Join a field that OCR broke over several lines."""
+    return re.sub(r"\s+", " ", text).strip()

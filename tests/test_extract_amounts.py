@@ -1,0 +1,30 @@
+from ingest.extract.amounts import find_amounts, unique_values, words_value
+from ingest.extract.text import prepare
+
+
+def values(text: str) -> list[int]:
+    return unique_values(find_amounts(prepare(text)))
+
+
+def test_numerals_with_units_are_read_in_dong():
+    assert values("1.006.918.634.000đ") == [1006918634000]
+    assert values("còn nợ 19.026.947 đồng") == [19026947]
+    assert values("125.000.000 VNĐ và 2.000.000 VND/tháng") == [125000000, 2000000]
+
+
+def test_mixed_units_and_decimal_commas():
+    assert values("116.531 tỷ 786 triệu 859 nghìn đồng") == [116531786859000]
+    assert values("36.576 tỷ 087 triệu 535 nghìn đồng") == [36576087535000]
+    assert values("số tiền 2,2 tỉ đồng") == [2200000000]
+    assert values("bồi thường 50 triệu đồng") == [50000000]
+
+
+def test_foreign_currency_and_percentages_are_not_amounts():
+    assert values("17.000 USD, lãi suất 13,5%/năm, điểm 2 đ khoản 1") == []
+
+
+def test_amount_in_words_corrects_a_garbled_numeral():
+    assert words_value("mot tram hai muoi lam trieu dong") == 125_000_000
+    assert words_value("mot ty khong tram linh sau trieu dong") == 1_006_000_000
+    assert values("125.000.000đ (Một trăm hai mươi lăm triệu đồng)") == [125000000]
+    assert values("126.000.000đ (Một trăm hai mươi lăm triệu đồng)") == [125000000]

@@ -1,0 +1,98 @@
+from ingest.extract.parties import ROLE_LABELS, find_parties
+from ingest.extract.text import prepare
+
+
+def parties(text: str) -> list[tuple[str, str]]:
+    return [(p.name, p.role) for p in find_parties(prepare(text))]
+
+
+def test_honorifics_of_any_case_are_stripped_and_birth_year_kept():
+    (p,) = find_parties(prepare("Nguyên đơn: ông Lê Cảnh D; Sinh năm 1965. Địa chỉ: Ấp M, xã V."))
+    assert (p.name, p.role, p.honorific, p.birth_year) == ("Lê Cảnh D", "nguyen_don", "ông", 1965)
+    assert p.address == "Ấp M, xã V"
+    assert parties("Bị đơn: CHỊ Trần Thị B, sinh năm 1990") == [("Trần Thị B", "bi_don")]
+    assert parties("Bị đơn: Cụ Trần Văn Bảy") == [("Trần Văn Bảy", "bi_don")]
+
+
+def test_a_party_line_broken_by_ocr_is_read_whole():
+    text = "Người có quyền lợi và nghĩa vụ liên quan: Bà Phạm Thị T; Sinh năm:\n1960. Địa chỉ: Tổ x"
+    (p,) = find_parties(prepare(text))
+    assert (p.name, p.role, p.birth_year) == (
+        "Phạm Thị T",
+        "nguoi_co_quyen_loi_nghia_vu_lien_quan",
+        1960,
+    )
+
+
+def test_anonymised_names_are_kept_as_written():
+    text = (
+        "Nguyên đơn: Ông Phan Hoài H1, sinh năm 1970\nBị đơn: Bà Bùi Thị Ph, sinh năm 1972\n"
+        "Người làm chứng: Bà Lê Thị Thúy K"
+    )
+    assert parties(text) == [
+        ("Phan Hoài H1", "nguyen_don"),
+        ("Bùi Thị Ph", "bi_don"),
+        ("Lê Thị Thúy K", "other"),
+    ]
+
+
+def test_representatives_and_lawyers_are_kept_apart_from_the_party_they_represent():
+    text = (
+        "Nguyên đơn: Ngân hàng Thương mại cổ phần SG-HN (viết tắt là SHB); địa chỉ: số 77 Trần"
+        " Hưng Đạo, Hà Nội.\nNgười đại diện theo pháp luật: Ông Hồ Hùng A - Chức vụ: Chủ tịch.\n"
+        "Bị đơn: Công ty TNHH MTV ĐTNT (viết tắt là Công ty ĐTNT).\n"
+        "Người bảo vệ quyền và lợi ích hợp pháp của bị đơn: Luật sư Lê Thị Thúy K.\n"
+    )
+    got = find_parties(prepare(text))
+    assert [(p.name, p.role, p.represents, p.is_organization) for p in got] == [
+        ("Ngân hàng Thương mại cổ phần SG-HN", "nguyen_don", None, True),
+        ("Hồ Hùng A", "other", "Ngân hàng Thương mại cổ phần SG-HN", False),
+        ("Công ty TNHH MTV ĐTNT", "bi_don", None, True),
+        ("Lê Thị Thúy K", "other", "Công ty TNHH MTV ĐTNT", False),
+    ]
+
+
+def test_numbered_lists_and_couples_give_one_party_each():
+    text = (
+        "Điều 1. Cho thi hành án đối với những người có tên sau:\n"
+        "1. Ông Hồ Sỹ Hải, sinh năm 1981; trú tại: xóm 3.\nPhải nộp: án phí 200.000 đồng.\n"
+        "2. Bà Võ Thị Hằng, sinh năm 1990; trú tại: xóm 1.\n"
+        "Người được thi hành án: Ông Trương Văn Ch và bà Lý Thị Ngọc A; cùng địa chỉ: ấp P.\n"
+    )
+    got = find_parties(prepare(text))
+    assert [(p.name, p.role) for p in got] == [
+        ("Hồ Sỹ Hải", "nguoi_phai_thi_hanh_an"),
+        ("Võ Thị Hằng", "nguoi_phai_thi_hanh_an"),
+        ("Trương Văn Ch", "nguoi_duoc_thi_hanh_an"),
+        ("Lý Thị Ngọc A", "nguoi_duoc_thi_hanh_an"),
+    ]
+    assert got[-1].address == "ấp P"
+
+
+def test_criminal_defendant_parents_are_not_parties():
+    text = (
+        "Bị cáo: Lê Bá Đ, sinh ngày 15 tháng 6 năm 1990; nơi cư trú: tổ 5; con ông Lê Bá Th và"
+        " bà Nguyễn Thị Nh; có mặt.\nBị hại: Anh Hoàng Văn Ph, sinh năm 1992."
+    )
+    assert parties(text) == [("Lê Bá Đ", "bi_cao"), ("Hoàng Văn Ph", "other")]
+
+
+def test_id_numbers_and_administrative_roles_are_read():
+    text = (
+        "Người khởi kiện: Bà Đinh Thị Đ, CCCD số 051161000123; địa chỉ: thôn A.\n"
+        "Người bị kiện: Chủ tịch Ủy ban nhân dân huyện S, tỉnh Quảng Ngãi.\n"
+    )
+    got = find_parties(prepare(text))
+    assert [(p.name, p.role, p.id_number) for p in got] == [
+        ("Đinh Thị Đ", "nguyen_don", "051161000123"),
+        ("Chủ tịch Ủy ban nhân dân huyện S", "bi_don", None),
+    ]
+
+
+def test_every_role_label_maps_to_a_vocabulary_role():
+    from schemas.vocab import ROLES
+
+    assert {role for role, _ in ROLE_LABELS.values()} <= set(ROLES)
+    assert ROLE_LABELS["nguoi khoi kien"][0] == "nguyen_don"
+    assert ROLE_LABELS["nguoi bi kien"][0] == "bi_don"
+    assert ROLE_LABELS["bi hai"][0] == "other"
