@@ -184,10 +184,10 @@ def plan(query: SearchQuery) -> Plan:
     """Decide how `query.q` is matched: number, name, or (for empty text) filters only."""
     q = query.q.strip()
     tokens = tuple(text_tokens(q))
-    numbers = find_numbers(q.upper())
+    whole = _whole_number(q)
+    numbers = [whole] if whole else [number_loose_key(n) for n in find_numbers(q.upper())]
     if numbers:
-        keys = tuple(dict.fromkeys(number_loose_key(n) for n in numbers))
-        return Plan("number", number_keys=keys, tokens=tokens)
+        return Plan("number", number_keys=tuple(dict.fromkeys(numbers)), tokens=tokens)
     sylls = syllables(q)
     if not sylls:
         return Plan("all" if not tokens else "text", tokens=tokens)
@@ -200,6 +200,19 @@ def plan(query: SearchQuery) -> Plan:
         variants = SURNAME_VARIANTS.get(f, ()) if i == 0 and len(sylls) > 1 else ()
         terms.append(Term(norm=s, fold=f, marked=marked, variants=variants))
     return Plan("name", terms=tuple(terms), tokens=tokens)
+
+
+_NUMBER_PREFIX = re.compile(r"^(?:số|so)\b\s*:?\s*", re.IGNORECASE)
+_NUMBER_CHARS = re.compile(r"\d[0-9A-Za-zĐđ&/\-\s.]*")
+
+
+def _whole_number(q: str) -> str | None:
+    """The key of a query that is nothing but a document number, spaces anywhere
+    ("58/2022/DS ST", "Số: 129 / QĐ - CCTHADS"), else None."""
+    t = _NUMBER_PREFIX.sub("", repair(q).strip())
+    if "/" not in t or not _NUMBER_CHARS.fullmatch(t) or not re.search(r"[A-Za-zĐđ]|/\d", t):
+        return None
+    return number_loose_key(re.sub(r"\s+", "", t))
 
 
 def within_one_edit(a: str, b: str) -> bool:

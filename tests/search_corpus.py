@@ -438,3 +438,115 @@ def iter_bench_pages(seed: int, n_pages: int) -> Iterator[tuple[CCase, CDoc, int
                     if produced >= n_pages:
                         return
         i += 1
+
+
+# -- the sample generator's archive (samplegen), without OCR -------------------------------
+def fill_catalog_from_samplegen(catalog: Any, seed: int = 7, n_cases: int = 30) -> list[Any]:
+    """Fill a Catalog from `samplegen.make_cases` ground truth (page text = the text drawn,
+    documents = the generator's truth), one file per document. Returns the CaseDocs."""
+    from ingest.catalog import PageRow
+    from samplegen import layout, make_cases
+
+    cases = make_cases(seed, n_cases, False)
+    for case in cases:
+        for j, doc in enumerate(case.docs):
+            pages = [pl.text for pl in layout(doc.blocks)]
+            t = doc.truth
+            sha = _sha("samplegen", seed, case.case_id, j)
+            path = f"{case.case_id}/{j + 1:02d}_{doc.doc_type}.pdf"
+            catalog.add_file(sha, "pdf", 1000 + j, path, case.case_id)
+            catalog.set_page_count(sha, len(pages))
+            for k, text in enumerate(pages, start=1):
+                catalog.save_page(
+                    PageRow(sha, k, "text_layer", text, None, PageQuality(), None, None, None, 0.0)
+                )
+            catalog.replace_documents(
+                sha,
+                [
+                    Document(
+                        doc_type=t["doc_type"],
+                        title=t.get("title"),
+                        pages=[1, len(pages)],
+                        own_number=t.get("own_number"),
+                        numbers=[NumberRef(text=n["text"]) for n in t.get("numbers_detail", [])],
+                        date=t.get("date"),
+                        issuer=t.get("issuer"),
+                        parties=[
+                            Party(
+                                name=p["name"],
+                                role=p["role"],
+                                honorific=p.get("honorific"),
+                                is_organization=bool(p.get("is_organization")),
+                            )
+                            for p in t.get("parties", [])
+                        ],
+                    )
+                ],
+            )
+            catalog.set_file_status(sha, "done")
+    return cases
+
+
+def samplegen_suite(cases: list[Any]) -> list[Q]:
+    """Queries with an unambiguous expected case, derived from samplegen's ground truth:
+    names (with and without marks, one-character typo, last two syllables, surname
+    variant) and document numbers (as written, spaced, D for Đ, no dashes)."""
+    from search.normalize import fold, number_loose_key
+
+    def canon(name: str) -> str:
+        return _key(name)
+
+    owners: dict[str, set[str]] = {}
+    folded_names: list[tuple[str, str]] = []  # (folded name, case id)
+    for c in cases:
+        for doc in c.docs:
+            for p in doc.truth.get("parties", []):
+                owners.setdefault(canon(p["name"]), set()).add(c.case_id)
+                folded_names.append((fold(p["name"]), c.case_id))
+    numbers: dict[str, set[str]] = {}
+    for c in cases:
+        for doc in c.docs:
+            for n in doc.truth.get("numbers", []):
+                numbers.setdefault(number_loose_key(n), set()).add(c.case_id)
+
+    def unique_phrase(phrase: str, case_id: str) -> bool:
+        hits = {cid for name, cid in folded_names if f" {phrase} " in f" {name} "}
+        return hits == {case_id}
+
+    out: list[Q] = []
+    k = n_numbers = 0
+    for c in cases:
+        people = [p for d in c.docs for p in d.truth.get("parties", [])]
+        people = [p for p in people if not p.get("is_organization")]
+        people = [p for p in people if owners.get(canon(p["name"])) == {c.case_id}]
+        if people:
+            name = people[0]["name"]
+            words = name.split()
+            form = k % 5
+            if form == 0:
+                out.append(Q(name, c.case_id, "diacritics"))
+            elif form == 1:
+                out.append(Q(_strip(name).lower(), c.case_id, "folded"))
+            elif form == 2:
+                out.append(Q(_ocr_typo(name), c.case_id, "ocr-in-query"))
+            elif (
+                form == 3
+                and len(words) >= 3
+                and unique_phrase(fold(" ".join(words[-2:])), c.case_id)
+            ):
+                out.append(Q(" ".join(words[-2:]), c.case_id, "partial"))
+            elif fold(words[0]) in ("huynh", "hoang", "vu", "vo"):
+                alias = {"huynh": "Hoàng", "hoang": "Huỳnh", "vu": "Võ", "vo": "Vũ"}[fold(words[0])]
+                out.append(Q(" ".join([alias, *words[1:]]), c.case_id, "surname-variant"))
+            else:
+                out.append(Q(name, c.case_id, "diacritics"))
+            k += 1
+        for doc in c.docs:
+            own = doc.truth.get("own_number")
+            if not own or numbers.get(number_loose_key(own)) != {c.case_id}:
+                continue
+            forms = [own, own.replace("/", " / "), own.replace("Đ", "D"), own.replace("-", " ")]
+            out.append(Q(forms[n_numbers % 4], c.case_id, "number"))
+            n_numbers += 1
+            break
+    return out

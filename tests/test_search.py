@@ -15,7 +15,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from search_corpus import CCase, Q, fill_catalog, make_corpus, query_suite
+from search_corpus import (
+    CCase,
+    Q,
+    fill_catalog,
+    fill_catalog_from_samplegen,
+    make_corpus,
+    query_suite,
+    samplegen_suite,
+)
 from typer.testing import CliRunner
 
 from ingest.catalog import Catalog
@@ -142,6 +150,34 @@ def test_sqlite_suite_puts_the_expected_case_first(
     misses = [(q, _top(_search(sqlite_engine, q))[:3]) for q in query_suite(corpus)]
     misses = [(q, top) for q, top in misses if top[:1] != [q.expect]]
     assert not misses
+
+
+@pytest.mark.es
+def test_samplegen_archive_suite_agrees_on_both_backends(
+    tmp_path_factory: pytest.TempPathFactory, es_url: str
+) -> None:
+    """The sample generator's archive (its ground truth, no OCR): names and numbers as
+    officers type them, same top case on both backends, recall@10 ≥ 0.98."""
+    path = tmp_path_factory.mktemp("samplegen")
+    alias = f"hoso-test-{uuid.uuid4().hex[:8]}"
+    es = EsBackend(es_url, alias=alias)
+    try:
+        with Catalog(path) as catalog:
+            cases = fill_catalog_from_samplegen(catalog, seed=7, n_cases=30)
+            reindex(catalog, SqliteBackend(path))
+            reindex(catalog, es)
+        suite = samplegen_suite(cases)
+        assert len(suite) >= 40
+        with open_engine(path) as lite, open_engine(path, es_url, es_alias_name=alias) as big:
+            tops = [(q, _top(_search(lite, q)), _top(_search(big, q))) for q in suite]
+        assert [q for q, a, b in tops if a[:1] != b[:1]] == []
+        for i in (1, 2):
+            recall = sum(q.expect in t[i][:10] for t in tops for q in [t[0]]) / len(suite)
+            first = sum(t[i][:1] == [t[0].expect] for t in tops) / len(suite)
+            assert recall >= 0.98 and first >= 0.95, (i, recall, first)
+    finally:
+        es.drop()
+        es.close()
 
 
 # -- matching rules ------------------------------------------------------------------------
