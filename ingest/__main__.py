@@ -1,0 +1,5 @@
+"""`python -m ingest` is `hoso`."""
+
+from ingest.cli import main
+
+main()

@@ -1,0 +1,97 @@
+"""Kill -9 at any moment loses at most the pages in flight; a rerun completes the job exactly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pypdf import PdfReader
+
+HOSO = [sys.executable, "-m", "ingest"]
+
+
+def _pages_in(archive: Path) -> int:
+    db = archive / "catalog.sqlite"
+    if not db.exists():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return con.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.OperationalError:
+        return 0
+
+
+def _ingest_and_kill_after(samples: Path, archive: Path, n_pages: int) -> None:
+    """Start `hoso ingest`, wait until `n_pages` more pages are committed, SIGKILL everything."""
+    before = _pages_in(archive)
+    proc = subprocess.Popen(
+        [*HOSO, "ingest", str(samples), "--archive", str(archive), "--workers", "2", "--json"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    try:
+        while _pages_in(archive) < before + n_pages:
+            assert proc.poll() is None, "ingest finished before it could be killed"
+            assert time.monotonic() < deadline, "ingest made no progress"
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the process and its workers, like a power cut
+        proc.wait()
+
+
+def _snapshot(archive: Path) -> dict[str, object]:
+    con = sqlite3.connect(archive / "catalog.sqlite")
+    try:
+        pages = con.execute(
+            "SELECT sha256, page_no, method, text FROM pages ORDER BY sha256, page_no"
+        ).fetchall()
+        files = con.execute("SELECT sha256, status, n_pages FROM files ORDER BY sha256").fetchall()
+        paths = con.execute("SELECT path, case_id FROM file_paths ORDER BY path").fetchall()
+        docs = con.execute(
+            "SELECT doc_id, doc_type, own_number FROM documents ORDER BY doc_id"
+        ).fetchall()
+        parties = con.execute("SELECT COUNT(*) FROM parties").fetchone()[0]
+        failures = con.execute("SELECT COUNT(*) FROM failures").fetchone()[0]
+    finally:
+        con.close()
+    return {
+        "pages": pages,
+        "files": files,
+        "paths": [(Path(p).name, c) for p, c in paths],
+        "documents": docs,
+        "parties": parties,
+        "failures": failures,
+    }
+
+
+def test_resume_after_kill_loses_no_page_and_duplicates_none(ingested_quick, tmp_path):
+    samples = ingested_quick.samples
+    archive = tmp_path / "killed"
+    for n in (1, 3, 4):  # kill early, mid-file and mid-batch
+        _ingest_and_kill_after(samples, archive, n)
+    done = subprocess.run(
+        [*HOSO, "ingest", str(samples), "--archive", str(archive), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+
+    got, want = _snapshot(archive), _snapshot(ingested_quick.archive)
+    assert got["pages"] == want["pages"]  # same pages, same text, none missing or twice
+    assert got["files"] == want["files"]
+    assert got["paths"] == want["paths"]
+    assert got["documents"] == want["documents"]
+    assert got["parties"] == want["parties"]
+    assert got["failures"] == 0
+    for sha, _status, n_pages in got["files"]:
+        assert len(PdfReader(archive / "pdf" / f"{sha}.pdf").pages) == n_pages
