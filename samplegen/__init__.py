@@ -9,7 +9,8 @@ Public API
 - `layout(blocks) -> list[PageLayout]`; `PageLayout.text` is the exact text drawn.
 - `render_page(lines, dpi=300) -> np.ndarray`: uint8 grey A4 page in Liberation Serif 12 pt;
   `lines` are strings (left-aligned) or `Line`/`Para`/`Row`/`Space` blocks.
-- `render_layout(page, dpi) -> np.ndarray`.
+- `render_layout(page, dpi) -> np.ndarray`; pages carry a drawn signature and stamp
+  (`Mark` blocks: no text, not in the truth).
 - `degrade(img, quality, rng) -> np.ndarray` with quality "clean" | "office" | "poor"
   (`degrade_ex` also returns the skew applied); `rotate_quarter(img, 90|180|270)`.
 - `tcvn3_as_latin1(text)`, `with_oi(text)`: the legacy text-layer garbles.
@@ -24,6 +25,8 @@ ground_truth.json
         "quality": "clean"|"office"|"poor"|"digital", "dpi", "n_pages",
         "pages": [{"page_no", "text" (NFC, lines joined by "\\n"), "dpi", "width", "height",
                    "quality", "skew_deg", "rotation_deg" (clockwise; undo by rotating back),
+                   "but_luc" (archive sheet number written top right, also the first line
+                   of "text"; scans of every second case only, else null),
                    "text_layer" (only for PDFs with a text layer: the extractable text)}],
         "documents": [{"doc_type", "title", "pages": [first, last], "own_number", "date",
                        "numbers": [as written], "numbers_detail": [{"text", "kind"}],
@@ -33,8 +36,9 @@ ground_truth.json
                        "kind"}], "officials": [{"name", "title"}], "case_id"}]}},
      "people": [{"name", "cases", "roles"}], "recurring_people": [...],
      "tone_pairs": [[name, name]]}
-Roles and doc types are those of `schemas.vocab`. In a `Row` (two-column header/footer)
-the left column's lines come before the right column's in "text".
+Roles and doc types are those of `schemas.vocab`. Page "text" is one line per visual line;
+the two columns of a header/footer row share baselines and are joined left to right
+("CỤC THADS TỈNH NGHỆ AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), as Tesseract reads them.
 """
 
 from samplegen.degrade import QUALITIES, degrade, degrade_ex, rotate_quarter

@@ -24,7 +24,7 @@ from typing import Any
 
 from samplegen import names as nm
 from samplegen.names import Agency, Court, Person, Province
-from samplegen.render import MM, Block, Line, Para, Row, Space
+from samplegen.render import MM, Block, Line, Mark, Para, Row, Space
 from samplegen.vn import amount_words, date_long, date_num, money
 
 MOTTO = (
@@ -241,12 +241,20 @@ def _serial(rng: random.Random, when: dt.date, per_day: float) -> int:
     return max(1, int(when.timetuple().tm_yday * per_day) + rng.randint(0, 9))
 
 
+def _agency_lines(ag: Agency) -> tuple[Line, ...]:
+    """Parent body in regular type, the issuing body in bold with a rule under it."""
+    parent, *own = ag.header
+    lines = [Line(parent, "center", "regular", 12)]
+    lines += [Line(t, "center", "bold", 12) for t in own[:-1]]
+    lines.append(Line(own[-1], "center", "bold", 12, rule=True))
+    return tuple(lines)
+
+
 def _agency_header(b: DocBuilder, ag: Agency, number: str, when: dt.date) -> None:
     b.add(
         Row(
             (
-                Line(ag.header[0], "center", "regular", 12),
-                Line(ag.header[1], "center", "bold", 12, rule=True),
+                *_agency_lines(ag),
                 Line(f"Số: {b.num(number, 'own')}", "center", "regular", 12.5, gap_before=4),
             ),
             (
@@ -267,7 +275,9 @@ def _signature(
     right += [
         Line(title, "center", "bold", 12),
         Line("(Đã ký và đóng dấu)", "center", "italic", 11),
-        Line(b.official(name, title.capitalize()), "center", "bold", 12, gap_before=40),
+        Mark("stamp", 0.0, 34.0),
+        Mark("signature", 44.0, 24.0),
+        Line(b.official(name, title.capitalize()), "center", "bold", 12),
     ]
     left = [Line("Nơi nhận:", "left", "bolditalic", 11)] + [
         Line(r, "left", "regular", 10.5) for r in recipients
@@ -507,7 +517,7 @@ def thong_bao(f: Facts, rng: random.Random) -> Doc:
         f"{ag.name} thông báo: {b.who(f.debtor, 'nguoi_phai_thi_hanh_an', 'lname')} có "
         f"trách nhiệm tự nguyện thi hành án trong thời hạn 10 ngày, kể từ ngày nhận được quyết "
         f"định thi hành án, khoản tiền {b.money(f.principal + f.interest)} cho "
-        f"{b.who(f.creditor, 'nguoi_duoc_thi_hanh_an', 'name')}."
+        f"{b.who(f.creditor, 'nguoi_duoc_thi_hanh_an', 'lname')}."
     )
     b.para(
         "Hết thời hạn trên, nếu không tự nguyện thi hành thì Chấp hành viên sẽ áp dụng biện pháp "
@@ -529,7 +539,7 @@ def bien_ban_xac_minh(f: Facts, rng: random.Random) -> Doc:
     b = DocBuilder("bien_ban", "Biên bản xác minh điều kiện thi hành án", ag.name, when)
     b.add(
         Row(
-            (Line(ag.header[0], "center"), Line(ag.header[1], "center", "bold", rule=True)),
+            _agency_lines(ag),
             MOTTO,
         ),
         Space(16),
@@ -581,11 +591,13 @@ def bien_ban_xac_minh(f: Facts, rng: random.Random) -> Doc:
         Row(
             (
                 Line("ĐẠI DIỆN UBND XÃ", "center", "bold"),
-                Line(cadastral, "center", "bold", gap_before=40),
+                Mark("signature", 44.0, 24.0),
+                Line(cadastral, "center", "bold"),
             ),
             (
                 Line("CHẤP HÀNH VIÊN", "center", "bold"),
-                Line(f.cv_name, "center", "bold", gap_before=40),
+                Mark("signature", 44.0, 24.0),
+                Line(f.cv_name, "center", "bold"),
             ),
             split=0.45,
             gap_before=10,
@@ -663,7 +675,7 @@ def qd_cuong_che(f: Facts, rng: random.Random) -> Doc:
         f"gồm thửa đất số {land.get('parcel')}, tờ bản đồ số {land.get('sheet')}, diện tích "
         f"{land.get('area')} m², để bảo đảm thi hành khoản tiền "
         f"{b.money(f.principal + f.interest)} "
-        f"cho {b.who(f.creditor, 'nguoi_duoc_thi_hanh_an', 'name')}."
+        f"cho {b.who(f.creditor, 'nguoi_duoc_thi_hanh_an', 'lname')}."
     )
     if f.related:
         b.para(

@@ -406,7 +406,7 @@ def court_for(prov: Province, district: tuple, when: dt.date, level: str = "dist
 @dataclass(frozen=True)
 class Agency:
     name: str  # "Chi cục Thi hành án dân sự huyện Đức Trọng"
-    header: tuple[str, ...]  # two lines, upper case: parent, self
+    header: tuple[str, ...]  # 2-3 lines, upper case: parent, then self (bold)
     code: str  # symbol part: CCTHADS / CTHADS / THADS
     head_title: str  # "CHI CỤC TRƯỞNG"
     head_full: str  # "Chi cục trưởng Chi cục Thi hành án dân sự huyện Đức Trọng"
@@ -420,7 +420,7 @@ def agency_for(prov: Province, district: tuple, when: dt.date, level: str = "dis
         name = f"Thi hành án dân sự {prov.full}"
         return Agency(
             name=name,
-            header=("CỤC QUẢN LÝ THI HÀNH ÁN DÂN SỰ", f"THI HÀNH ÁN DÂN SỰ {prov.full.upper()}"),
+            header=("CỤC QUẢN LÝ THI HÀNH ÁN DÂN SỰ", "THI HÀNH ÁN DÂN SỰ", prov.full.upper()),
             code="THADS",
             head_title="TRƯỞNG THI HÀNH ÁN DÂN SỰ",
             head_full=f"Trưởng Thi hành án dân sự {prov.full}",
@@ -432,7 +432,7 @@ def agency_for(prov: Province, district: tuple, when: dt.date, level: str = "dis
         name = f"Cục Thi hành án dân sự {prov.full}"
         return Agency(
             name=name,
-            header=("TỔNG CỤC THI HÀNH ÁN DÂN SỰ", f"CỤC THI HÀNH ÁN DÂN SỰ {prov.full.upper()}"),
+            header=("TỔNG CỤC THI HÀNH ÁN DÂN SỰ", "CỤC THI HÀNH ÁN DÂN SỰ", prov.full.upper()),
             code="CTHADS",
             head_title="CỤC TRƯỞNG",
             head_full=f"Cục trưởng {name}",

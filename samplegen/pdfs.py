@@ -79,6 +79,8 @@ def text_pdf(path: Path, pages: list[PageLayout], title: str) -> None:
     c = _canvas(buf, title)
     for page in pages:
         for p in page.items:
+            if p.kind != "text":
+                continue
             c.setFont(PDF_FONT_NAMES[p.style], p.size)
             c.drawString(p.x, PAGE_H - p.y, p.text)
             if p.rule:
@@ -107,6 +109,8 @@ def overlay_pdf(
     for img, page, lines in zip(images, pages, layer_lines, strict=True):
         c.drawImage(ImageReader(Image.fromarray(img)), 0, 0, PAGE_W, PAGE_H)
         for p, s in zip(page.items, lines, strict=True):
+            if p.kind != "text":
+                continue
             name = PDF_FONT_NAMES[p.style] if font == "ttf" else "Helvetica"
             t = c.beginText()
             t.setTextRenderMode(3)  # invisible, like an OCR layer

@@ -8,13 +8,16 @@ Layout input is a list of blocks:
 - `Space`: vertical gap in points.
 
 `layout(blocks)` splits them into `PageLayout`s; `PageLayout.text` is the exact text drawn,
-line by line (a `Row` contributes its left column first, then its right column).
+visual line by visual line: the two columns of a `Row` share baselines, and items on one
+baseline are joined left to right with a space (the order Tesseract reads them in).
 Word widths come from the TTF metrics (reportlab), so the same layout is drawn at 200 or
 300 dpi and in the PDF text layer.
 """
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -86,8 +89,8 @@ class Para:
 
 @dataclass(frozen=True)
 class Row:
-    left: tuple[Line | Para, ...]
-    right: tuple[Line | Para, ...]
+    left: tuple[Line | Para | Mark, ...]
+    right: tuple[Line | Para | Mark, ...]
     split: float = 0.42  # share of the text width given to the left column
     gap_before: float = 0.0
 
@@ -97,7 +100,18 @@ class Space:
     pt: float
 
 
-Block = Line | Para | Row | Space
+@dataclass(frozen=True)
+class Mark:
+    """A non-text mark in a column: a handwritten "signature" or a round "stamp".
+
+    It takes `height` points of vertical space; its centre is `dy` below the cursor."""
+
+    kind: str  # signature | stamp
+    height: float = 0.0
+    dy: float = 0.0
+
+
+Block = Line | Para | Row | Space | Mark
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,7 @@ class Placed:
     style: str
     size: float
     rule: bool = False
+    kind: str = "text"  # text | signature | stamp (marks carry no text)
 
 
 @dataclass
@@ -116,7 +131,21 @@ class PageLayout:
 
     @property
     def lines(self) -> list[str]:
-        return [p.text for p in self.items]
+        """Visual lines top to bottom; items sharing a baseline (the two columns of a
+        `Row`) are joined left to right with one space, as an OCR engine reads them."""
+        return self.mapped_lines(None)
+
+    def mapped_lines(self, fn: Callable[[str], str] | None) -> list[str]:
+        """`lines`, with `fn` applied to each placed item's text first."""
+        rows: dict[int, list[Placed]] = {}
+        for p in self.items:
+            if p.kind == "text":
+                rows.setdefault(round(p.y * 4), []).append(p)
+        out = []
+        for k in sorted(rows):
+            items = sorted(rows[k], key=lambda p: p.x)
+            out.append(" ".join(fn(p.text) if fn else p.text for p in items))
+        return out
 
     @property
     def text(self) -> str:
@@ -142,14 +171,31 @@ def wrap(text: str, width: float, style: str, size: float, first_indent: float =
     return lines
 
 
-def _column(blocks: tuple[Line | Para, ...], x0: float, width: float, y: float) -> tuple:
-    """Lay out a column starting at baseline cursor `y`; returns (placed, new_y)."""
+def _column(
+    blocks: tuple[Line | Para | Mark, ...],
+    x0: float,
+    width: float,
+    y: float,
+    leading: float = 0.0,
+) -> tuple:
+    """Lay out a column starting at baseline cursor `y`; returns (placed, new_y).
+
+    `leading`: fixed line height (the columns of a `Row` share baselines). A `Line` wider
+    than the column is set in a smaller size until it fits."""
     out: list[Placed] = []
     for b in blocks:
-        lh = b.size * LEADING
+        if isinstance(b, Mark):
+            out.append(Placed("", x0 + width / 2, y + b.dy, "regular", 12.0, kind=b.kind))
+            y += b.height
+            continue
+        lh = leading or b.size * LEADING
         y += b.gap_before
         if isinstance(b, Line):
-            w = text_width(b.text, b.style, b.size)
+            size = b.size
+            w = text_width(b.text, b.style, size)
+            while w > width - b.indent and size > 6:
+                size -= 0.5
+                w = text_width(b.text, b.style, size)
             if b.align == "center":
                 x = x0 + (width - w) / 2
             elif b.align == "right":
@@ -157,7 +203,7 @@ def _column(blocks: tuple[Line | Para, ...], x0: float, width: float, y: float) 
             else:
                 x = x0 + b.indent
             y += lh
-            out.append(Placed(b.text, x, y, b.style, b.size, b.rule))
+            out.append(Placed(b.text, x, y, b.style, size, b.rule))
         else:
             centred = b.align == "center"
             first = 0.0 if centred else b.first_indent
@@ -190,16 +236,22 @@ def layout(blocks: list[Block]) -> list[PageLayout]:
             continue
         if isinstance(b, Row):
             lw = width * b.split
-            left, ly = _column(b.left, MARGIN_LEFT - 8 * MM, lw + 8 * MM, y + b.gap_before)
-            right, ry = _column(b.right, MARGIN_LEFT + lw, width - lw, y + b.gap_before)
+            lead = BODY_SIZE * LEADING
+            y0 = y + b.gap_before
+            left, ly = _column(b.left, MARGIN_LEFT - 8 * MM, lw + 8 * MM, y0, lead)
+            right, ry = _column(b.right, MARGIN_LEFT + lw, width - lw, y0, lead)
             if max(ly, ry) > bottom and pages[-1].items:
                 new_page()
-                left, ly = _column(b.left, MARGIN_LEFT - 8 * MM, lw + 8 * MM, y)
-                right, ry = _column(b.right, MARGIN_LEFT + lw, width - lw, y)
+                left, ly = _column(b.left, MARGIN_LEFT - 8 * MM, lw + 8 * MM, y, lead)
+                right, ry = _column(b.right, MARGIN_LEFT + lw, width - lw, y, lead)
             pages[-1].items += left + right
             y = max(ly, ry)
             continue
         placed, _ = _column((b,), MARGIN_LEFT, width, 0.0)
+        if isinstance(b, Mark):
+            placed, y = _column((b,), MARGIN_LEFT, width, y)
+            pages[-1].items += placed
+            continue
         if isinstance(b, Line):
             placed, ny = _column((b,), MARGIN_LEFT, width, y)
             if ny > bottom and pages[-1].items:
@@ -235,6 +287,12 @@ def render_layout(page: PageLayout, dpi: int = 300, ink: int = 16) -> np.ndarray
     draw = ImageDraw.Draw(img)
     s = dpi / 72
     for p in page.items:
+        if p.kind == "signature":
+            _signature(draw, p.x * s, p.y * s, dpi, ink)
+            continue
+        if p.kind == "stamp":
+            _stamp(draw, p.x * s, p.y * s, dpi)
+            continue
         font = _pil_font(p.style, round(p.size * s))
         x, y = p.x * s, p.y * s
         draw.text((x, y), p.text, font=font, fill=ink, anchor="ls")
@@ -243,6 +301,39 @@ def render_layout(page: PageLayout, dpi: int = 300, ink: int = 16) -> np.ndarray
             ry = y + p.size * 0.5 * s
             draw.line([(x + tw * 0.2, ry), (x + tw * 0.8, ry)], fill=ink, width=max(1, dpi // 150))
     return np.asarray(img)
+
+
+def _mark_rng(x: float, y: float) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32(f"{x:.1f},{y:.1f}".encode()))
+
+
+def _signature(draw: ImageDraw.ImageDraw, cx: float, cy: float, dpi: int, ink: int) -> None:
+    """A handwritten-looking scribble about 35 mm wide (deterministic for its position)."""
+    rng = _mark_rng(cx, cy)
+    w, h = 35 / 25.4 * dpi, 9 / 25.4 * dpi
+    t = np.linspace(0, 1, 240)
+    f1, f2 = rng.uniform(2.5, 4.5), rng.uniform(6, 9)
+    xs = cx - w / 2 + w * t + 0.04 * w * np.sin(2 * np.pi * f2 * t + rng.uniform(0, 6))
+    ys = cy + h * (0.45 * np.sin(2 * np.pi * f1 * t + rng.uniform(0, 6)) + 0.35 * (t - 0.5))
+    ys += 0.25 * h * np.cos(2 * np.pi * f2 * t)
+    pts = [(float(a), float(b)) for a, b in zip(xs, ys, strict=True)]
+    draw.line(pts, fill=ink + 30, width=max(2, dpi // 100), joint="curve")
+
+
+def _stamp(draw: ImageDraw.ImageDraw, cx: float, cy: float, dpi: int) -> None:
+    """A round office seal (red on paper, mid-grey in a grey scan), left of the signature."""
+    r = 17 / 25.4 * dpi
+    cx -= 0.9 * r
+    grey = 150
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=grey, width=max(3, dpi // 60))
+    ri = r * 0.72
+    draw.ellipse((cx - ri, cy - ri, cx + ri, cy + ri), outline=grey, width=max(1, dpi // 200))
+    star = []
+    for k in range(10):
+        a = -np.pi / 2 + k * np.pi / 5
+        rr = r * (0.28 if k % 2 == 0 else 0.11)
+        star.append((float(cx + rr * np.cos(a)), float(cy + rr * np.sin(a))))
+    draw.polygon(star, fill=grey)
 
 
 def render_page(lines: list[str | Block], dpi: int = 300) -> np.ndarray:

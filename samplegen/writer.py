@@ -22,7 +22,15 @@ from samplegen.documents import CaseDocs, Doc, make_cases
 from samplegen.legacy import tcvn3_as_latin1, with_oi
 from samplegen.names import TONE_PAIRS
 from samplegen.pdfs import image_pdf, overlay_pdf, text_pdf
-from samplegen.render import PageLayout, layout, render_layout
+from samplegen.render import (
+    MM,
+    PAGE_W,
+    PageLayout,
+    Placed,
+    layout,
+    render_layout,
+    text_width,
+)
 
 TRUTH_FILE = "ground_truth.json"
 MANIFEST_FILE = "manifest.csv"
@@ -47,6 +55,7 @@ class FilePlan:
     kind: str = "scan"  # scan | text_layer | legacy_tcvn3 | legacy_oi
     rotations: dict[int, int] = field(default_factory=dict)  # page index → degrees clockwise
     name: str = ""
+    but_luc: int | None = None  # archive sheet number (bút lục) of the first page, if any
 
     @property
     def n_pages(self) -> int:
@@ -123,6 +132,13 @@ def _plan_files(cases: list[CaseDocs], rng: random.Random, quick: bool) -> list[
         multi = next((p for p in reversed(scans) if p.n_pages > 1 and p.quality != "poor"), None)
         if multi is not None:
             multi.rotations[multi.n_pages - 1] = 180
+    # Archived cases carry hand-numbered sheets (bút lục) in the top-right corner.
+    archived = {c.case_id for i, c in enumerate(cases) if i % 2 == 1}
+    sheet: dict[str, int] = {}
+    for p in plans:
+        if p.kind == "scan" and p.case_id in archived:
+            p.but_luc = sheet.get(p.case_id, 0) + 1
+            sheet[p.case_id] = p.but_luc + p.n_pages - 1
     # File names, numbered within each case folder.
     counters: dict[str, int] = {}
     for p in plans:
@@ -130,6 +146,13 @@ def _plan_files(cases: list[CaseDocs], rng: random.Random, quick: bool) -> list[
         slug = "+".join(SLUG.get(d.doc_type, "tai-lieu") for d in p.docs)
         p.name = f"{p.case_id}/{k:02d}_{slug}.{FORMAT_EXT[p.fmt]}"
     return plans
+
+
+def _with_sheet_number(pl: PageLayout, n: int) -> PageLayout:
+    """The page with its bút lục number written in the top-right corner."""
+    text = str(n)
+    x = PAGE_W - 18 * MM - text_width(text, "italic", 15)
+    return PageLayout([Placed(text, x, 12 * MM, "italic", 15), *pl.items])
 
 
 def _seed_for(seed: int, name: str, page: int) -> np.random.Generator:
@@ -170,12 +193,15 @@ def _write_file(out: Path, p: FilePlan, seed: int) -> dict[str, Any]:
     if p.kind == "scan":
         imgs = []
         for i, pl in enumerate(flat):
+            if p.but_luc is not None:
+                pl = _with_sheet_number(pl, p.but_luc + i)
             img, info = degrade_ex(render_layout(pl, dpi), p.quality, _seed_for(seed, p.name, i))
             rot = p.rotations.get(i, 0)
             if rot:
                 img = rotate_quarter(img, rot)
             imgs.append(img)
             pages.append(_page_truth(i, pl, dpi, img.shape, p.quality, info["skew_deg"], rot))
+            pages[-1]["but_luc"] = None if p.but_luc is None else p.but_luc + i
         _save_images(path, p.fmt, p.quality, imgs, dpi)
     elif p.kind == "text_layer":
         text_pdf(path, flat, p.docs[0].title)
@@ -185,12 +211,12 @@ def _write_file(out: Path, p: FilePlan, seed: int) -> dict[str, Any]:
     else:
         conv = tcvn3_as_latin1 if p.kind == "legacy_tcvn3" else with_oi
         imgs = [render_layout(pl, 200) for pl in flat]
-        layers = [[conv(s) for s in pl.lines] for pl in flat]
+        layers = [[conv(it.text) for it in pl.items] for pl in flat]
         font = "Helvetica" if p.kind == "legacy_tcvn3" else "ttf"
         overlay_pdf(path, imgs, flat, layers, font, p.docs[0].title)
         for i, pl in enumerate(flat):
             pages.append(_page_truth(i, pl, 200, None, "digital", 0.0, 0))
-            pages[-1]["text_layer"] = "\n".join(layers[i])
+            pages[-1]["text_layer"] = "\n".join(pl.mapped_lines(conv))
     docs, first = [], 1
     for doc, doc_pages in zip(p.docs, p.layouts, strict=True):
         t = dict(doc.truth)
