@@ -31,6 +31,8 @@ from ingest.preprocess import (
 from ingest.tasks import PageResult, PageTask
 from schemas import PageQuality
 
+_NOT_RESCAN = {"blank page", "no text recognised"}
+
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write `data` to `path` via a temporary file in the same folder and a rename."""
@@ -92,10 +94,13 @@ def _run(task: PageTask, result: PageResult) -> None:
             clean.steps.append("rotate 180 (low confidence)")
     quality = clean.quality
     quality.mean_conf = out.mean_conf
-    if not out.words:
-        quality.reasons.append("no text recognised")
-    quality.reasons.extend(rescan_reasons(quality))
-    quality.needs_rescan = any(r != "no text recognised" for r in quality.reasons)
+    if clean.blank:
+        quality.reasons = ["blank page"]
+    else:
+        if not out.words:
+            quality.reasons.append("no text recognised")
+        quality.reasons.extend(rescan_reasons(quality))
+    quality.needs_rescan = any(r not in _NOT_RESCAN for r in quality.reasons)
     result.method = "ocr"
     result.text = out.text
     result.words = out.words

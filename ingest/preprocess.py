@@ -33,6 +33,7 @@ MIN_DPI = 200
 # conf 94; good pages 95–96), but an upside-down or garbage page falls to ~40.
 MIN_MEAN_CONF = 70.0
 MAX_SKEW_CORRECTABLE = 15.0
+BLANK_INK = 0.001  # share of ink pixels below which a page is blank (a text page: 3–6%)
 UPRIGHT_RATIO_MIN = 1.5  # see `upright_ratio`: upright ≥ 3.8, upside down ≤ 0.35 measured
 
 
@@ -41,6 +42,7 @@ class CleanPage:
     image: np.ndarray  # 2-D uint8, deskewed, flattened, same scale as the input
     quality: PageQuality
     steps: list[str] = field(default_factory=list)  # what was done, for logs and tests
+    blank: bool = False  # no ink at all: nothing to read, nothing to rescan
 
 
 # --- measurements ------------------------------------------------------------------------
@@ -264,7 +266,8 @@ def preprocess(
 
     flat, threshold = whiten_paper(flat)
     steps.append(f"whiten>={threshold}")
-    return CleanPage(image=flat, quality=quality, steps=steps)
+    blank = bool(_small_ink(flat, work_dpi).mean() < BLANK_INK)
+    return CleanPage(image=flat, quality=quality, steps=steps, blank=blank)
 
 
 def _small_ink(flat: np.ndarray, dpi: int) -> np.ndarray:
@@ -275,8 +278,8 @@ def _small_ink(flat: np.ndarray, dpi: int) -> np.ndarray:
 def looks_sideways(flat: np.ndarray, dpi: int) -> bool:
     """Text lines run vertically: the page is turned 90° one way or the other."""
     ink = _small_ink(flat, dpi)
-    if ink.mean() < 0.002:
-        return False  # blank page
+    if ink.mean() < BLANK_INK:
+        return False
     return line_direction_ratio(ink) < 1.0
 
 
@@ -319,7 +322,7 @@ def upright_ratio(ink: np.ndarray) -> float:
 def looks_upside_down(flat: np.ndarray, dpi: int) -> bool:
     """Cheap 180° test on a deskewed page (see `upright_ratio`); True asks OSD to decide."""
     ink = _small_ink(flat, dpi)
-    if ink.mean() < 0.002:
+    if ink.mean() < BLANK_INK:
         return False
     return upright_ratio(ink) < UPRIGHT_RATIO_MIN
 

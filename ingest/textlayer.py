@@ -183,8 +183,23 @@ def is_syllable(word: str) -> bool:
             continue
         if rhyme.endswith(_STOP_FINALS) and tone not in (_ACUTE, _DOT):
             continue
+        if not _spelling_ok(onset, rhyme):
+            continue
         return True
     return False
+
+
+_FRONT = ("i", "e", "ê", "y")
+
+
+def _spelling_ok(onset: str, rhyme: str) -> bool:
+    """Orthography: k/gh/ngh only before i, e, ê (y); c/g/ng never there ("ki" not "ci")."""
+    front = rhyme.startswith(_FRONT)
+    if onset in ("k", "gh", "ngh"):
+        return front
+    if onset in ("c", "ng") or (onset == "g" and not rhyme.startswith("i")):
+        return not front
+    return True
 
 
 def _has_viet_mark(word: str) -> bool:
@@ -288,18 +303,22 @@ def judge_text_layer(raw: str) -> TextLayerVerdict:
     )
     if s.words < 8:
         return TextLayerVerdict(False, "ocr", "", best, f"too few words ({figures})", s)
-    if s.valid_share < MIN_VALID_SHARE:
-        bad = ", ".join(s.invalid_examples[:4])
+    bad = ", ".join(s.invalid_examples[:4])
+    if s.valid_share < 0.6:
         return TextLayerVerdict(
             False, "ocr", "", best, f"not valid Vietnamese ({figures}; e.g. {bad})", s
         )
-    if s.marked_invalid_share > MAX_MARKED_INVALID_SHARE:
-        bad = ", ".join(w for w in s.invalid_examples if _has_viet_mark(w))
-        return TextLayerVerdict(
-            False, "ocr", "", best, f"diacritics misplaced ({figures}; e.g. {bad})", s
-        )
     if s.marked_share < MIN_MARKED_SHARE:
         return TextLayerVerdict(False, "ocr", "", best, f"diacritics missing ({figures})", s)
+    if s.marked_invalid_share > MAX_MARKED_INVALID_SHARE:
+        marked_bad = ", ".join(w for w in s.invalid_examples if _has_viet_mark(w))
+        return TextLayerVerdict(
+            False, "ocr", "", best, f"diacritics misplaced ({figures}; e.g. {marked_bad})", s
+        )
+    if s.valid_share < MIN_VALID_SHARE:
+        return TextLayerVerdict(
+            False, "ocr", "", best, f"not valid Vietnamese ({figures}; e.g. {bad})", s
+        )
     nfc_raw = unicodedata.normalize("NFC", raw)
     repaired = best != "unicode" or text != nfc_raw
     method = "text_layer_repaired" if repaired else "text_layer"

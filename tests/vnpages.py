@@ -110,3 +110,48 @@ def _jpeg(arr: np.ndarray, quality: int) -> np.ndarray:
     buf = io.BytesIO()
     Image.fromarray(arr).save(buf, format="JPEG", quality=quality)
     return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L")).copy()
+
+
+def text_pdf(path, lines: list[str], pages: int = 1) -> None:
+    """A born-digital PDF (reportlab, Liberation Serif embedded) whose text layer is `lines`."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("LiberationSerif", FONT))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    for _ in range(pages):
+        c.setFont("LiberationSerif", 12)
+        y = 780
+        for line in lines:
+            c.drawString(60, y, line)
+            y -= 18
+        c.showPage()
+    c.save()
+
+
+def scan_pdf_with_hidden_text(path, image: np.ndarray, dpi: int, hidden: list[str]) -> None:
+    """A scanned page (full-page image) with an invisible text layer saying `hidden`, as left
+    by an earlier OCR or a broken converter."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("LiberationSerif", FONT))
+    w, h = A4
+    c = canvas.Canvas(str(path), pagesize=A4)
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, format="JPEG", quality=90, dpi=(dpi, dpi))
+    buf.seek(0)
+    c.drawImage(ImageReader(buf), 0, 0, width=w, height=h)
+    text = c.beginText(60, 780)
+    text.setTextRenderMode(3)  # invisible
+    text.setFont("LiberationSerif", 12)
+    for line in hidden:
+        text.textLine(line)
+    c.drawText(text)
+    c.showPage()
+    c.save()

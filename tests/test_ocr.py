@@ -1,0 +1,116 @@
+"""OCR accuracy and the Tesseract wrapper, with real Tesseract on rendered Vietnamese pages.
+
+Each page is OCR'd once (module-scoped fixtures): Tesseract costs ~1–2 s per page.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+
+import numpy as np
+import pytest
+import vnpages
+from pypdf import PdfReader
+
+from ingest.errors import OcrError
+from ingest.ocr import check_tesseract, ocr_page, parse_tsv
+from ingest.preprocess import preprocess
+from ingest.quality import cer
+from schemas import Word
+
+REFERENCE = vnpages.reference_text()
+
+
+@pytest.fixture(scope="module")
+def clean300() -> np.ndarray:
+    return vnpages.render_page(300)
+
+
+@pytest.fixture(scope="module")
+def office_result(clean300):
+    page = preprocess(vnpages.office_scan(clean300), 300)
+    return page, ocr_page(page.image, dpi=300, want_pdf=True)
+
+
+@pytest.fixture(scope="module")
+def poor_scan(clean300) -> np.ndarray:
+    return vnpages.poor_scan(clean300)
+
+
+@pytest.fixture(scope="module")
+def poor_result(poor_scan):
+    page = preprocess(poor_scan, 200)
+    return page, ocr_page(page.image, dpi=200, want_pdf=False)
+
+
+def test_office_scan_cer_is_below_half_a_percent(office_result):
+    page, out = office_result
+    assert "deskew -1.19" in page.steps or abs(page.quality.skew_deg + 1.2) < 0.1
+    assert cer(REFERENCE, out.text) <= 0.005
+
+
+def test_poor_scan_cer_is_below_one_percent(poor_result):
+    page, out = poor_result
+    assert page.quality.illumination_range > 100  # it really is badly lit
+    assert cer(REFERENCE, out.text) <= 0.01
+
+
+def test_plain_tesseract_is_far_worse_on_the_poor_scan(poor_scan, poor_result):
+    """The gap hoso exists for: the same page without flattening and deskew."""
+    plain = ocr_page(poor_scan, dpi=200, want_pdf=False)
+    ours = cer(REFERENCE, poor_result[1].text)
+    theirs = cer(REFERENCE, plain.text)
+    assert theirs > 0.05
+    assert theirs > 10 * max(ours, 0.001)
+
+
+def test_searchable_pdf_page_holds_the_ocr_text_and_the_image(office_result):
+    _, out = office_result
+    assert out.pdf is not None
+    page = PdfReader(io.BytesIO(out.pdf)).pages[0]
+    assert cer(out.text, page.extract_text()) < 0.05
+    images = page.images
+    assert len(images) == 1
+    assert images[0].name.endswith((".jpg", ".jpeg")) or "DCT" in str(
+        images[0].indirect_reference.get_object().get("/Filter")
+    )
+    # A4 at 300 dpi: the page is 595×842 pt, whatever the pixel size.
+    assert abs(float(page.mediabox.width) - 595) < 3
+
+
+def test_words_carry_boxes_lines_and_repaired_letters(office_result):
+    _, out = office_result
+    assert len(out.words) > 150
+    assert all(w.width > 0 and w.height > 0 for w in out.words)
+    assert out.words[-1].line > 15
+    assert not any("Ð" in w.text for w in out.words)  # Icelandic eth mapped to Đ
+    assert "129/QĐ-CCTHADS" in out.text
+    assert out.mean_conf is not None and out.mean_conf > 85
+
+
+def test_tesseract_timeout_becomes_one_line_ocr_error(clean300):
+    start = time.perf_counter()
+    with pytest.raises(OcrError, match=r"Tesseract timed out after 0\.05 s on page 7"):
+        ocr_page(clean300, dpi=300, timeout_s=0.05, page_no=7)
+    assert time.perf_counter() - start < 5
+
+
+def test_version_check_names_missing_language():
+    assert check_tesseract("vie").startswith(("4.", "5."))
+    with pytest.raises(OcrError, match="xyz.*not installed"):
+        check_tesseract("vie+xyz")
+
+
+def test_thi_hanh_an_misread_is_fixed_but_names_are_kept():
+    columns = "level page_num block_num par_num line_num word_num left top width height conf text"
+    header = "\t".join(columns.split())
+
+    def row(i: int, text: str, line: int = 1) -> str:
+        return f"5\t1\t1\t1\t{line}\t{i}\t{10 * i}\t10\t9\t9\t90\t{text}"
+
+    words = ["CHI", "CỤC", "THỊ", "HÀNH", "ÁN", "bà", "Nguyễn", "Thị", "Hành", "Ð"]
+    tsv = "\n".join([header] + [row(i, w, 1 + i // 5) for i, w in enumerate(words)])
+    parsed, text = parse_tsv(tsv)
+    assert text == "CHI CỤC THI HÀNH ÁN\nbà Nguyễn Thị Hành Đ"
+    assert isinstance(parsed[0], Word) and parsed[-1].line == 2

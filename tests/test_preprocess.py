@@ -1,0 +1,104 @@
+"""Preprocessing: deskew, orientation, illumination flattening and rescan advice (OpenCV, and
+Tesseract OSD only where a cheap signal asks for it)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import vnpages
+from PIL import Image, ImageFilter
+
+from ingest.preprocess import (
+    estimate_skew,
+    flatten,
+    looks_sideways,
+    looks_upside_down,
+    preprocess,
+    rescan_reasons,
+    rotate_quadrant,
+)
+
+
+@pytest.fixture(scope="module")
+def clean300() -> np.ndarray:
+    return vnpages.render_page(300)
+
+
+@pytest.mark.parametrize("angle", [0.0, 0.4, -1.3, 2.7, -3.9])
+def test_deskew_recovers_a_known_angle_within_a_fifth_of_a_degree(clean300, angle):
+    skewed = vnpages.rotate(clean300, angle)  # counter-clockwise by `angle`
+    flat, _ = flatten(skewed, 300)
+    assert abs(estimate_skew(flat, 300) + angle) < 0.2
+
+
+def test_deskew_works_on_a_poor_200_dpi_scan(clean300):
+    poor = vnpages.poor_scan(clean300, angle=2.3)
+    page = preprocess(poor, 200, detect_orientation=False)
+    assert abs(page.quality.skew_deg + 2.3) < 0.2
+
+
+def test_flattening_removes_uneven_light(clean300):
+    poor = vnpages.poor_scan(clean300)
+    flat, bg = flatten(poor, 200)
+    assert float(bg.max()) - float(bg.min()) > 100  # the lamp
+    # Paper on the bright and the dark side ends up equally white; the text stays dark.
+    left, right = flat[300:1500, 150:500], flat[300:1500, 1100:1500]
+    assert abs(float(np.median(left)) - float(np.median(right))) < 5
+    assert float(np.percentile(flat, 0.5)) < 40
+
+
+@pytest.mark.parametrize("turned", [90, 180, 270])
+def test_turned_page_is_put_upright(clean300, turned):
+    page_in = rotate_quadrant(vnpages.office_scan(clean300), turned)
+    page = preprocess(page_in, 300)
+    assert page.quality.rotation_deg == (360 - turned) % 360
+    assert "osd" in page.steps
+    # Upright again: text lines are horizontal and tone marks sit above them.
+    assert not looks_sideways(page.image, 300)
+    assert not looks_upside_down(page.image, 300)
+
+
+def test_upright_page_skips_osd(clean300):
+    """OSD costs ~0.8 s; it must only run when the cheap signals ask for it."""
+    for img, dpi in ((clean300, 300), (vnpages.poor_scan(clean300), 200)):
+        page = preprocess(img, dpi)
+        assert page.quality.rotation_deg == 0
+        assert "osd" not in page.steps
+
+
+def test_blank_page_is_left_alone():
+    blank = np.full((3508, 2480), 250, np.uint8)
+    page = preprocess(blank, 300)
+    assert page.quality.rotation_deg == 0 and page.quality.skew_deg == 0
+    assert page.image.shape == blank.shape
+
+
+def test_page_is_kept_grey_not_binarised(clean300):
+    page = preprocess(vnpages.office_scan(clean300), 300)
+    assert len(np.unique(page.image)) > 50
+
+
+def test_good_pages_need_no_rescan(clean300):
+    for img, dpi in ((clean300, 300), (vnpages.office_scan(clean300), 300)):
+        q = preprocess(img, dpi, detect_orientation=False).quality
+        assert rescan_reasons(q) == [], q
+
+
+def test_blurred_faint_and_low_resolution_pages_need_rescan(clean300):
+    blurred = np.asarray(Image.fromarray(clean300).filter(ImageFilter.GaussianBlur(4)))
+    q = preprocess(blurred, 300, detect_orientation=False).quality
+    assert any("blurry" in r for r in rescan_reasons(q))
+
+    washed_out = (250 + clean300 / 255.0 * 5).astype(np.uint8)  # ink at grey 250 on 255
+    q = preprocess(washed_out, 300, detect_orientation=False).quality
+    assert any("contrast" in r for r in rescan_reasons(q))
+
+    small = np.asarray(Image.fromarray(clean300).resize((1240, 1754)))
+    q = preprocess(small, 150, detect_orientation=False).quality
+    assert rescan_reasons(q) == ["resolution 150 dpi is below 200"]
+
+
+def test_faint_but_sharp_page_is_not_called_blurred(clean300):
+    faint = (215 + clean300 / 255.0 * 40).astype(np.uint8)
+    q = preprocess(faint, 300, detect_orientation=False).quality
+    assert not any("blurry" in r for r in rescan_reasons(q))
