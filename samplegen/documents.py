@@ -93,22 +93,31 @@ class DocBuilder:
         )
         return f"số {number} ngày {self.d(when, style)}"
 
-    def party(self, p: Person, role: str, when: dt.date | None = None) -> None:
-        if any(x["name"] == p.name and x["role"] == role for x in self.parties):
-            return
-        self.parties.append(
-            {
-                "name": p.name,
-                "role": role,
-                "honorific": nm.honorific(p, when or self.date) or None,
-                "birth_year": p.birth_year or None,
-                "id_number": p.id_number or None,
-                "address": p.address,
-                "is_organization": p.is_organization,
-                "represents": None,
-            }
-        )
-        if p.is_organization and p.representative:
+    def party(
+        self, p: Person, role: str, detail: str = "name", when: dt.date | None = None
+    ) -> None:
+        """Record a party with only the fields `detail` prints (merged over mentions)."""
+        shown_by = detail not in ("name", "lname")
+        rec = {
+            "name": p.name,
+            "role": role,
+            "honorific": nm.honorific(p, when or self.date) or None,
+            "birth_year": (p.birth_year or None) if shown_by else None,
+            "id_number": (p.id_number or None) if detail == "full" else None,
+            "address": p.address if shown_by else None,
+            "is_organization": p.is_organization,
+            "represents": None,
+        }
+        old = next((x for x in self.parties if x["name"] == p.name and x["role"] == role), None)
+        if old is None:
+            self.parties.append(rec)
+        else:
+            for k, v in rec.items():
+                if old[k] is None:
+                    old[k] = v
+        if p.is_organization and p.representative and shown_by:
+            if any(x["name"] == p.representative for x in self.parties):
+                return
             self.parties.append(
                 {
                     "name": p.representative,
@@ -128,7 +137,7 @@ class DocBuilder:
 
     def who(self, p: Person, role: str, detail: str = "full", when: dt.date | None = None) -> str:
         """A party as written: "Ông Trần Văn Tráng, sinh năm 1980; CCCD số …; địa chỉ: …"."""
-        self.party(p, role, when)
+        self.party(p, role, detail, when)
         if p.is_organization:
             s = f"{p.name} (viết tắt là {p.short})"
             if detail in ("name", "lname"):
@@ -214,6 +223,10 @@ class Facts:
     qd_agency: Agency | None = None
     cv_name: str = ""  # chấp hành viên
     head_name: str = ""
+    level: str = "district"  # of the enforcing agency (province for big provincial cases)
+
+    def agency(self, when: dt.date) -> Agency:
+        return nm.agency_for(self.prov, self.district, when, self.level)
 
 
 def court_fee(value: int) -> int:
@@ -497,7 +510,7 @@ def qd_thi_hanh_an(f: Facts, rng: random.Random) -> Doc:
 
 def thong_bao(f: Facts, rng: random.Random) -> Doc:
     when = _days(rng, f.qd_date, 2, 6)
-    ag = nm.agency_for(f.prov, f.district, when)
+    ag = f.agency(when)
     b = DocBuilder("thong_bao", "Thông báo", ag.name, when)
     number = f"{_serial(rng, when, 1.4)}/TB-{ag.code}"
     _agency_header(b, ag, number, when)
@@ -535,7 +548,7 @@ def thong_bao(f: Facts, rng: random.Random) -> Doc:
 
 def bien_ban_xac_minh(f: Facts, rng: random.Random) -> Doc:
     when = _days(rng, f.qd_date, 20, 60)
-    ag = nm.phong_khu_vuc(f.prov) if when >= nm.REFORM else nm.agency_for(f.prov, f.district, when)
+    ag = nm.phong_khu_vuc(f.prov) if when >= nm.REFORM else f.agency(when)
     b = DocBuilder("bien_ban", "Biên bản xác minh điều kiện thi hành án", ag.name, when)
     b.add(
         Row(
@@ -563,7 +576,7 @@ def bien_ban_xac_minh(f: Facts, rng: random.Random) -> Doc:
         f"xây dựng {commune}."
     )
     if when >= nm.REFORM:
-        b.para(f"Ghi chú: {nm.agency_for(f.prov, f.district, when).old_name}.", style="italic")
+        b.para(f"Ghi chú: {f.agency(when).old_name}.", style="italic")
     b.para(
         f"Tiến hành xác minh điều kiện thi hành án của "
         f"{b.who(f.debtor, 'nguoi_phai_thi_hanh_an', 'short')}, theo Quyết định thi hành án "
@@ -608,7 +621,7 @@ def bien_ban_xac_minh(f: Facts, rng: random.Random) -> Doc:
 
 def qd_chua_co_dieu_kien(f: Facts, rng: random.Random) -> Doc:
     when = _days(rng, f.qd_date, 70, 120)
-    ag = nm.agency_for(f.prov, f.district, when)
+    ag = f.agency(when)
     b = DocBuilder(
         "quyet_dinh_chua_co_dieu_kien",
         "Quyết định về việc chưa có điều kiện thi hành án",
@@ -651,7 +664,7 @@ def qd_chua_co_dieu_kien(f: Facts, rng: random.Random) -> Doc:
 
 def qd_cuong_che(f: Facts, rng: random.Random) -> Doc:
     when = _days(rng, f.qd_date, 60, 110)
-    ag = nm.agency_for(f.prov, f.district, when)
+    ag = f.agency(when)
     b = DocBuilder("quyet_dinh_cuong_che", "Quyết định cưỡng chế kê biên", ag.name, when)
     number = f"{_serial(rng, when, 0.15)}/QĐ-{ag.code}"
     _agency_header(b, ag, number, when)
@@ -856,6 +869,7 @@ def _facts(rng: random.Random, i: int, plan: Plan) -> Facts:
         qd_agency=agency,
         cv_name=nm.random_name(rng, rng.choice("mf")),
         head_name=nm.random_name(rng, "m"),
+        level=level,
     )
     return f
 

@@ -104,6 +104,9 @@ def test_entities_are_written_on_the_pages(archive: tuple[samplegen.Manifest, fl
                 assert n in flat
             for party in doc["parties"]:
                 assert party["name"] in flat, party
+                for key in ("id_number", "address", "birth_year"):
+                    if party[key] is not None:
+                        assert str(party[key]) in flat, (key, party)
             for v in doc["amounts_vnd"]:
                 assert money(v, "") in flat
             assert doc["date"] in doc["dates"]
