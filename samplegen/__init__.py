@@ -36,6 +36,9 @@ ground_truth.json
                        "kind"}], "officials": [{"name", "title"}], "case_id"}]}},
      "people": [{"name", "cases", "roles"}], "recurring_people": [...],
      "tone_pairs": [[name, name]]}
+"people" is keyed by name: random names are unique across an archive, so a name seen in
+two cases is the same person on purpose (one shared debtor; banks are creditors of several
+cases); "tone_pairs" are different people whose names differ only by a tone mark.
 Roles and doc types are those of `schemas.vocab`. Page "text" is one line per visual line;
 the two columns of a header/footer row share baselines and are joined left to right
 ("CỤC THADS TỈNH NGHỆ AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), as Tesseract reads them.

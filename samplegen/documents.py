@@ -875,13 +875,28 @@ def _facts(rng: random.Random, i: int, plan: Plan) -> Facts:
 
 
 def make_cases(seed: int = 7, n_cases: int = 6, quick: bool = False) -> list[CaseDocs]:
-    """All cases with their documents (text + truth). Deterministic for a seed."""
+    """All cases with their documents (text + truth). Deterministic for a seed.
+
+    Names are unique across the archive except on purpose: one debtor shared by the first
+    and last case, one bank creditor of two cases, and the tone pairs (`names.TONE_PAIRS`).
+    """
+    reserved = {n for pair in nm.TONE_PAIRS for n, _ in pair}
+    with nm.unique_names(reserved):
+        return _make_cases(seed, n_cases, quick)
+
+
+def _make_cases(seed: int, n_cases: int, quick: bool) -> list[CaseDocs]:
     rng = random.Random(seed)
     plans = _plans(rng, n_cases)
     out: list[CaseDocs] = []
+    ids: set[str] = set()
     for i, plan in enumerate(plans):
         crng = random.Random(f"{seed}:{i}")
         f = _facts(crng, i, plan)
+        while f.case_id in ids:  # the serial is unique within a year
+            head, year, serial = f.case_id.split("-")
+            f.case_id = f"{head}-{year}-{int(serial) + 1:04d}"
+        ids.add(f.case_id)
         docs = [ban_an(f, crng), qd_thi_hanh_an(f, crng)]
         if quick:
             docs.append([thong_bao, bien_ban_xac_minh, qd_chua_co_dieu_kien][i % 3](f, crng))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 SURNAMES: list[tuple[str, float]] = [
@@ -287,14 +289,36 @@ def honorific(p: Person, when: dt.date) -> str:
     return "Bà" if age >= 40 else "Chị"
 
 
+# Names already given out in the archive being generated (see `unique_names`): random
+# people never share a name by accident, so a name means one person in the ground truth.
+_TAKEN: set[str] = set()
+
+
+@contextmanager
+def unique_names(reserved: set[str]) -> Iterator[None]:
+    """Within the block, `random_name` avoids `reserved` and every name it returned."""
+    _TAKEN.clear()
+    _TAKEN.update(reserved)
+    try:
+        yield
+    finally:
+        _TAKEN.clear()
+
+
 def random_name(rng: random.Random, sex: str) -> str:
-    sur = _weighted(rng, SURNAMES)
-    mid = _weighted(rng, MIDDLE_M if sex == "m" else MIDDLE_F)
-    if rng.random() < 0.06:
-        given = rng.choice(GIVEN_TWO)
-    else:
-        given = rng.choice(GIVEN_M if sex == "m" else GIVEN_F)
-    return " ".join(x for x in (sur, mid, given) if x)
+    name = ""
+    for _ in range(200):
+        sur = _weighted(rng, SURNAMES)
+        mid = _weighted(rng, MIDDLE_M if sex == "m" else MIDDLE_F)
+        if rng.random() < 0.06:
+            given = rng.choice(GIVEN_TWO)
+        else:
+            given = rng.choice(GIVEN_M if sex == "m" else GIVEN_F)
+        name = " ".join(x for x in (sur, mid, given) if x)
+        if name not in _TAKEN:
+            break
+    _TAKEN.add(name)
+    return name
 
 
 def random_address(rng: random.Random, prov: Province, district: tuple | None = None) -> str:
