@@ -18,8 +18,10 @@ from typing import Any, Protocol
 from schemas import IndexPage, SearchQuery, SearchResult
 from search.query import Plan, group, plan, rank, to_case_groups
 
-CANDIDATES = 400  # pages fetched per query before ranking (grows with the result page)
-TEXT_CANDIDATES = 200
+# Pages fetched per query before ranking. Backends return the best match tier first and,
+# within a tier, the smallest (case_id, page_id): the same set from both backends.
+CANDIDATES = 100
+TEXT_CANDIDATES = 100
 DEFAULT_ES_ALIAS = "hoso-pages"
 
 
@@ -62,12 +64,13 @@ class SearchEngine:
     def search(self, query: SearchQuery) -> SearchResult:
         t0 = time.perf_counter()
         p = plan(query)
-        limit = max(CANDIDATES, query.page * query.per_page * 20)
+        limit = max(CANDIDATES, query.page * query.per_page * 8)
         scored = rank(p, query, self._backend.candidates(p, query, limit))
         if not scored and p.kind in ("name", "number") and p.tokens:
             # Nobody of that name, no such number: search the page text instead.
             p = Plan("text", tokens=p.tokens)
-            scored = rank(p, query, self._backend.text_candidates(p, query, TEXT_CANDIDATES))
+            text_limit = max(TEXT_CANDIDATES, query.page * query.per_page * 8)
+            scored = rank(p, query, self._backend.text_candidates(p, query, text_limit))
         grouped = group(scored, query.page, query.per_page)
         page_ids = [s.record["page_id"] for _, _, hits in grouped.groups for s in hits]
         texts = self._backend.texts(page_ids)

@@ -254,7 +254,7 @@ class EsBackend:
                 query=query,
                 size=limit,
                 source_excludes=_SOURCE_EXCLUDES if excludes is None else excludes,
-                sort=sort or [{"_score": "desc"}, {"page_id": "asc"}],
+                sort=sort or [{"_score": "desc"}, {"case_id": "asc"}, {"page_id": "asc"}],
                 track_total_hits=False,
             )
         except NotFoundError:  # nothing indexed yet
@@ -262,25 +262,11 @@ class EsBackend:
         return [h["_source"] for h in resp["hits"]["hits"]]
 
     @staticmethod
-    def _name_clauses(plan: Plan) -> list[dict[str, Any]]:
-        should: list[dict[str, Any]] = []
+    def _name_tiers(plan: Plan) -> list[dict[str, Any]]:
+        tiers: list[dict[str, Any]] = []
         if plan.any_marked:
-            should.append(
-                {
-                    "constant_score": {
-                        "filter": {"match_phrase": {"parties.name_norm": plan.norm_phrase}},
-                        "boost": 4,
-                    }
-                }
-            )
-        should.append(
-            {
-                "constant_score": {
-                    "filter": {"match_phrase": {"parties.name_fold": plan.fold_phrase}},
-                    "boost": 2,
-                }
-            }
-        )
+            tiers.append({"match_phrase": {"parties.name_norm": plan.norm_phrase}})
+        tiers.append({"match_phrase": {"parties.name_fold": plan.fold_phrase}})
         if plan.needs_loose:
             spans = []
             for t in plan.terms:
@@ -288,38 +274,42 @@ class EsBackend:
                     {"span_term": {"parties.name_fold": a}} for a in (t.fold, *t.variants)
                 ]
                 if t.fuzzy:
-                    alts.append(
-                        {
-                            "span_multi": {
-                                "match": {
-                                    "fuzzy": {
-                                        "parties.name_fold": {
-                                            "value": t.fold,
-                                            "fuzziness": 1,
-                                            "transpositions": True,
-                                            "max_expansions": 200,
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    )
+                    fuzzy = {
+                        "value": t.fold,
+                        "fuzziness": 1,
+                        "transpositions": True,
+                        "max_expansions": 200,
+                    }
+                    alts.append({"span_multi": {"match": {"fuzzy": {"parties.name_fold": fuzzy}}}})
                 spans.append({"span_or": {"clauses": alts}})
-            span = (
+            tiers.append(
                 spans[0]
                 if len(spans) == 1
                 else {"span_near": {"clauses": spans, "slop": 0, "in_order": True}}
             )
-            should.append({"constant_score": {"filter": span, "boost": 1}})
-        return should
+        return tiers
+
+    @staticmethod
+    def _dis_max(tiers: list[dict[str, Any]]) -> dict[str, Any]:
+        """Best tier wins, as a strict order (2^k boosts; no sums), like SQLite's tiers."""
+        n = len(tiers)
+        return {
+            "dis_max": {
+                "queries": [
+                    {"constant_score": {"filter": q, "boost": float(2 ** (n - i))}}
+                    for i, q in enumerate(tiers)
+                ],
+                "tie_breaker": 0.0,
+            }
+        }
 
     def candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
         if plan.kind == "name":
-            inner: dict[str, Any] = {
-                "bool": {"should": self._name_clauses(plan), "minimum_should_match": 1}
-            }
+            inner = self._dis_max(self._name_tiers(plan))
             if query.role:
-                inner["bool"]["filter"] = [{"term": {"parties.role": query.role}}]
+                inner = {
+                    "bool": {"must": [inner], "filter": [{"term": {"parties.role": query.role}}]}
+                }
             q = {
                 "bool": {
                     "must": [{"nested": {"path": "parties", "query": inner, "score_mode": "max"}}],
@@ -328,25 +318,20 @@ class EsBackend:
             }
             return self._search(q, limit)
         if plan.kind == "number":
-            should: list[dict[str, Any]] = []
-            for key in plan.number_keys:
-                should += [
-                    {"constant_score": {"filter": {"term": {"own_number_key": key}}, "boost": 4}},
-                    {"constant_score": {"filter": {"term": {"number_keys": key}}, "boost": 2}},
-                    {"constant_score": {"filter": {"term": {"text_number_keys": key}}, "boost": 1}},
-                    {
-                        "constant_score": {
-                            "filter": {"prefix": {"number_keys": key + "/"}},
-                            "boost": 0.5,
-                        }
-                    },
-                ]
+            keys = list(plan.number_keys)
+            tiers: list[dict[str, Any]] = [
+                {"terms": {"own_number_key": keys}},
+                {"terms": {"number_keys": keys}},
+                {"terms": {"text_number_keys": keys}},
+                {
+                    "bool": {
+                        "should": [{"prefix": {"number_keys": k + "/"}} for k in keys],
+                        "minimum_should_match": 1,
+                    }
+                },
+            ]
             q = {
-                "bool": {
-                    "should": should,
-                    "minimum_should_match": 1,
-                    "filter": self._filters(query, role=True),
-                }
+                "bool": {"must": [self._dis_max(tiers)], "filter": self._filters(query, role=True)}
             }
             return self._search(q, limit)
         if plan.kind == "all":
@@ -358,13 +343,11 @@ class EsBackend:
         if not plan.tokens:
             return []
         phrase = " ".join(plan.tokens)
-        q = {
-            "bool": {
-                "must": [{"match": {"text_fold": {"query": phrase, "operator": "and"}}}],
-                "should": [{"match_phrase": {"text_fold": {"query": phrase, "boost": 2}}}],
-                "filter": self._filters(query, role=True),
-            }
-        }
+        tiers: list[dict[str, Any]] = [
+            {"match_phrase": {"text_fold": phrase}},
+            {"match": {"text_fold": {"query": phrase, "operator": "and"}}},
+        ]
+        q = {"bool": {"must": [self._dis_max(tiers)], "filter": self._filters(query, role=True)}}
         return self._search(q, limit, excludes=["text"])
 
     def texts(self, page_ids: Iterable[str]) -> dict[str, str]:

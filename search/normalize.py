@@ -39,9 +39,18 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 
 
+_NEEDS_REPAIR = re.compile("[" + "".join(chr(c) for c in _LOOKALIKES) + "]")
+
+
 def repair(text: str) -> str:
     """Map look-alike code points to the Vietnamese letters they stand for; NFC."""
-    return unicodedata.normalize("NFC", _DASHES.sub("-", text.translate(_LOOKALIKES)))
+    if _NEEDS_REPAIR.search(text):  # translate() is slow on long pages: only when needed
+        text = text.translate(_LOOKALIKES)
+    if _DASHES.search(text):
+        text = _DASHES.sub("-", text)
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def _place_tone(word: str) -> str:

@@ -67,6 +67,18 @@ def find_numbers(text: str) -> list[str]:
     return [m.group(0) for m in _NUMBER.finditer(repair(text))]
 
 
+@lru_cache(maxsize=100_000)
+def _loose(number: str) -> str:
+    return number_loose_key(number)
+
+
+@lru_cache(maxsize=100_000)
+def _name_fields(name: str) -> tuple[str, str]:
+    """(name_norm, name_fold): the name's syllables with and without marks."""
+    sylls = syllables(name)
+    return " ".join(sylls), " ".join(strip_marks(s) for s in sylls)
+
+
 _RAW_TOKEN = re.compile(r"[^\W_]+")
 
 
@@ -92,14 +104,15 @@ def derive(page: IndexPage) -> dict[str, Any]:
         {
             "name": p.name,
             "role": p.role,
-            "name_norm": " ".join(syllables(p.name)),
-            "name_fold": " ".join(strip_marks(s) for s in syllables(p.name)),
+            "name_norm": _name_fields(p.name)[0],
+            "name_fold": _name_fields(p.name)[1],
             "honorific": p.honorific,
             "is_organization": p.is_organization,
         }
         for p in page.parties
     ]
-    text_fold = " ".join(text_tokens(page.text))
+    text = repair(page.text)
+    text_fold = " ".join(text_tokens(text))
     padded = f" {text_fold} "
     on_page = [
         i for i, p in enumerate(parties) if p["name_fold"] and f" {p['name_fold']} " in padded
@@ -117,9 +130,9 @@ def derive(page: IndexPage) -> dict[str, Any]:
         "doc_id": page.doc_id,
         "doc_type": page.doc_type,
         "own_number": page.own_number,
-        "own_number_key": number_loose_key(page.own_number) if page.own_number else None,
-        "number_keys": sorted({number_loose_key(n) for n in numbers if n}),
-        "text_number_keys": sorted({number_loose_key(n) for n in find_numbers(page.text)}),
+        "own_number_key": _loose(page.own_number) if page.own_number else None,
+        "number_keys": sorted({_loose(n) for n in numbers if n}),
+        "text_number_keys": sorted({_loose(m.group(0)) for m in _NUMBER.finditer(text)}),
         "doc_date": page.doc_date,
         "doc_year": doc_year,
         "issuer": page.issuer,
@@ -381,7 +394,8 @@ def rank(p: Plan, query: SearchQuery, records: Iterable[dict[str, Any]]) -> list
         s = score(p, query, rec)
         if s is not None:
             out.append(s)
-    out.sort(key=lambda s: (-s.score, s.record["case_id"], s.record["sha256"], s.record["page_no"]))
+    # Ties go to the smaller (case_id, page_id): the order both backends retrieve in.
+    out.sort(key=lambda s: (-s.score, s.record["case_id"], s.record["page_id"]))
     return out
 
 

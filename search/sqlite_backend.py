@@ -282,6 +282,21 @@ class SqliteBackend:
                 return self._records(rids)
             return self.text_candidates(plan, query, limit)
 
+    def _tiers(self, sqls: list[tuple[str, list[Any]]], limit: int) -> list[int]:
+        """Run tier queries best first; each returns rids ordered by (case_id, page_id).
+        The result is the first `limit` pages of the tiers in order, without repeats:
+        exactly what Elasticsearch returns for the same tiers as dis_max boosts sorted by
+        (_score, case_id, page_id), so both backends rank the same candidates."""
+        rids: dict[int, None] = {}
+        for sql, args in sqls:
+            if len(rids) >= limit:
+                break
+            for rid, *_ in self.db.execute(
+                sql + " ORDER BY p.case_id, p.page_id LIMIT ?", [*args, limit + len(rids)]
+            ).fetchall():
+                rids.setdefault(rid, None)
+        return list(rids)[:limit]
+
     def _name_candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
         where, args = self._filters(query)
         role = " AND pa.role = ?" if query.role else ""
@@ -300,61 +315,45 @@ class SqliteBackend:
                     "name_fold : (" + " OR ".join(_fts_phrase([a]) for a in sorted(alts)) + ")"
                 )
             matches.append(" AND ".join(groups))
-        rids: dict[int, None] = {}
-        for match in matches:
-            rows = self.db.execute(
-                "SELECT DISTINCT p.rid FROM names_fts f JOIN parties pa ON pa.id = f.rowid"
-                f" JOIN pages p ON p.rid = pa.rid WHERE names_fts MATCH ?{role}{where}"
-                " ORDER BY p.rid LIMIT ?",
-                [match, *rargs, *args, limit],
-            ).fetchall()
-            for (rid,) in rows:
-                rids.setdefault(rid, None)
-            if len(rids) >= limit:
-                break
-        return self._records(list(rids))
+        sql = (
+            "SELECT DISTINCT p.rid, p.case_id, p.page_id FROM names_fts f"
+            " JOIN parties pa ON pa.id = f.rowid JOIN pages p ON p.rid = pa.rid"
+            f" WHERE names_fts MATCH ?{role}{where}"
+        )
+        rids = self._tiers([(sql, [m, *rargs, *args]) for m in matches], limit)
+        return self._records(rids)
 
     def _number_candidates(
         self, plan: Plan, query: SearchQuery, limit: int
     ) -> list[dict[str, Any]]:
         where, args = self._filters(query)
         role, rargs = self._role_filter(query)
-        rids: dict[int, None] = {}
-        for key in plan.number_keys:
-            for cond, cargs in (
-                ("n.key = ?", [key]),
-                ("n.key >= ? AND n.key < ? AND n.kind < 2", [key + "/", key + "0"]),
-            ):
-                rows = self.db.execute(
-                    f"SELECT DISTINCT p.rid FROM page_numbers n JOIN pages p ON p.rid = n.rid"
-                    f" WHERE {cond}{where}{role} ORDER BY n.kind, p.rid LIMIT ?",
-                    [*cargs, *args, *rargs, limit],
-                ).fetchall()
-                for (rid,) in rows:
-                    rids.setdefault(rid, None)
-        return self._records(list(rids))
+        keys = list(plan.number_keys)
+        marks = ",".join("?" * len(keys))
+        base = "SELECT DISTINCT p.rid, p.case_id, p.page_id FROM page_numbers n"
+        base += " JOIN pages p ON p.rid = n.rid WHERE "
+        tiers: list[tuple[str, list[Any]]] = [
+            (f"{base}n.key IN ({marks}) AND n.kind = {kind}{where}{role}", [*keys, *args, *rargs])
+            for kind in (0, 1, 2)  # own number, a number the document carries, page text
+        ]
+        prefix = " OR ".join("(n.key >= ? AND n.key < ?)" for _ in keys)
+        bounds = [b for k in keys for b in (k + "/", k + "0")]
+        tiers.append((f"{base}({prefix}) AND n.kind < 2{where}{role}", [*bounds, *args, *rargs]))
+        return self._records(self._tiers(tiers, limit))
 
     def text_candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
         if not plan.tokens:
             return []
         where, args = self._filters(query)
         role, rargs = self._role_filter(query)
-        rids: dict[int, None] = {}
+        sql = (
+            "SELECT p.rid, p.case_id, p.page_id FROM text_fts f JOIN pages p ON p.rid = f.rowid"
+            f" WHERE text_fts MATCH ?{where}{role}"
+        )
+        matches = [_fts_phrase(plan.tokens), " AND ".join(_fts_phrase([t]) for t in plan.tokens)]
         with self._lock:
-            for match in (
-                _fts_phrase(plan.tokens),
-                " AND ".join(_fts_phrase([t]) for t in plan.tokens),
-            ):
-                rows = self.db.execute(
-                    "SELECT p.rid FROM text_fts f JOIN pages p ON p.rid = f.rowid"
-                    f" WHERE text_fts MATCH ?{where}{role} ORDER BY f.rank LIMIT ?",
-                    [match, *args, *rargs, limit],
-                ).fetchall()
-                for (rid,) in rows:
-                    rids.setdefault(rid, None)
-                if len(rids) >= limit:
-                    break
-            return self._records(list(rids), with_text_fold=True)
+            rids = self._tiers([(sql, [m, *args, *rargs]) for m in matches], limit)
+            return self._records(rids, with_text_fold=True)
 
     def texts(self, page_ids: Iterable[str]) -> dict[str, str]:
         ids = list(page_ids)

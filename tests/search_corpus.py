@@ -148,7 +148,9 @@ def _sha(*parts: Any) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
 
 
-def make_corpus(seed: int = 11, n_cases: int = 60, *, filler: int = 6) -> list[CCase]:
+def make_corpus(
+    seed: int = 11, n_cases: int = 60, *, filler: int = 6, serial_base: int = 0
+) -> list[CCase]:
     """`n_cases` cases with 3–4 documents each; deterministic for a seed."""
     rng = random.Random(seed)
     cases: list[CCase] = []
@@ -172,12 +174,12 @@ def make_corpus(seed: int = 11, n_cases: int = 60, *, filler: int = 6) -> list[C
                     break
             used_names.add(_key(name))
             people.append(Person(name, role, rng.randint(1950, 1998), hon))
-        serial = 10 + i
+        serial = 10 + i + serial_base
         stage = "HSST" if code == "HS" else f"{code}-ST"
         judgment = f"{serial:02d}/{year}/{stage}"
-        decision = f"{100 + i * 3}/QĐ-CCTHADS"
+        decision = f"{100 + (i + serial_base) * 3}/QĐ-CCTHADS"
         case = CCase(
-            case_id=f"HS-{year}-{i + 1:04d}",
+            case_id=f"HS-{year}-{i + 1 + serial_base:04d}",
             year=year,
             people=people,
             judgment_number=judgment,
@@ -259,7 +261,7 @@ def _documents(
             f"của {court};\nCho thi hành án đối với:\n{lines}\n" + _filler(rng, filler),
         ],
     )
-    tb_no = f"{300 + int(case.case_id[-4:])}/TB-CCTHADS"
+    tb_no = f"{300 + int(case.case_id.rsplit('-', 1)[1])}/TB-CCTHADS"
     debtor = next(p for p in case.people if p.role == "nguoi_phai_thi_hanh_an")
     tb = CDoc(
         doc_type="thong_bao",
@@ -428,9 +430,8 @@ def iter_bench_pages(seed: int, n_pages: int) -> Iterator[tuple[CCase, CDoc, int
     i = 0
     produced = 0
     while produced < n_pages:
-        batch = make_corpus(seed + i, 50, filler=8)
+        batch = make_corpus(seed + i, 50, filler=8, serial_base=i * 50)
         for c in batch:
-            c.case_id = f"B{i:05d}-{c.case_id}"
             for d in c.docs:
                 for k, t in enumerate(d.pages, start=1):
                     yield c, d, k, t
