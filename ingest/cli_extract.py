@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ from rich.table import Table
 from ingest.catalog import Catalog
 from ingest.cli_common import ArchiveOpt, EsUrlOpt, JsonOpt, console, fail, print_json
 from ingest.errors import ExitCode, HosoError
-from ingest.evaluate import FIELDS, evaluate_dir
+from ingest.evaluate import FIELDS, evaluate, evaluate_ocr, load_labelled
 from ingest.extract import extract_pages
 from schemas import ExtractedFile
 
@@ -117,17 +118,39 @@ def eval_cmd(
     folder: Annotated[Path, typer.Argument(help="Folder of NNN.txt + NNN.json labels.")],
     json: JsonOpt = False,
     details: Annotated[bool, typer.Option(help="List every mismatch per document.")] = False,
+    ocr: Annotated[
+        str | None,
+        typer.Option(
+            "--ocr",
+            help="Render the texts as degraded scans (clean|office|poor) and OCR them first.",
+        ),
+    ] = None,
+    only: Annotated[
+        str | None, typer.Option(help="Comma-separated document names (001,008) to score.")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", "-j", help="OCR processes.")] = 2,
 ) -> None:
     """Precision, recall and F1 per field of extraction on a labelled folder."""
     if not folder.is_dir():
         raise fail(f"no such folder: {folder}")
-    report = evaluate_dir(folder)
+    items = load_labelled(folder)
+    if only:
+        wanted = {n.strip() for n in only.split(",")}
+        items = [i for i in items if i.name in wanted]
+    if ocr is not None:
+        if ocr not in ("clean", "office", "poor"):
+            raise fail(f"--ocr must be clean, office or poor, not {ocr!r}", ExitCode.USAGE)
+        with tempfile.TemporaryDirectory(prefix="hoso-eval-") as tmp:
+            report = evaluate_ocr(items, Path(tmp), quality=ocr, workers=workers)
+    else:
+        report = evaluate(items)
     if report.n_docs == 0:
         raise fail(f"no labelled documents (NNN.txt + NNN.json) in {folder}", ExitCode.BAD_INPUT)
     if json:
         print_json(report.as_dict(details=details))
         return
-    table = Table(title=f"extraction on {report.n_docs} labelled documents")
+    source = f"{ocr} scans, OCR'd" if ocr else "text"
+    table = Table(title=f"extraction on {report.n_docs} labelled documents ({source})")
     for col in ("field", "precision", "recall", "F1", "tp", "fp", "fn"):
         table.add_column(col, justify="left" if col == "field" else "right")
     for name in FIELDS:

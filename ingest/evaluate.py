@@ -5,7 +5,8 @@ labels: {"doc_type", "own_number", "numbers": [as written], "dates": [ISO], "iss
 "parties": [{"name", "role"}], "amounts_vnd": [int]}. Numbers are compared by
 `number_key` (spaces, dash and Đ/D do not matter), issuers by their folded canonical name,
 party names after NFC with the role exact. Single-valued fields count a wrong value as one
-false positive and one false negative. This module scores; it does not extract or OCR.
+false positive and one false negative. `evaluate_ocr` renders the same texts as degraded
+scans (samplegen) and OCRs them with the page step, to measure what OCR costs.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.extract import extract_text
+from ingest.extract import extract_pages, extract_text
 from ingest.extract.issuers import issuer_key
 from schemas import Document
 from search.normalize import number_key
@@ -166,3 +167,88 @@ def evaluate(
 
 def evaluate_dir(folder: Path) -> Report:
     return evaluate(load_labelled(folder))
+
+
+# -- the same labelled texts as degraded scans, OCR'd by the page step ----------------------
+def _blocks(text: str) -> list[Any]:
+    """samplegen blocks for one page group: two-column header lines become Rows."""
+    import re as _re
+
+    from samplegen.render import Line, Para, Row
+
+    blocks: list[Any] = []
+    left: list[Any] = []
+    right: list[Any] = []
+
+    def flush() -> None:
+        if left or right:
+            blocks.append(Row(tuple(left), tuple(right)))
+            left.clear()
+            right.clear()
+
+    for line in text.split("\n"):
+        parts = _re.split(r"\s{3,}", line.strip())
+        if len(parts) == 2 and line.strip():
+            left.append(Line(parts[0], align="center", style="bold"))
+            right.append(Line(parts[1], align="center", style="bold"))
+            continue
+        flush()
+        if not line.strip():
+            continue
+        if len(line) < 70:
+            blocks.append(Line(line.strip()))
+        else:
+            blocks.append(Para(line.strip(), first_indent=0.0))
+    flush()
+    return blocks
+
+
+def render_scans(text: str, quality: str, seed: int, dpi: int = 300) -> list[Any]:
+    """The labelled text as degraded page images (numpy, grey), one per rendered page."""
+    import numpy as np
+
+    from samplegen import degrade, layout, render_layout
+
+    rng = np.random.default_rng(seed)
+    images = []
+    for group in text.split("\f"):
+        for page in layout(_blocks(group)):
+            images.append(degrade(render_layout(page, dpi), quality, rng))
+    return images
+
+
+def ocr_pages(text: str, workdir: Path, quality: str = "office", seed: int = 0) -> list[Any]:
+    """Render `text` as scans in `workdir` and return the page step's tasks for them."""
+    from PIL import Image
+
+    from ingest.tasks import PageTask
+
+    tasks = []
+    for i, img in enumerate(render_scans(text, quality, seed), start=1):
+        path = workdir / f"page-{i:03d}.png"
+        Image.fromarray(img).save(path, dpi=(300, 300))
+        tasks.append(PageTask(str(path), f"{seed:064d}", 1, "png", out_pdf=None))
+    return tasks
+
+
+def evaluate_ocr(
+    items: list[Labelled], workdir: Path, quality: str = "office", workers: int = 2
+) -> Report:
+    """Score extraction on the labelled texts rendered as `quality` scans and OCR'd."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ingest.page import process_page
+
+    jobs: list[tuple[Labelled, list[Any]]] = []
+    for n, item in enumerate(items):
+        folder = workdir / item.name
+        folder.mkdir(parents=True, exist_ok=True)
+        jobs.append((item, ocr_pages(item.text, folder, quality, seed=n)))
+    flat = [t for _, ts in jobs for t in ts]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = iter(list(pool.map(process_page, flat)))
+    report = Report()
+    for item, tasks in jobs:
+        pages = [(i, next(results).text) for i in range(1, len(tasks) + 1)]
+        score_one(report, item.name, item.label, predicted_fields(extract_pages(pages)))
+    return report

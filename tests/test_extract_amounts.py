@@ -28,3 +28,8 @@ def test_amount_in_words_corrects_a_garbled_numeral():
     assert words_value("mot ty khong tram linh sau trieu dong") == 1_006_000_000
     assert values("125.000.000đ (Một trăm hai mươi lăm triệu đồng)") == [125000000]
     assert values("126.000.000đ (Một trăm hai mươi lăm triệu đồng)") == [125000000]
+
+
+def test_a_big_sum_whose_unit_ocr_dropped_is_still_read_after_money_words():
+    assert values("Chi phí cưỡng chế tạm tính 12.600.000.\nNgười") == [12600000]
+    assert values("diện tích 12.450.000 m2; số tiền 1.000.000 USD") == []

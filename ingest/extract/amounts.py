@@ -20,6 +20,10 @@ _UNITS = re.compile(
     r"(?:\s*,?\s*(\d{1,3})\s*(?:nghin|ngan))?(?:\s*,?\s*(\d{1,3})\s*dong)?\s*(?:dong|vnd|d\b)?"
     r"|(?<![\d.,])(\d{1,3}(?:,\d+)?)\s*trieu(?:\s*,?\s*(\d{1,3})\s*(?:nghin|ngan))?\s*(?:dong|vnd)"
 )
+_BARE = re.compile(
+    r"(?:so tien|tien|chi phi|tri gia|gia tri|tam tinh|le phi|an phi|tong cong|con no|no goc)"
+    r"[^\n\d]{0,20}?(?<![\d.,])(\d{1,3}(?:\.\d{3}){2,})(?![\d,]|\.\d|\s*[a-z%\d])"
+)
 _WORDS = re.compile(r"\(\s*(?:bang chu\s*:?\s*)?([a-z ,]{6,160}?dong)\s*(?:chan)?\s*\.?\)")
 
 _DIGITS = {
@@ -128,6 +132,13 @@ def find_amounts(text: str) -> list[FoundAmount]:
             if w is not None and w != value and w > 0:
                 value = w
         found.append(FoundAmount(value, m.start(), m.end()))
+    # OCR drops a trailing "đ": a big bare numeral right after money words is still VND.
+    for m in _BARE.finditer(skel):
+        if any(s <= m.start() < e for s, e in spans) or any(
+            f.start <= m.start() < f.end for f in found
+        ):
+            continue
+        found.append(FoundAmount(round(_decimal(m.group(1), None)), m.start(), m.end()))
     # Amounts written only in words ("số tiền một trăm triệu đồng") are not read.
     found.sort(key=lambda f: f.start)
     return found

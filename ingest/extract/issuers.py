@@ -132,21 +132,38 @@ def header_issuer(lines: list[str]) -> str | None:
         if cut:
             line, skel = line[: cut.start()].strip(), skel[: cut.start()].strip()
         if not line:
-            open_unit = False
-            continue
+            continue  # OCR puts blank lines between the lines of a header block
         letters = [c for c in line if c.isalpha()]
         upper = letters and sum(c.isupper() for c in letters) / len(letters) > 0.8
         if _BODY_START.match(skel) and upper:
             units.append(line)
             open_unit = True
-        elif open_unit and upper and not re.match(r"s[o0]\s*[:.]", skel):
+        elif open_unit and upper and _incomplete(units[-1], skel):
             units[-1] += " " + line
         else:
             open_unit = False
     units = [u for u in units if not re.fullmatch(r"bo tu phap", skeleton(u).strip())]
     if not units:
         return None
-    return canonical_issuer(units[-1])
+    issuer = canonical_issuer(units[-1])
+    # "Phòng THADS khu vực 2" under "THADS thành phố Hà Nội": the official name ends "- Hà Nội".
+    if re.search(r"khu vuc \d+$", skeleton(issuer)) and len(units) > 1:
+        parent = canonical_issuer(units[-2])
+        m = re.search(r"(?:tỉnh|thành phố|Thành phố)\s+(.+)$", parent)
+        if m:
+            issuer += " - " + m.group(1)
+    return issuer
+
+
+_PLACE_WORD = re.compile(r"^(?:tinh|thanh pho|tp\b|huyen|quan|thi xa|tai|khu vuc|kv\b)")
+_OPEN_END = re.compile(r"(?:nhan dan|dan su|cap cao|thads|cuc|phong|khu vuc)\s*$")
+
+
+def _incomplete(unit: str, next_skel: str) -> bool:
+    """Whether the next header line continues `unit` (its place, after a line break)."""
+    if re.match(r"s[o0]\s*[:.]", next_skel):
+        return False
+    return bool(_OPEN_END.search(skeleton(unit)) or _PLACE_WORD.match(next_skel.strip()))
 
 
 def text_issuers(text: str) -> list[tuple[int, int, str]]:

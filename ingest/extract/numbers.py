@@ -21,7 +21,9 @@ from search.normalize import number_key
 _SLASH_AS_L = re.compile(r"(?<=\d)\s?[lI|]\s?(?=(?:19|20)\d{2}\s*/|[A-ZĐ]{2,}\s*-)")
 _SLASH_AS_ONE = re.compile(r"(?<![\d/])(\d{1,4})1((?:19|20)[0-3]\d)(?=\s*/\s*[A-ZĐ])")
 
-_SEG = r"(?:TTg|TTr|QyĐ|[A-ZĐ][A-ZĐ0-9&]*)"
+_SEG = r"(?:TTg|TTr|QyĐ|[A-ZĐ][A-ZĐ0-9&]*(?:\.[A-ZĐ]+)*)"
+# OCR reads the digit 1 as "l" or "I" inside a serial ("2l5/QĐ-…").
+_ONE_AS_L = re.compile(r"(?<=\d)[lI](?=\d{0,4}\s*/)")
 _NUMBER = re.compile(
     r"(?<![\w/.,])(?P<serial>\d{1,6}[A-Z]?)\s*/\s*"
     r"(?:(?P<year>(?:19|20)\d{2})\s*/\s*)?"
@@ -103,10 +105,12 @@ class Found:
 def repair_slashes(text: str) -> str:
     """Undo OCR's "/"→"l" (and "/"→"1" before a year) inside document numbers."""
     text = _SLASH_AS_L.sub("/", text)
+    text = _ONE_AS_L.sub("1", text)
     return _SLASH_AS_ONE.sub(r"\1/\2", text)
 
 
 def _canonical_code(code: str) -> str:
+    code = re.sub(r"ĐĐ+", "Đ", code)  # OCR doubles the stroke letter ("QĐĐ-CCTHADS")
     parts = [p.strip() for p in code.split("-")]
     return "-".join(_CODE_ALIASES.get(p, p) for p in parts)
 
@@ -184,11 +188,12 @@ def own_number(text: str, found: list[Found], header_end: int) -> Found | None:
         before = skel[max(0, f.start - 60) : f.start]
         if _OWN_LABEL.search(before) and not _CITE_BEFORE.search(before):
             return f
+    # No "Số:" label (OCR lost it): a number that stands at the start of a header line.
     for f in found:
         if f.start > header_end:
             break
-        before = skel[max(0, f.start - 60) : f.start]
-        if f.kind != "van_ban_phap_luat" and not _CITE_BEFORE.search(before):
+        line_start = skel.rfind("\n", 0, f.start) + 1
+        if f.kind != "van_ban_phap_luat" and f.start - line_start <= 12:
             return f
     return None
 

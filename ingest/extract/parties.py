@@ -21,7 +21,8 @@ from search.normalize import fold
 # Role label (folded) → (role, is a representative of another party). One table.
 # Mappings decided here: người khởi kiện → nguyen_don and người bị kiện → bi_don
 # (administrative cases); nguyên đơn/bị đơn dân sự (criminal cases) → nguyen_don/bi_don;
-# người yêu cầu thi hành án → nguoi_duoc_thi_hanh_an; bị hại, người làm chứng and every
+# người yêu cầu thi hành án → nguoi_duoc_thi_hanh_an; bị hại, người làm chứng, the
+# requesting and related sides of a non-contentious matter (người/bên yêu cầu) and every
 # representative, guardian or lawyer → other (representatives carry `represents`).
 ROLE_LABELS: dict[str, tuple[Role, bool]] = {
     "nguoi phai thi hanh an": ("nguoi_phai_thi_hanh_an", False),
@@ -40,6 +41,10 @@ ROLE_LABELS: dict[str, tuple[Role, bool]] = {
     "bi cao": ("bi_cao", False),
     "bi hai": ("other", False),
     "nguoi lam chung": ("other", False),
+    "nguoi yeu cau": ("other", False),
+    "ben yeu cau": ("other", False),
+    "ben duoc yeu cau": ("other", False),
+    "ben lien quan": ("other", False),
     "nguoi dai dien theo phap luat": ("other", True),
     "nguoi dai dien theo uy quyen": ("other", True),
     "nguoi dai dien theo uy quyen lai": ("other", True),
@@ -66,7 +71,8 @@ _LABEL = re.compile(
     r"\s*(?:\([^)\n]{0,40}\))?\s*:",
 )
 _HONORIFIC = re.compile(
-    r"^(?:(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|[Cc]háu|[Ee]m|Luật sư|LS\.?|ÔNG|BÀ|ANH|CHỊ)"
+    r"^(?:(?:[Vv]ợ chồng\s+)?[ÔôOo]ng\s+(?:và\s+)?bà|[Vv]ợ chồng(?:\s+(?:ông|bà|anh|chị))?|"
+    r"(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|[Cc]háu|[Ee]m|Luật sư|LS\.?|ÔNG|BÀ|ANH|CHỊ)"
     r"(?:\s*/\s*(?:bà|Bà|chị))?|Ông\s*\(bà\)|Họ và tên|Họ tên)\s*[:.]?\s+"
 )
 _ORG = re.compile(
@@ -118,6 +124,7 @@ _STOP = {
     "Thường",
     "Chỗ",
 }
+_STOP_FOLDED = {"nguoi", "dia", "sinh", "tru", "noi", "cung"}
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|[a-zđ]\)|[-+•*])\s*")
 _PERSON_START = re.compile(
     rf"^\s*(?:\d{{1,2}}\s*[.)]|[a-zđ]\)|[-+•*])?\s*(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|"
@@ -205,7 +212,7 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
     pos = 0
     while True:
         m2 = _TOKEN.match(part, pos)
-        if not m2 or m2.group(0) in _STOP:
+        if not m2 or m2.group(0) in _STOP or skeleton(m2.group(0)) in _STOP_FOLDED:
             break
         tokens.append(m2.group(0))
         pos = m2.end()
@@ -258,6 +265,7 @@ def _split_people(content: str) -> list[str]:
             rf"[cC]háu)\s+[{UP}])",
             text,
         )
+        pieces = [q for p in pieces for q in _split_bare_couple(p)]
         current = pieces[0]
         for piece in pieces[1:]:
             head = skeleton(current)
@@ -271,6 +279,23 @@ def _split_people(content: str) -> list[str]:
     return parts
 
 
+def _split_bare_couple(part: str) -> list[str]:
+    """ "ông bà Đặng Văn C (SN 1965) và Bùi Thị K": two people without a second honorific."""
+    body = _HONORIFIC.sub("", _NUMBERING.sub("", part.strip()))
+    if _ORG.match(body):
+        return [part]
+    m = re.search(
+        rf"^(?:\S+\s+){{0,6}}?\S+(?:\s*\([^)]{{0,30}}\))?\s+và\s+(?=[{UP}][{LO}]+\s+[{UP}])",
+        part,
+    )
+    if not m or re.search(r"sinh|địa chỉ|trú|,|;", part[: m.start() + len(m.group(0)) - 4]):
+        return [part]
+    cut = m.end()
+    head = part[:cut].rstrip()
+    head = head[: -len("và")].rstrip()
+    return [head, part[cut:]]
+
+
 def _continues(prev: str, line: str) -> bool:
     """Whether `line` still belongs to the party block that `prev` is the last line of."""
     skel = skeleton(line)
@@ -281,7 +306,7 @@ def _continues(prev: str, line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     if len(letters) > 6 and sum(c.isupper() for c in letters) / len(letters) > 0.8:
         return False  # a heading
-    if re.match(rf"^\s*[-+•]?\s*[{UP}][^:\n]{{0,50}}:", line):
+    if re.match(rf"^\s*[-+•]?\s*[{UP}][^:\n,;]{{0,50}}:", line):
         return False  # another label
     if line[:1].islower():
         return True
@@ -322,8 +347,12 @@ def find_parties(text: str) -> list[Party]:
         for m in pattern.finditer(skel):
             if any(b.start <= m.start() < b.end for b in blocks):
                 continue
-            end = _block_end(text, m.end(), min(len(text), m.end() + 400))
-            blocks.append(_Block(role, False, "", m.end(), end))
+            limit = min(
+                [len(text), m.end() + 400] + [lb.start() for lb in matches if lb.start() >= m.end()]
+            )
+            end = _block_end(text, m.end(), limit)
+            if text[m.end() : end].strip():
+                blocks.append(_Block(role, False, "", m.end(), end))
     for m in _ROLE_AFTER.finditer(skel):
         prev_end = text.rfind("\n", 0, m.start() + 1)
         prev_start = text.rfind("\n", 0, max(0, prev_end)) + 1

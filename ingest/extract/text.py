@@ -17,6 +17,8 @@ UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾ�
 LO = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 
 _SPACES = re.compile(r"[ \t]+")
+# OCR specks read as quotes in front of a capital ("Bà Huỳnh 'Thị C").
+_STRAY_QUOTE = re.compile(rf"(?<=\s)['‘’`´](?=[{UP}])")
 
 
 @lru_cache(maxsize=4096)
@@ -33,6 +35,7 @@ def skeleton(text: str) -> str:
 def prepare(text: str) -> str:
     """Repair look-alike code points (Ð→Đ, ƣ→ư, dashes) and tidy blanks inside lines."""
     text = repair(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _STRAY_QUOTE.sub("", text)
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
