@@ -13,6 +13,8 @@ Connection failures surface as `SearchBackendUnavailable`, so callers can queue 
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from importlib import resources
@@ -38,6 +40,41 @@ def index_body() -> dict[str, Any]:
     body = json.loads(raw)
     body.pop("_comment", None)
     return body
+
+
+def _prefetch(items: Iterable[Any], depth: int = 2000) -> Iterator[Any]:
+    """Produce `items` in a background thread: preparing documents (Python) overlaps with
+    Elasticsearch indexing the previous chunk (the server)."""
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    done = object()
+    failure: list[BaseException] = []
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+        except BaseException as exc:  # re-raised in the consumer
+            failure.append(exc)
+        finally:
+            q.put(done)
+
+    worker = threading.Thread(target=produce, name="es-prefetch", daemon=True)
+    worker.start()
+    try:
+        while (item := q.get()) is not done:
+            yield item
+        if failure:
+            raise failure[0]
+    finally:
+        stop.set()
 
 
 def es_document(page: IndexPage) -> dict[str, Any]:
@@ -92,8 +129,9 @@ class EsBackend:
         name = f"{self.alias}-v{int(time.time() * 1000)}"
         body = index_body()
         settings = dict(body["settings"])
-        if bulk_load:
+        if bulk_load:  # restored by rebuild() before the alias moves
             settings["refresh_interval"] = "-1"
+            settings["translog.durability"] = "async"
         self._call(self.es.indices.create, index=name, settings=settings, mappings=body["mappings"])
         return name
 
@@ -118,7 +156,7 @@ class EsBackend:
         try:
             for ok, item in helpers.streaming_bulk(
                 self.es,
-                actions,
+                _prefetch(actions),
                 chunk_size=_BULK_CHUNK,
                 max_retries=5,  # 429 from the bulk queue: back off and resend
                 initial_backoff=1,
@@ -188,7 +226,10 @@ class EsBackend:
             self._call(
                 self.es.indices.put_settings,
                 index=name,
-                settings={"refresh_interval": index_body()["settings"]["refresh_interval"]},
+                settings={
+                    "refresh_interval": index_body()["settings"]["refresh_interval"],
+                    "translog.durability": "request",
+                },
             )
             self._call(self.es.indices.refresh, index=name)
         except BaseException:

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -62,9 +63,28 @@ _YEAR = re.compile(r"(?:19|20)\d{2}")
 MatchKind = Literal["party", "number", "text"]
 
 
+_DIGIT_SLASH = re.compile(r"\d\s*/")
+
+
+def _iter_numbers(text: str) -> Iterator[re.Match[str]]:
+    """`_NUMBER.finditer(text)`, but trying the pattern only where a digit meets a slash
+    (most of a page is words; this keeps indexing fast)."""
+    end = 0
+    for hit in _DIGIT_SLASH.finditer(text):
+        start = hit.start()
+        if start < end:
+            continue
+        while start > end and text[start - 1].isdigit():
+            start -= 1
+        m = _NUMBER.match(text, start)
+        if m:
+            end = m.end()
+            yield m
+
+
 def find_numbers(text: str) -> list[str]:
     """Document numbers written in `text` (as written, after look-alike repair)."""
-    return [m.group(0) for m in _NUMBER.finditer(repair(text))]
+    return [m.group(0) for m in _iter_numbers(repair(text))]
 
 
 @lru_cache(maxsize=100_000)
@@ -79,21 +99,17 @@ def _name_fields(name: str) -> tuple[str, str]:
     return " ".join(sylls), " ".join(strip_marks(s) for s in sylls)
 
 
-_RAW_TOKEN = re.compile(r"[^\W_]+")
-
-
-@lru_cache(maxsize=200_000)
-def _fold_token(word: str) -> tuple[str, ...]:
-    return tuple(_TOKEN.findall(fold(word)))
+_COMBINING = re.compile("[\u0300-\u036f]")
 
 
 def text_tokens(text: str) -> list[str]:
     """Folded word and digit tokens: what the full-text fields of both backends contain.
-    (Same as `_TOKEN.findall(fold(text))`, word by word with a cache: indexing speed.)"""
-    out: list[str] = []
-    for word in _RAW_TOKEN.findall(repair(text)):
-        out.extend(_fold_token(word))
-    return out
+
+    Equal to `_TOKEN.findall(fold(text))` for Vietnamese text: tone placement does not
+    matter once every mark is removed, so this skips `normalize` and strips the marks
+    with one regex (indexing speed: a page is folded in well under a millisecond)."""
+    bare = _COMBINING.sub("", unicodedata.normalize("NFD", repair(text).lower()))
+    return _TOKEN.findall(bare.replace("đ", "d"))
 
 
 # -- index side ------------------------------------------------------------------------------
@@ -132,7 +148,7 @@ def derive(page: IndexPage) -> dict[str, Any]:
         "own_number": page.own_number,
         "own_number_key": _loose(page.own_number) if page.own_number else None,
         "number_keys": sorted({_loose(n) for n in numbers if n}),
-        "text_number_keys": sorted({_loose(m.group(0)) for m in _NUMBER.finditer(text)}),
+        "text_number_keys": sorted({_loose(m.group(0)) for m in _iter_numbers(text)}),
         "doc_date": page.doc_date,
         "doc_year": doc_year,
         "issuer": page.issuer,
@@ -501,7 +517,7 @@ def snippet(text: str, *, needles: list[list[str]], number_key: str | None = Non
         return ""
     spans: list[tuple[int, int]] = []
     if number_key:
-        for m in _NUMBER.finditer(repair(text)):
+        for m in _iter_numbers(repair(text)):
             if number_loose_key(m.group(0)) == number_key or number_loose_key(
                 m.group(0)
             ).startswith(number_key + "/"):

@@ -93,6 +93,7 @@ class SqliteBackend:
         self.archive = Path(archive)
         self.path = path or self.archive / INDEX_FILENAME
         self._lock = threading.RLock()
+        self._known_syllables: set[str] = set()  # already in name_deletes
         self._open()
 
     def _open(self) -> None:
@@ -172,11 +173,13 @@ class SqliteBackend:
             "INSERT INTO parties(rid, role, name_norm, name_fold) VALUES (?, ?, ?, ?)",
             [(rid, p["role"], p["name_norm"], p["name_fold"]) for p in rec["parties"]],
         )
-        syls = {s for p in rec["parties"] for s in p["name_fold"].split()}
-        self.db.executemany(
-            "INSERT OR IGNORE INTO name_deletes(del, syl) VALUES (?, ?)",
-            [(d, s) for s in syls for d in deletes(s)],
-        )
+        syls = {s for p in rec["parties"] for s in p["name_fold"].split()} - self._known_syllables
+        if syls:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO name_deletes(del, syl) VALUES (?, ?)",
+                [(d, s) for s in syls for d in deletes(s)],
+            )
+            self._known_syllables |= syls
 
     def rebuild(self, pages: Iterable[IndexPage]) -> int:
         """Build a fresh index file beside the live one and swap it in atomically: searches
@@ -185,6 +188,9 @@ class SqliteBackend:
         for p in (tmp, Path(f"{tmp}-journal")):
             p.unlink(missing_ok=True)
         fresh = SqliteBackend(self.archive, path=tmp)
+        # A scratch file until the rename: no journal, no fsync.
+        fresh.db.execute("PRAGMA journal_mode=OFF")
+        fresh.db.execute("PRAGMA synchronous=OFF")
         n = 0
         batch: list[IndexPage] = []
         for page in pages:
