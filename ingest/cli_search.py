@@ -144,12 +144,19 @@ def register(app: typer.Typer) -> None:
     def reindex(
         archive: ArchiveOpt = Path("hoso-archive"),
         es_url: EsUrlOpt = None,
+        pending: Annotated[
+            bool,
+            typer.Option(
+                "--pending",
+                help="Only send the work queued while Elasticsearch was unreachable.",
+            ),
+        ] = False,
         json_out: JsonOpt = False,
     ) -> None:
         """Rebuild the search index from the catalog (no OCR) and swap it in atomically:
         the archive's SQLite index, or with --es-url a new Elasticsearch index behind the
         alias. Searches keep working throughout."""
-        from ingest.index import open_es
+        from ingest.index import ES_QUEUE, open_es, sync
         from ingest.index import reindex as do_reindex
         from search.sqlite_backend import SqliteBackend
 
@@ -161,7 +168,10 @@ def register(app: typer.Typer) -> None:
         backend = open_es(es_url) if es_url else SqliteBackend(archive)
         try:
             with Catalog(archive) as catalog:
-                n = do_reindex(catalog, backend)
+                if pending and es_url:
+                    n = sync(catalog, backend, queue=ES_QUEUE)
+                else:
+                    n = do_reindex(catalog, backend)
         except Exception as exc:
             from search.es_backend import SearchBackendUnavailable
 
@@ -171,8 +181,9 @@ def register(app: typer.Typer) -> None:
         finally:
             backend.close()
         secs = time.perf_counter() - t0
-        summary = {"backend": backend.name, "pages": n, "seconds": round(secs, 2)}
+        what = "queued items" if pending and es_url else "pages"
+        summary = {"backend": backend.name, what.replace(" ", "_"): n, "seconds": round(secs, 2)}
         if json_out:
             print_json(summary)
         else:
-            console.print(f"reindexed {n} pages into {backend.name} in {secs:.1f} s")
+            console.print(f"reindexed {n} {what} into {backend.name} in {secs:.1f} s")

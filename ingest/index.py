@@ -42,11 +42,21 @@ def index_pages(
     if not case_id:
         return []
     docs = catalog.documents(sha256=sha256)
-    wanted = None if page_nos is None else set(page_nos)
+    if page_nos is None:
+        texts = catalog.page_texts(sha256)
+    else:  # one page at a time during ingest: never re-read the whole file
+        wanted = sorted(set(page_nos))
+        marks = ",".join("?" * len(wanted))
+        texts = [
+            (r[0], r[1])
+            for r in catalog.db.execute(
+                f"SELECT page_no, text FROM pages WHERE sha256=? AND page_no IN ({marks})"
+                " ORDER BY page_no",
+                [sha256, *wanted],
+            )
+        ]
     out = []
-    for page_no, text in catalog.page_texts(sha256):
-        if wanted is not None and page_no not in wanted:
-            continue
+    for page_no, text in texts:
         doc = _covering(docs, page_no)
         out.append(
             IndexPage(

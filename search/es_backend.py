@@ -128,6 +128,14 @@ class EsBackend:
     def _new_index(self, *, bulk_load: bool = False) -> str:
         name = f"{self.alias}-v{int(time.time() * 1000)}"
         body = index_body()
+        # The template documents the mapping on the server (and covers indices made by hand);
+        # the index is still created with explicit settings so bulk loads can tune them.
+        self._call(
+            self.es.indices.put_index_template,
+            name=self.alias,
+            index_patterns=[f"{self.alias}-v*"],
+            template={"settings": body["settings"], "mappings": body["mappings"]},
+        )
         settings = dict(body["settings"])
         if bulk_load:  # restored by rebuild() before the alias moves
             settings["refresh_interval"] = "-1"
