@@ -22,6 +22,12 @@ from schemas import Document
 
 __all__ = ["extract_document", "extract_pages", "extract_text"]
 
+_ENFORCEMENT_TYPES = {
+    "quyet_dinh_thi_hanh_an",
+    "quyet_dinh_cuong_che",
+    "quyet_dinh_chua_co_dieu_kien",
+    "don",
+}
 _BODY_START = re.compile(r"^\s*(?:can cu|nhan danh|xet |theo |hom nay|vao hoi|dieu 1)")
 
 
@@ -54,6 +60,10 @@ def extract_document(text: str, pages: list[int]) -> Document:
                     break
     header_lines, header_end = _header_end(lines, title_index)
     issuer_lines = lines[: title_index if title_index is not None else min(10, len(lines))]
+    for i, line in enumerate(issuer_lines):
+        if re.match(r"\s*(?:nhan danh|ban an so)", skeleton(line)):
+            issuer_lines = issuer_lines[:i]  # the body repeats the court's name
+            break
 
     numbers = find_numbers(text)
     own = own_number(text, numbers, header_end)
@@ -69,8 +79,10 @@ def extract_document(text: str, pages: list[int]) -> Document:
             .endswith(("cua", "do", "tai", "voi", "gui", "nghi"))
         ]
         issuer = uncited[0] if uncited else None
+    doc_type = classify(title, nonblank, issuer, own.text if own else None)
+    enforcement = doc_type in _ENFORCEMENT_TYPES or "thi hanh an" in skeleton(issuer or "")
     return Document(
-        doc_type=classify(title, nonblank, issuer, own.text if own else None),
+        doc_type=doc_type,
         title=title.text if title else None,
         pages=pages,
         own_number=own.text if own else None,
@@ -78,7 +90,7 @@ def extract_document(text: str, pages: list[int]) -> Document:
         date=document_date(text, dates, header_end),
         dates=unique_isos(dates),
         issuer=issuer,
-        parties=find_parties(text),
+        parties=find_parties(text, enforcement=enforcement),
         amounts_vnd=unique_values(find_amounts(text)),
         references=find_references(text, numbers, dates, named, own),
     )

@@ -57,6 +57,8 @@ class Title:
 
 
 def _title_of(line: str) -> str | None:
+    if len(line) > 90:
+        return None
     skel = re.sub(r"[^a-z ]", "", skeleton(line)).strip()
     skel = re.sub(r"\s+", " ", skel)
     if not skel or len(skel) > 60:
@@ -70,7 +72,10 @@ def _title_of(line: str) -> str | None:
     # OCR damage: "QUYÊT DINH", "BAN AN", "THONG BAỎ" → fuzzy on the first words.
     for words, base in TITLES.items():
         head = " ".join(skel.split(" ")[: len(words.split(" "))])
-        if len(words) >= 7 and difflib.SequenceMatcher(None, head, words).ratio() >= 0.8:
+        if len(words) < 7 or head[:1] != words[:1]:
+            continue
+        matcher = difflib.SequenceMatcher(None, head, words)
+        if min(matcher.real_quick_ratio(), matcher.quick_ratio(), matcher.ratio()) >= 0.8:
             return base
     return None
 

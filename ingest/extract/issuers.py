@@ -64,10 +64,13 @@ _BODY_START = re.compile(
     r"|thads|doi thi hanh an|bo tu phap|uy ban nhan dan|ubnd|vien kiem sat|van phong thi hanh an)"
 )
 _NATIONAL = re.compile(
-    r"\s*(?:cong\s*h[o0]a\s*xa\s*h[o0]i\s*chu\s*ngh[il]a\s*viet\s*nam|doc\s*lap\s*.{0,3}\s*tu\s*do"
+    r"\s*(?:c[o0]ng\s*h[o0]a\s*xa\s*h[o0]i\s*chu\s*ngh[il1]a\s*v[il1]et\s*nam|d[o0]c\s*lap\s*.{0,3}\s*tu\s*do"
     r"\s*.{0,3}\s*hanh\s*phuc)\s*.*$"
 )
-_PLACE = rf"(?:[{UP}][{LO}]*\.?|[{UP}]{{2,}}\.?|\d+)(?:[ \t]+(?:[{UP}][{LO}]*|[{UP}]{{2,}}|\d+))*"
+_PLACE = (
+    rf"(?:[{UP}]{{2,}}\.?|[{UP}][{LO}]*\.?|\d+)"
+    rf"(?:(?:[ \t]+|[ \t]*-[ \t]*)(?:[{UP}]{{2,}}(?![{LO}])|[{UP}][{LO}]*|\d+))*"
+)
 _KIND = r"(?i:t[ỉi]nh|th[àa]nh\s+ph[ốo]|TP\.?|huy[ệe]n|qu[ậa]n|th[ịi]\s+x[ãa])"
 _COURT = re.compile(
     r"(?i:t[òoó]a\s+[áa]n\s+nh[âa]n\s+d[âa]n|toà\s+án\s+nhân\s+dân)\s+"

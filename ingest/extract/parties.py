@@ -65,7 +65,7 @@ _LABEL_ALT = "|".join(
     for k in sorted(ROLE_LABELS, key=len, reverse=True)
 )
 _LABEL = re.compile(
-    r"(?:(?<=\n)|^|(?<=[;.(])\s*|(?<=[-+•*])\s*|(?<=\d[.)])\s*)"
+    r"(?<![a-z])"
     rf"(?P<label>{_LABEL_ALT})"
     r"(?P<of>\s+(?:cua|cho)\s+[^:\n]{1,80}?)?"
     r"\s*(?:\([^)\n]{0,40}\))?\s*:",
@@ -81,7 +81,8 @@ _ORG = re.compile(
     r"Trường|Bệnh viện|Cơ quan|Cục|Chi cục|Sở|Phòng|Bộ|Hộ kinh doanh|Trung tâm|Ban quản lý)\b"
 )
 _ORG_END = re.compile(
-    r"\s*(?:\(|;|,|:|\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD)|\s(?:địa chỉ|có trụ sở|"
+    r"\s*(?:\(|;|,|:|\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD|(?!Giám|Chức|Người|Đại|Tổng|"
+    r"Phó|Chủ|Trụ|Địa|Có|Vắng)[A-ZĐ][a-zà-ỹđ]+ [A-ZĐ])|\s(?:địa chỉ|có trụ sở|"
     r"trụ sở|Địa chỉ|Trụ sở|do ông|do bà|đại diện|người đại diện|Người đại diện|mã số|"
     r"Mã số|số tiền|phải|đã|là)\b|\.\s)"
 )
@@ -248,9 +249,11 @@ def _split_people(content: str) -> list[str]:
     for line in content.split("\n"):
         if not line.strip():
             continue
-        starts_person = bool(_PERSON_START.match(line)) or bool(
-            re.match(rf"^\s*\d{{1,2}}\s*[.)]\s*[{UP}]", line)
-        )
+        numbered = bool(re.match(rf"^\s*(?:\d{{1,2}}\s*[.)]|[-+•])\s*[{UP}]", line))
+        # "Bà Trưng" at the start of a line is a person only after a finished line;
+        # after a wrap ("đường Hai⏎Bà Trưng") it is the rest of an address.
+        ended = not items or items[-1].rstrip().endswith((".", ";", ":", ")", ","))
+        starts_person = numbered or (bool(_PERSON_START.match(line)) and ended)
         if items and starts_person:
             items.append(line)
         elif items:
@@ -332,8 +335,70 @@ def _block_end(text: str, start: int, limit: int) -> int:
     return limit
 
 
-def find_parties(text: str) -> list[Party]:
-    """Every party named in `text`, deduplicated by (folded name, role), in order."""
+_MENTION = re.compile(
+    rf"(?<![{LO}{UP}])(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ)\s+(?=[{UP}])"
+    r"|(?<![\w])(?=(?:Công ty|Ngân hàng|Quỹ tín dụng|Hợp tác xã|Tổng công ty)\b)"
+)
+# Words around a person in the prose of an enforcement document that give their role.
+_DEBTOR_BEFORE = re.compile(
+    r"(?:xac minh dieu kien thi hanh an|cuong che[^.;\n]{0,60}?|ke bien[^.;\n]{0,60}?|"
+    r"khau tru[^.;\n]{0,40}?|thi hanh an)\s+(?:cua|doi voi)\s*:?\s*$"
+)
+_DEBTOR_AFTER = re.compile(
+    r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:co trach nhiem|co nghia vu|phai (?:tra|nop|thi hanh|"
+    r"thanh toan|boi thuong|chiu|hoan tra))"
+)
+_CREDITOR_BEFORE = re.compile(
+    r"(?:tra|thanh toan|hoan tra|boi thuong|dong|khoan tien|so tien)\s+cho\s*$"
+)
+
+
+def _prose_parties(text: str, skel: str) -> list[Party]:
+    """Debtors and creditors an enforcement document names only in its sentences."""
+    out: list[Party] = []
+    for m in _MENTION.finditer(text):
+        sentence = max(skel.rfind(".", 0, m.start()), skel.rfind(";", 0, m.start()))
+        before = skel[max(sentence + 1, m.start() - 90) : m.start()]
+        end = _sentence_end(text, m.start())
+        part = one_line(text[m.start() : end])
+        name, honorific, is_org = _name_of(part)
+        if len(name.split()) < 2:
+            continue  # "ông Tám": a short reference to a party named in full elsewhere
+        before = re.sub(r"\s+", " ", before)
+        after = skeleton(part[part.find(name) + len(name) :])
+        role: Role | None = None
+        if _DEBTOR_BEFORE.search(before) or _DEBTOR_AFTER.match(after):
+            role = "nguoi_phai_thi_hanh_an"
+        elif _CREDITOR_BEFORE.search(before):
+            role = "nguoi_duoc_thi_hanh_an"
+        if role is None:
+            continue
+        birth, idn, address = _fields(part)
+        out.append(
+            Party(
+                name=name,
+                role=role,
+                honorific=honorific,
+                birth_year=birth,
+                id_number=idn,
+                address=address,
+                is_organization=is_org,
+            )
+        )
+    return out
+
+
+def _sentence_end(text: str, start: int) -> int:
+    m = re.compile(r"\.(?:\s|$)|;|\n\n").search(text, start)
+    return m.start() if m else len(text)
+
+
+def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
+    """Every party named in `text`, deduplicated by (folded name, role), in order.
+
+    `enforcement`: the text is an enforcement agency's document, so debtors and creditors
+    named only in its sentences ("… khoản tiền 86.000.000 đồng cho bà Lê Thị N") count too.
+    """
     skel = skeleton(text)
     matches = list(_LABEL.finditer(skel))
     blocks: list[_Block] = []
@@ -395,6 +460,10 @@ def find_parties(text: str) -> list[Party]:
                 if p.address is None:
                     block.people[i] = p.model_copy(update={"address": shared_address})
         parties.extend(block.people)
+    if enforcement:
+        labelled = {fold(p.name) for p in parties}
+        parties.extend(p for p in _prose_parties(text, skel) if fold(p.name) not in labelled)
+    parties = _drop_echoes(parties)
     seen: set[tuple[str, str]] = set()
     out: list[Party] = []
     for p in parties:
@@ -404,6 +473,19 @@ def find_parties(text: str) -> list[Party]:
         seen.add(key)
         out.append(p)
     return out
+
+
+def _drop_echoes(parties: list[Party]) -> list[Party]:
+    """Drop a party that only repeats another: "ông Sáu" after "Ông Mai Văn Sáu", or a
+    plain `other` ("Họ và tên người yêu cầu") for someone who also has a real role."""
+    given = {fold(p.name).split()[-1] for p in parties if len(p.name.split()) > 1}
+    roled = {fold(p.name) for p in parties if p.role != "other"}
+    return [
+        p
+        for p in parties
+        if not (len(p.name.split()) == 1 and fold(p.name) in given)
+        and not (p.role == "other" and p.represents is None and fold(p.name) in roled)
+    ]
 
 
 def _lookup(label: str) -> tuple[Role, bool]:

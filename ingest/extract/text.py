@@ -9,7 +9,6 @@ This module only prepares text; it knows nothing of numbers, dates or parties.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from search.normalize import repair, strip_marks
 
@@ -21,15 +20,23 @@ _SPACES = re.compile(r"[ \t]+")
 _STRAY_QUOTE = re.compile(rf"(?<=\s)['‘’`´](?=[{UP}])")
 
 
-@lru_cache(maxsize=4096)
-def _skel_char(ch: str) -> str:
-    out = strip_marks(ch).lower()
-    return out if len(out) == 1 else ch
+class _SkeletonTable(dict[int, str]):
+    """str.translate table filled on first sight of each code point (C-speed afterwards)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        out = strip_marks(ch).lower()
+        value = out if len(out) == 1 else ch
+        self[code] = value
+        return value
+
+
+_SKELETON = _SkeletonTable()
 
 
 def skeleton(text: str) -> str:
     """Lowercase, mark-free copy of `text` with the same length (index i ↔ index i)."""
-    return "".join(_skel_char(c) for c in text)
+    return text.translate(_SKELETON)
 
 
 def prepare(text: str) -> str:
