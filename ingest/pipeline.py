@@ -120,9 +120,16 @@ class _Hooks:
         if self.indexer is not None:
             self.indexer.page_saved(sha256, page_no)
 
-    def file_complete(self, sha256: str) -> None:
+    def file_complete(self, sha256: str, summary: IngestSummary) -> None:
         if self.extract is not None:
-            docs = self.extract(self.catalog.page_texts(sha256))
+            try:
+                docs = self.extract(self.catalog.page_texts(sha256))
+            except Exception as exc:  # a bug in one extractor must not stop the batch
+                _, _, path = self.catalog.case_of(sha256)
+                reason = f"extraction failed ({type(exc).__name__}: {exc}); pages are kept"
+                self.catalog.record_failure(summary.run_id, path, reason, sha256=sha256)
+                summary.failures.append({"path": path, "reason": reason})
+                return
             self.catalog.replace_documents(sha256, docs)
         if self.indexer is not None:
             self.indexer.documents_saved(sha256)
@@ -206,29 +213,31 @@ def _tasks(catalog: Catalog, files: list[_FileWork], options: IngestOptions) -> 
 
 
 def _finish_file(catalog: Catalog, w: _FileWork, summary: IngestSummary, hooks: _Hooks) -> None:
+    """Searchable PDF, documents, then the status: `done` is written last, so a kill
+    anywhere in here leaves the file unfinished and the next run finishes it."""
     from ingest.pdfout import assemble_pdf
 
     sha = w.found.sha256
     if w.failed:
         pages = ", ".join(str(p) for p in sorted(w.failed))
         first = w.failed[min(w.failed)]
+        hooks.file_complete(sha, summary)
         catalog.set_file_status(sha, "partial", f"page(s) {pages} failed: {first}")
         summary.files_partial += 1
-        hooks.file_complete(sha)
         return
     pdf: str | None = None
     try:
         out = catalog.searchable_pdf_path(sha)
         assemble_pdf([catalog.page_pdf_path(sha, p) for p in range(1, w.n_pages + 1)], out)
         pdf = str(out)
+        catalog.clear_failures(sha256=sha)  # failures of earlier runs are mended
     except Exception as exc:  # the OCR is safe in the catalog; only the PDF is missing
         reason = f"could not assemble the searchable PDF: {exc}"
         catalog.record_failure(summary.run_id, w.found.display, reason, sha256=sha)
         summary.failures.append({"path": w.found.display, "reason": reason})
+    hooks.file_complete(sha, summary)
     catalog.set_file_status(sha, "done", None, searchable_pdf=pdf)
-    catalog.clear_failures(sha256=sha)
     summary.files_done += 1
-    hooks.file_complete(sha)
 
 
 def run_ingest(
