@@ -22,3 +22,27 @@ def test_extraction_from_office_scans_stays_within_three_points_of_text(tmp_path
         assert scan_f1 >= text_f1 - 0.03, (field, text_f1, scan_f1, on_scans.errors)
     assert on_scans.fields["numbers"].f1 >= 0.97
     assert on_scans.fields["parties"].f1 >= 0.90
+
+
+def test_extract_ocrs_a_scanned_image_before_reading_it(tmp_path):
+    import json
+
+    from PIL import Image
+    from typer.testing import CliRunner
+
+    from ingest.cli import app
+    from ingest.evaluate import render_scans
+
+    text = (LABELLED / "008.txt").read_text(encoding="utf-8")
+    (page,) = render_scans(text, "office", seed=3)
+    scan = tmp_path / "quyet-dinh.png"
+    Image.fromarray(page).save(scan, dpi=(300, 300))
+    result = CliRunner().invoke(app, ["extract", str(scan), "--json"])
+    assert result.exit_code == 0, result.output
+    ((doc,),) = [entry["documents"] for entry in json.loads(result.output)]
+    assert doc["doc_type"] == "quyet_dinh_thi_hanh_an"
+    assert doc["own_number"] == "129/QĐ-CCTHADS"
+    assert doc["references"][0]["number"] == "155/2018/DS-ST"
+    assert ("Trần Công Đ", "nguoi_phai_thi_hanh_an") in {
+        (p["name"], p["role"]) for p in doc["parties"]
+    }

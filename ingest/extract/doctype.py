@@ -75,7 +75,7 @@ def _title_of(line: str) -> str | None:
         if len(words) < 7 or head[:1] != words[:1]:
             continue
         matcher = difflib.SequenceMatcher(None, head, words)
-        if min(matcher.real_quick_ratio(), matcher.quick_ratio(), matcher.ratio()) >= 0.8:
+        if all(r() >= 0.8 for r in (matcher.real_quick_ratio, matcher.quick_ratio, matcher.ratio)):
             return base
     return None
 

@@ -63,9 +63,11 @@ _BODY_START = re.compile(
     r"^(?:toa an|tand\b|tong cuc|cuc|chi cuc|phong (?:thi hanh an|thads)|thi hanh an dan su"
     r"|thads|doi thi hanh an|bo tu phap|uy ban nhan dan|ubnd|vien kiem sat|van phong thi hanh an)"
 )
+# The national header, cut off a merged two-column line; OCR damages it ("CũNG HÒA XÃ H0I").
 _NATIONAL = re.compile(
-    r"\s*(?:c[o0]ng\s*h[o0]a\s*xa\s*h[o0]i\s*chu\s*ngh[il1]a\s*v[il1]et\s*nam|d[o0]c\s*lap\s*.{0,3}\s*tu\s*do"
-    r"\s*.{0,3}\s*hanh\s*phuc)\s*.*$"
+    r"\s*(?:(?:\S+\s+){0,2}?xa\s*h[o0]i\s*chu\s*ngh|c[o0]ng\s*h[o0]a\s*xa\s*h[o0]i"
+    r"|d[o0]c\s*lap\s*.{0,3}\s*tu\s*do)"
+    r".*$"
 )
 _PLACE = (
     rf"(?:[{UP}]{{2,}}\.?|[{UP}][{LO}]*\.?|\d+)"

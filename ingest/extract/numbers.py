@@ -88,7 +88,10 @@ _ADMIN_TYPES = {
     "GXN",
     "QD",
 }
-_OWN_LABEL = re.compile(r"(?:^|\n)[^\n]{0,40}?\bs[o0ô6]\s*[:.]?\s*$")
+_OWN_LABEL = re.compile(r"\bs[o0ô6]\s*[:.]?\s*$")
+_LABEL_WORDS = re.compile(
+    r"^(?:ban an|quyet dinh(?: giam doc tham)?|thong bao|cong van|giay trieu tap)?\s*$"
+)
 _CITE_BEFORE = re.compile(r"(can cu|theo|cua|do |tai |kem theo)[^\n]{0,60}$")
 
 
@@ -179,6 +182,19 @@ def find_numbers(text: str) -> list[Found]:
     return out
 
 
+def _is_own_label(text: str, skel: str, start: int) -> bool:
+    """Whether "Số:" labels the number at `start` as the document's own: the label starts
+    its line, after nothing but a title word or a left-column heading in capitals."""
+    line_start = skel.rfind("\n", 0, start) + 1
+    m = _OWN_LABEL.search(skel, line_start, start)
+    if m is None:
+        return False
+    prefix = text[line_start : m.start()].strip(" -–*•:")
+    letters = [c for c in prefix if c.isalpha()]
+    capitals = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    return capitals or bool(_LABEL_WORDS.match(skel[line_start : m.start()].strip(" -*:")))
+
+
 def own_number(text: str, found: list[Found], header_end: int) -> Found | None:
     """The document's own number: the first one labelled "Số:" in the header block."""
     skel = skeleton(text)
@@ -186,14 +202,15 @@ def own_number(text: str, found: list[Found], header_end: int) -> Found | None:
         if f.start > header_end:
             break
         before = skel[max(0, f.start - 60) : f.start]
-        if _OWN_LABEL.search(before) and not _CITE_BEFORE.search(before):
+        if _is_own_label(text, skel, f.start) and not _CITE_BEFORE.search(before):
             return f
     # No "Số:" label (OCR lost it): a number that stands at the start of a header line.
     for f in found:
         if f.start > header_end:
             break
         line_start = skel.rfind("\n", 0, f.start) + 1
-        if f.kind != "van_ban_phap_luat" and f.start - line_start <= 12:
+        cited_kind = f.kind in ("van_ban_phap_luat", "thu_ly", "dua_ra_xet_xu")
+        if not cited_kind and f.start - line_start <= 12:
             return f
     return None
 

@@ -128,7 +128,8 @@ _STOP = {
 _STOP_FOLDED = {"nguoi", "dia", "sinh", "tru", "noi", "cung"}
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|[a-zđ]\)|[-+•*])\s*")
 _PERSON_START = re.compile(
-    rf"^\s*(?:\d{{1,2}}\s*[.)]|[a-zđ]\)|[-+•*])?\s*(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|"
+    rf"^\s*(?:\d{{1,2}}\s*[.)]|[a-zđ]\)|[-+•*]|[A-Z0-9]{{1,3}}[.)]?(?=\s+[ÔB]))?\s*"
+    rf"(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|"
     rf"[Cc]háu|Công ty|Ngân hàng)\s+[{UP}]"
 )
 _FIELD_LINE = re.compile(
@@ -174,17 +175,17 @@ _OF_ROLE = {
     "nguoi co quyen loi": "nguoi_co_quyen_loi_nghia_vu_lien_quan",
 }
 _PROSE = [
-    (re.compile(r"thi hanh an doi voi\s*:?\s*"), "nguoi_phai_thi_hanh_an"),
-    (re.compile(r"nguoi phai thi hanh an la\s+"), "nguoi_phai_thi_hanh_an"),
-    (re.compile(r"nguoi duoc thi hanh an la\s+"), "nguoi_duoc_thi_hanh_an"),
+    (re.compile(r"thi\s+hanh\s+an\s+doi\s+voi\s*:?\s*"), "nguoi_phai_thi_hanh_an"),
+    (re.compile(r"nguoi\s+phai\s+thi\s+hanh\s+an\s+la\s+"), "nguoi_phai_thi_hanh_an"),
+    (re.compile(r"nguoi\s+duoc\s+thi\s+hanh\s+an\s+la\s+"), "nguoi_duoc_thi_hanh_an"),
     (
-        re.compile(r"don yeu cau thi hanh an(?: ngay [\d/.-]+)? cua\s*:?\s*"),
+        re.compile(r"don\s+yeu\s+cau\s+thi\s+hanh\s+an(?:\s+ngay\s+[\d/.-]+)?\s+cua\s*:?\s*"),
         "nguoi_duoc_thi_hanh_an",
     ),
 ]
 
 
-_ROLE_AFTER = re.compile(r"(?<=\n)\s*la nguoi (phai|duoc) thi hanh an")
+_ROLE_AFTER = re.compile(r"(?<=\n)\s*la\s+nguoi\s+(phai|duoc)\s+thi\s+hanh\s+an")
 
 
 @dataclass
@@ -200,6 +201,8 @@ class _Block:
 def _name_of(part: str) -> tuple[str, str | None, bool]:
     """(name, honorific, is_organization) from the start of a person/organisation part."""
     part = _NUMBERING.sub("", part.strip(" \t:;,.-–")).strip()
+    # OCR reads a list number as letters ("XI Ông Hồ Sỹ Hải" for "1. Ông …").
+    part = re.sub(r"^\S{1,3}\s+(?=(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|[Cc]háu)\s)", "", part)
     honorific = None
     m = _HONORIFIC.match(part)
     if m:
@@ -221,6 +224,11 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
         if not ws:
             break
         pos += ws.end()
+    if not tokens:
+        # "KĐiệp": OCR lost the apostrophe of a Central Highlands name (K’Điệp, K’Brơi).
+        m3 = re.match(rf"([{UP}])([{UP}][{LO}]+)(?![\w])", part)
+        if m3:
+            tokens = [f"{m3.group(1)}’{m3.group(2)}"]
     return " ".join(tokens), honorific, False
 
 
@@ -337,7 +345,7 @@ def _block_end(text: str, start: int, limit: int) -> int:
 
 _MENTION = re.compile(
     rf"(?<![{LO}{UP}])(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ)\s+(?=[{UP}])"
-    r"|(?<![\w])(?=(?:Công ty|Ngân hàng|Quỹ tín dụng|Hợp tác xã|Tổng công ty)\b)"
+    r"|(?<![\w])(?=(?:Công\s+ty|Ngân\s+hàng|Quỹ\s+tín\s+dụng|Hợp\s+tác\s+xã|Tổng\s+công\s+ty)\b)"
 )
 # Words around a person in the prose of an enforcement document that give their role.
 _DEBTOR_BEFORE = re.compile(
@@ -419,14 +427,18 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
             if text[m.end() : end].strip():
                 blocks.append(_Block(role, False, "", m.end(), end))
     for m in _ROLE_AFTER.finditer(skel):
-        prev_end = text.rfind("\n", 0, m.start() + 1)
-        prev_start = text.rfind("\n", 0, max(0, prev_end)) + 1
-        if prev_end > prev_start and _PERSON_START.match(text[prev_start:prev_end]):
-            role: Role = (
-                "nguoi_phai_thi_hanh_an" if m.group(1) == "phai" else ("nguoi_duoc_thi_hanh_an")
-            )
-            if not any(b.start <= prev_start < b.end for b in blocks):
-                blocks.append(_Block(role, False, "", prev_start, prev_end))
+        # The person is the last paragraph before "Là người …" that starts with one.
+        window_start = max(0, m.start() - 400)
+        starts = [
+            window_start + p.start()
+            for p in re.finditer(r"(?m)^.*$", text[window_start : m.start()])
+            if _PERSON_START.match(p.group(0))
+        ]
+        if not starts:
+            continue
+        role: Role = "nguoi_phai_thi_hanh_an" if m.group(1) == "phai" else "nguoi_duoc_thi_hanh_an"
+        if not any(b.start <= starts[-1] < b.end for b in blocks):
+            blocks.append(_Block(role, False, "", starts[-1], m.start()))
     blocks.sort(key=lambda b: b.start)
 
     parties: list[Party] = []
