@@ -78,3 +78,10 @@ def test_cited_numbers_get_the_kind_of_what_they_refer_to():
         "95/QĐ-CTHADS": "quyet_dinh",
         "3769/BTP-TCTHADS": "cong_van",
     }
+
+
+def test_an_old_citation_by_serial_alone_is_a_judgment_number():
+    text = "đã được giải quyết tại Bản án dân sự số 27 ngày 29/9/2021 của Tòa án; số 27 đường"
+    (doc,) = extract_text(text)
+    assert [(n.text, n.kind) for n in doc.numbers] == [("27", "ban_an")]
+    assert doc.references[0].date == "2021-09-29"

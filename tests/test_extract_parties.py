@@ -96,3 +96,8 @@ def test_every_role_label_maps_to_a_vocabulary_role():
     assert ROLE_LABELS["nguoi khoi kien"][0] == "nguyen_don"
     assert ROLE_LABELS["nguoi bi kien"][0] == "bi_don"
     assert ROLE_LABELS["bi hai"][0] == "other"
+
+
+def test_a_spouse_introduced_in_the_same_line_is_a_party_too():
+    text = "Bị đơn: ông Bùi Văn Khoa, sinh năm 1960 và vợ là bà Phạm Thị Lụa, sinh năm 1962."
+    assert parties(text) == [("Bùi Văn Khoa", "bi_don"), ("Phạm Thị Lụa", "bi_don")]

@@ -179,7 +179,7 @@ def find_numbers(text: str) -> list[Found]:
         context = skel[max(prev_end, m.start() - 120) : m.start()]
         prev_end = m.end()
         out.append(Found(written, kind_of(code, context), m.start(), m.end()))
-    return out
+    return sorted(out + bare_citations(text, out), key=lambda f: f.start)
 
 
 def _is_own_label(text: str, skel: str, start: int) -> bool:
@@ -193,6 +193,24 @@ def _is_own_label(text: str, skel: str, start: int) -> bool:
     letters = [c for c in prefix if c.isalpha()]
     capitals = bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
     return capitals or bool(_LABEL_WORDS.match(skel[line_start : m.start()].strip(" -*:")))
+
+
+# "Bản án dân sự số 27 ngày 29/9/2021": an older citation with neither year nor code.
+_BARE_CITATION = re.compile(
+    r"\b(ban an|quyet dinh)(?:\s+[a-z]+){0,4}?\s+so\s*:?\s*(\d{1,5})(?=\s+ngay\b)"
+)
+
+
+def bare_citations(text: str, found: list[Found]) -> list[Found]:
+    """Judgments and decisions cited by serial alone, as `Found` numbers."""
+    skel = skeleton(text)
+    out: list[Found] = []
+    for m in _BARE_CITATION.finditer(skel):
+        if any(f.start <= m.start(2) < f.end for f in found):
+            continue
+        kind: NumberKind = "ban_an" if m.group(1) == "ban an" else "quyet_dinh"
+        out.append(Found(m.group(2), kind, m.start(2), m.end(2)))
+    return out
 
 
 def own_number(text: str, found: list[Found], header_end: int) -> Found | None:

@@ -272,7 +272,8 @@ def _split_people(content: str) -> list[str]:
     for item in items:
         text = one_line(item)
         pieces = re.split(
-            rf"(?:;\s*|\s+và\s+|,\s+)(?=(?:\d{{1,2}}[.)]\s*)?(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[cC]ụ|"
+            rf"(?:;\s*|\s+và\s+(?:(?:vợ|chồng)(?:\s+là)?\s+)?|,\s+)"
+            rf"(?=(?:\d{{1,2}}[.)]\s*)?(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[cC]ụ|"
             rf"[cC]háu)\s+[{UP}])",
             text,
         )
@@ -354,8 +355,9 @@ _DEBTOR_BEFORE = re.compile(
 )
 _DEBTOR_AFTER = re.compile(
     r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:co trach nhiem|co nghia vu|phai (?:tra|nop|thi hanh|"
-    r"thanh toan|boi thuong|chiu|hoan tra))"
+    r"thanh toan|boi thuong|chiu|hoan tra)|la nguoi phai thi hanh an)"
 )
+_CREDITOR_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*la nguoi duoc thi hanh an")
 _CREDITOR_BEFORE = re.compile(
     r"(?:tra|thanh toan|hoan tra|boi thuong|dong|khoan tien|so tien)\s+cho\s*$"
 )
@@ -377,7 +379,7 @@ def _prose_parties(text: str, skel: str) -> list[Party]:
         role: Role | None = None
         if _DEBTOR_BEFORE.search(before) or _DEBTOR_AFTER.match(after):
             role = "nguoi_phai_thi_hanh_an"
-        elif _CREDITOR_BEFORE.search(before):
+        elif _CREDITOR_BEFORE.search(before) or _CREDITOR_AFTER.match(after):
             role = "nguoi_duoc_thi_hanh_an"
         if role is None:
             continue
