@@ -404,7 +404,9 @@ class EsBackend:
         if not ids:
             return {}
         try:
-            resp = self._call(self.es.mget, index=self.alias, ids=ids, source_includes=["text"])
+            resp = self._call(
+                self.es.mget, index=self.alias, ids=ids, source_includes=["text"], realtime=False
+            )
         except NotFoundError:
             return {}
         return {d["_id"]: d["_source"]["text"] for d in resp["docs"] if d.get("found")}

@@ -101,8 +101,12 @@ class SqliteBackend:
         self.db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA cache_size=-65536")
-        self.db.executescript(_SCHEMA)
-        self.db.commit()
+        exists = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='name_deletes'"
+        ).fetchone()
+        if not exists:  # readers (one per web thread) never take the write lock
+            self.db.executescript(_SCHEMA)
+            self.db.commit()
 
     def close(self) -> None:
         with self._lock:
@@ -188,9 +192,12 @@ class SqliteBackend:
         for p in (tmp, Path(f"{tmp}-journal")):
             p.unlink(missing_ok=True)
         fresh = SqliteBackend(self.archive, path=tmp)
-        # A scratch file until the rename: no journal, no fsync.
+        # A scratch file until the rename: no journal, no fsync, and the full-text indices
+        # built once at the end from their content tables (twice as fast as row by row).
         fresh.db.execute("PRAGMA journal_mode=OFF")
         fresh.db.execute("PRAGMA synchronous=OFF")
+        for trigger in ("pages_ai", "pages_ad", "parties_ai", "parties_ad"):
+            fresh.db.execute(f"DROP TRIGGER {trigger}")
         n = 0
         batch: list[IndexPage] = []
         for page in pages:
@@ -200,8 +207,10 @@ class SqliteBackend:
                 batch.clear()
         n += fresh.upsert(batch)
         with fresh._lock, fresh.db:
-            fresh.db.execute("INSERT INTO text_fts(text_fts) VALUES ('optimize')")
-            fresh.db.execute("INSERT INTO names_fts(names_fts) VALUES ('optimize')")
+            fresh.db.execute("INSERT INTO text_fts(text_fts) VALUES ('rebuild')")
+            fresh.db.execute("INSERT INTO names_fts(names_fts) VALUES ('rebuild')")
+        fresh.db.executescript(_SCHEMA)  # the triggers again, for incremental updates
+        fresh.db.commit()
         fresh.close()
         with self._lock:
             self.db.close()
@@ -219,7 +228,8 @@ class SqliteBackend:
 
     # -- reading ---------------------------------------------------------------------------
     def _filters(self, query: SearchQuery) -> tuple[str, list[Any]]:
-        sql, args = [], []
+        sql: list[str] = []
+        args: list[Any] = []
         if query.doc_type:
             sql.append("p.doc_type = ?")
             args.append(query.doc_type)

@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 
 from ingest.catalog import Catalog
 from ingest.cli import app
-from ingest.index import ES_QUEUE, Indexer, reindex, sync
+from ingest.index import ES_QUEUE, Indexer, index_pages, reindex, sync
 from schemas import SearchQuery, SearchResult
 from search.engine import SearchEngine, open_engine
 from search.es_backend import EsBackend
@@ -431,4 +431,9 @@ def test_sqlite_reindex_swaps_the_index_file_while_searches_continue(tmp_path: P
         before = _top(_search(engine, cases[3].decision_number))
         reindex(catalog, backend)
         assert _top(_search(engine, cases[3].decision_number)) == before == [cases[3].case_id]
+        # The rebuilt index still takes incremental updates (its triggers are back).
+        page = index_pages(catalog, catalog.files().__next__().sha256)[0]
+        backend.upsert([page.model_copy(update={"text": "cần cẩu bánh lốp Kato"})])
+        hit = _search(engine, "can cau banh lop kato").cases[0].hits[0]
+        assert (hit.sha256, hit.page_no) == (page.sha256, page.page_no)
     backend.close()
