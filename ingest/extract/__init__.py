@@ -80,6 +80,8 @@ def extract_document(text: str, pages: list[int]) -> Document:
         ]
         issuer = uncited[0] if uncited else None
     doc_type = classify(title, nonblank, issuer, own.text if own else None)
+    if doc_type == "don" and header_issuer(issuer_lines) is None:
+        issuer = None  # a citizen's petition: the agency it names is its addressee
     enforcement = doc_type in _ENFORCEMENT_TYPES or "thi hanh an" in skeleton(issuer or "")
     return Document(
         doc_type=doc_type,

@@ -86,7 +86,8 @@ _ORG_END = re.compile(
     r"trụ sở|Địa chỉ|Trụ sở|do ông|do bà|đại diện|người đại diện|Người đại diện|mã số|"
     r"Mã số|số tiền|phải|đã|là)\b|\.\s)"
 )
-_TOKEN = re.compile(rf"[{UP}](?:[{LO}]+|[{UP}]*)(?:['’][{UP}]?[{LO}]+)?\d?(?![\w’'])")
+_QUOTES = "'’‘`´”“\"ʼ"
+_TOKEN = re.compile(rf"[{UP}](?:[{LO}]+|[{UP}]*)(?:[{_QUOTES}][{UP}]?[{LO}]+)?\d?(?![\w{_QUOTES}])")
 _STOP = {
     "Sinh",
     "SN",
@@ -128,7 +129,7 @@ _STOP = {
 _STOP_FOLDED = {"nguoi", "dia", "sinh", "tru", "noi", "cung"}
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|[a-zđ]\)|[-+•*])\s*")
 _PERSON_START = re.compile(
-    rf"^\s*(?:\d{{1,2}}\s*[.)]|[a-zđ]\)|[-+•*]|[A-Z0-9]{{1,3}}[.)]?(?=\s+[ÔB]))?\s*"
+    rf"^\s*(?:\d{{1,2}}\s*[.)]|[a-zđ]\)|[-+•*]|\S{{1,3}}(?=\s+(?:Ông|Bà|Anh|Chị|Cụ)\s))?\s*"
     rf"(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|"
     rf"[Cc]háu|Công ty|Ngân hàng)\s+[{UP}]"
 )
@@ -198,6 +199,53 @@ class _Block:
     people: list[Party] = field(default_factory=list)
 
 
+# The closed vocabulary of organisation names, to undo OCR tone slips ("Cố phần").
+_ORG_WORDS = [
+    "Cổ phần",
+    "Công ty",
+    "Ngân hàng",
+    "Thương mại",
+    "Trách nhiệm hữu hạn",
+    "Một thành viên",
+    "Xây dựng",
+    "Đầu tư",
+    "Phát triển",
+    "Dịch vụ",
+    "Chi nhánh",
+    "Tín dụng",
+    "Nhân dân",
+    "Nông nghiệp",
+    "Nông thôn",
+    "Việt Nam",
+    "Sản xuất",
+    "Xuất nhập khẩu",
+    "Hợp tác xã",
+    "Tập đoàn",
+    "Kỹ thuật",
+    "Du lịch",
+    "Ủy ban",
+    "Chủ tịch",
+]
+_ORG_WORD_RE = re.compile(
+    "|".join(
+        r"\b" + r"\s+".join(rf"[{UP}{LO}]{{{len(w)}}}" for w in phrase.split()) + r"\b"
+        for phrase in _ORG_WORDS
+    )
+)
+_ORG_BY_FOLD = {fold(p): p for p in _ORG_WORDS}
+
+
+def _fix_org_words(name: str) -> str:
+    def fix(m: re.Match[str]) -> str:
+        canon = _ORG_BY_FOLD.get(fold(m.group(0)))
+        if canon is None:
+            return m.group(0)
+        first = canon[0].upper() if m.group(0)[0].isupper() else canon[0].lower()
+        return first + canon[1:]
+
+    return _ORG_WORD_RE.sub(fix, name)
+
+
 def _name_of(part: str) -> tuple[str, str | None, bool]:
     """(name, honorific, is_organization) from the start of a person/organisation part."""
     part = _NUMBERING.sub("", part.strip(" \t:;,.-–")).strip()
@@ -211,14 +259,14 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
     if _ORG.match(part):
         end = _ORG_END.search(part, 4)
         name = part[: end.start()] if end else part
-        return name.strip(" .,;"), honorific, True
+        return _fix_org_words(name.strip(" .,;")), honorific, True
     tokens: list[str] = []
     pos = 0
     while True:
         m2 = _TOKEN.match(part, pos)
         if not m2 or m2.group(0) in _STOP or skeleton(m2.group(0)) in _STOP_FOLDED:
             break
-        tokens.append(m2.group(0))
+        tokens.append(re.sub(f"[{_QUOTES}]", "’", m2.group(0)))
         pos = m2.end()
         ws = re.match(r"[ \t]+", part[pos:])
         if not ws:
@@ -450,8 +498,8 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
         shared_address = None
         for part in _split_people(content):
             name, honorific, is_org = _name_of(part)
-            if len(name) < 2 or not re.search(rf"[{UP}]", name[:1]):
-                continue
+            if not name or not re.match(rf"[{UP}]", name) or (len(name) < 2 and not honorific):
+                continue  # a lone letter is a name only as "ông A" (older anonymisation)
             birth, idn, address = _fields(part)
             if address and skeleton(part).find("cung dia chi") >= 0:
                 shared_address = address

@@ -16,6 +16,8 @@ UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾ�
 LO = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 
 _SPACES = re.compile(r"[ \t]+")
+# Specks and rules at the start of a line that OCR reads as "._", "-_", "__" (not a "- " bullet).
+_LINE_JUNK = re.compile(r"^(?:[._~|]+[-_.~|]*|-_[-_.~|]*)\s+")
 # OCR specks read as quotes in front of a capital ("Bà Huỳnh 'Thị C").
 _STRAY_QUOTE = re.compile(rf"(?<=\s)['‘’`´](?=[{UP}])")
 
@@ -43,7 +45,8 @@ def prepare(text: str) -> str:
     """Repair look-alike code points (Ð→Đ, ƣ→ư, dashes) and tidy blanks inside lines."""
     text = repair(text).replace("\r\n", "\n").replace("\r", "\n")
     text = _STRAY_QUOTE.sub("", text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(_LINE_JUNK.sub("", line) for line in lines)
 
 
 def one_line(text: str) -> str:
