@@ -153,9 +153,26 @@ def ocr_page(
     return OcrOutput(text=text, words=words, mean_conf=mean_conf, pdf=pdf)
 
 
+# A token without a letter or digit below this confidence is a stroke of a signature, stamp
+# or speck ("_", "/“", "›....«"), not punctuation: it stays in `words` (boxes), not in text.
+GARBAGE_CONF = 60.0
+
+
+def _is_garbage(word: Word) -> bool:
+    return word.conf < GARBAGE_CONF and not any(ch.isalnum() for ch in word.text)
+
+
 def parse_tsv(tsv: str) -> tuple[list[Word], str]:
     """Words (repaired) with boxes and a running line number, and the page text in reading
-    order: words joined by spaces, lines by newlines, paragraphs and blocks by a blank line."""
+    order: visual lines top to bottom, words joined by spaces, lines by newlines, paragraphs
+    and blocks by a blank line.
+
+    Tesseract reads a two-column row (agency | national motto, "Nơi nhận" | signer) either
+    line by line or column by column, depending on the page. Lines of different blocks that
+    share a baseline are therefore joined left to right into one visual line, so that the
+    order does not depend on Tesseract's mood (it is the order `samplegen` documents).
+    Garbage tokens (see GARBAGE_CONF) and lines without a letter or digit are left out of the
+    text but kept in `words`."""
     reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     if next(reader, None) is None:
         return [], ""
@@ -175,27 +192,60 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
             text=text, conf=round(conf, 1), left=box[0], top=box[1], width=box[2], height=box[3]
         )
         rows.append(((int(row[2]), int(row[3]), int(row[4])), word))
-    fix_known_misreads([w for _, w in rows])
+
+    # Tesseract's lines, in its order.
+    tlines: list[tuple[tuple[int, int, int], list[Word]]] = []
+    for key, word in rows:
+        if not tlines or tlines[-1][0] != key:
+            tlines.append((key, []))
+        tlines[-1][1].append(word)
+    # Visual lines: Tesseract lines of different blocks side by side on one baseline.
+    visual: list[list[tuple[tuple[int, int, int], list[Word]]]] = []
+    spans: list[tuple[int, int, int, int]] = []  # top, bottom, left, right of each visual line
+    for key, ws in tlines:
+        top = min(w.top for w in ws)
+        bottom = max(w.top + w.height for w in ws)
+        left = min(w.left for w in ws)
+        right = max(w.left + w.width for w in ws)
+        for i, vl in enumerate(visual):
+            t, b, lft, rgt = spans[i]
+            overlap = min(b, bottom) - max(t, top)
+            if (
+                all(k[0] != key[0] for k, _ in vl)
+                and overlap >= 0.5 * min(b - t, bottom - top)
+                and (right <= lft or left >= rgt)
+            ):
+                vl.append((key, ws))
+                spans[i] = (min(t, top), max(b, bottom), min(lft, left), max(rgt, right))
+                break
+        else:
+            visual.append([(key, ws)])
+            spans.append((top, bottom, left, right))
+    order = sorted(range(len(visual)), key=lambda i: spans[i][0]) if len(visual) > 1 else [0]
+    merged = any(len(vl) > 1 for vl in visual)
 
     words: list[Word] = []
+    for i in order if merged else range(len(visual)):
+        for _, ws in sorted(visual[i], key=lambda kw: kw[1][0].left):
+            words.extend(ws)
+    fix_known_misreads(words)
+
     lines: list[str] = []
-    current: list[str] = []
-    last: tuple[int, int, int] | None = None
-    line_no = 0
-    for key, word in rows:
-        if key != last:
-            line_no += 1
-            if current:
-                lines.append(" ".join(current))
-            if last is not None and key[:2] != last[:2]:
-                lines.append("")  # new paragraph or block
-            current = []
-            last = key
-        word.line = line_no
-        current.append(word.text)
-        words.append(word)
-    if current:
-        lines.append(" ".join(current))
+    last: tuple[int, int] | None = None
+    for line_no, i in enumerate(order if merged else range(len(visual)), start=1):
+        parts: list[str] = []
+        first_key = min(k for k, _ in visual[i])
+        for _, ws in sorted(visual[i], key=lambda kw: kw[1][0].left):
+            for w in ws:
+                w.line = line_no
+                if not _is_garbage(w):
+                    parts.append(w.text)
+        if not any(ch.isalnum() for p in parts for ch in p):
+            continue
+        if last is not None and first_key[:2] != last and lines:
+            lines.append("")  # new paragraph or block
+        last = first_key[:2]
+        lines.append(" ".join(parts))
     return words, "\n".join(lines).strip()
 
 
