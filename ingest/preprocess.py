@@ -48,6 +48,7 @@ OCR_DPI = 300
 # and stamps (mean CER): clean 6.3% → 0.9%, office 2.2% → 0.2%, poor 43.7% → 3.0%.
 CORE_GREY = 130
 SEED_GREY = 60
+TALL_STROKE_IN = 0.06
 
 
 @dataclass
@@ -256,6 +257,9 @@ def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
     keep = area >= max(3, round((dpi / 150) ** 2 * 2))
     seeded = np.zeros(n, dtype=bool)
     seeded[np.unique(labels[flat < SEED_GREY])] = True
+    # Thin strokes of faint 200-dpi scans ("/", "%") never reach SEED_GREY but are taller
+    # than any speck (poor pages: 2.9% → 2.5% CER).
+    seeded |= h >= TALL_STROKE_IN * dpi
     keep &= seeded
     keep[0] = False
     # A scribble is taller AND wider than any letter of body text (22 pt) and sparse.
