@@ -249,19 +249,54 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
     return words, "\n".join(lines).strip()
 
 
-# "thi hành án" read as "THỊ HÀNH ÁN" (language-model bias, OCR-NOTES.md). Only with "án"
-# following: "Nguyễn Thị Hành" is a name.
-_THI = {"thị": "thi", "Thị": "Thi", "THỊ": "THI"}
+# "thi hành án" read as "THỊ HÀNH ÁN" (language-model bias, OCR-NOTES.md), or with a stray
+# tone ("thì", "thí"). Only with "hành án" following: "Nguyễn Thị Hành" is a name.
+_THI = {"thị", "thì", "thí", "thỉ"}
+
+# Hỏi read as sắc (or huyền/nặng/ngang) in fixed legal terms, measured on samplegen pages:
+# (misread word, the word next to it, which side, correct word). Only the pair is certain:
+# "thấm" (to soak) is a word, but never before "phán" or after "sơ"/"phúc"; "chỉ" is a word,
+# but "Chỉ cục" is not; "biến bản" is not.
+_PAIRS: list[tuple[str, str, int, str]] = [
+    ("thấm", "phán", +1, "thẩm"),
+    ("thấm", "sơ", -1, "thẩm"),
+    ("thấm", "phúc", -1, "thẩm"),
+    ("chỉ", "cục", +1, "chi"),
+    ("biến", "bản", +1, "biên"),
+    ("biển", "bản", +1, "biên"),
+]
+
+
+def _same_case(model: str, word: str) -> str:
+    if model.isupper():
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _bare(text: str) -> str:
+    return text.lower().strip('.,;:()"“”')
 
 
 def fix_known_misreads(words: list[Word]) -> None:
     """Correct, in place, misreadings that are certain from context."""
-    for i in range(len(words) - 2):
-        w = words[i]
-        if w.text in _THI and words[i + 1].text.lower() == "hành":
-            nxt = words[i + 2].text.lower().rstrip(".,;:")
-            if nxt == "án":
-                w.text = _THI[w.text]
+    n = len(words)
+    for i, w in enumerate(words):
+        low = w.text.lower()
+        if (
+            low in _THI
+            and i + 2 < n
+            and _bare(words[i + 1].text) == "hành"
+            and _bare(words[i + 2].text) == "án"
+        ):
+            w.text = _same_case(w.text, "thi")
+            continue
+        for wrong, other, side, right in _PAIRS:
+            j = i + side
+            if low == wrong and 0 <= j < n and _bare(words[j].text) == other:
+                w.text = _same_case(w.text, right)
+                break
 
 
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
