@@ -101,3 +101,18 @@ def test_every_role_label_maps_to_a_vocabulary_role():
 def test_a_spouse_introduced_in_the_same_line_is_a_party_too():
     text = "Bị đơn: ông Bùi Văn Khoa, sinh năm 1960 và vợ là bà Phạm Thị Lụa, sinh năm 1962."
     assert parties(text) == [("Bùi Văn Khoa", "bi_don"), ("Phạm Thị Lụa", "bi_don")]
+
+
+def test_ocr_slips_in_surnames_and_run_on_initials_are_repaired():
+    text = (
+        "Bị đơn: anh NGUYÊN HỮU TH, sinh năm 1989\n"
+        "Người bảo vệ quyền và lợi ích hợp pháp của bị đơn: Luật sư Lê Thị Thúy K Văn phòng"
+        " Luật sư K\nNgười phải thi hành án: Bà KĐiệp, sinh năm 1970\n"
+        "Người được thi hành án: Công ty Cố phần Thương mại Hà Thành\n"
+    )
+    assert parties(text) == [
+        ("NGUYỄN HỮU TH", "bi_don"),
+        ("Lê Thị Thúy K", "other"),
+        ("K’Điệp", "nguoi_phai_thi_hanh_an"),
+        ("Công ty Cổ phần Thương mại Hà Thành", "nguoi_duoc_thi_hanh_an"),
+    ]

@@ -246,6 +246,57 @@ def _fix_org_words(name: str) -> str:
     return _ORG_WORD_RE.sub(fix, name)
 
 
+# An anonymised given name: one capital (+ digit) or a vowel-less initial pair (Th, Ph, Nh).
+_INITIAL = re.compile(r"(?:[A-ZĐ]|Ch|Gi|Kh|Ng|Ngh|Nh|Ph|Qu|Th|Tr)\d?")
+# Common surnames (DOMAIN.md §8): OCR drops their marks ("NGUYÊN", "Đỉnh"); one spelling each.
+_SURNAMES = {
+    fold(s): s
+    for s in [
+        "Nguyễn",
+        "Trần",
+        "Lê",
+        "Phạm",
+        "Hoàng",
+        "Huỳnh",
+        "Phan",
+        "Vũ",
+        "Võ",
+        "Đặng",
+        "Bùi",
+        "Đỗ",
+        "Hồ",
+        "Ngô",
+        "Dương",
+        "Lý",
+        "Đinh",
+        "Trương",
+        "Đào",
+        "Lâm",
+        "Mai",
+        "Lương",
+        "Tạ",
+        "Cao",
+        "Châu",
+        "Kiều",
+        "Đoàn",
+        "Quách",
+        "Trịnh",
+        "Vương",
+        "Triệu",
+        "Lưu",
+        "Thái",
+        "Tăng",
+    ]
+}
+
+
+def _surname(token: str) -> str:
+    canon = _SURNAMES.get(fold(token))
+    if canon is None or canon.lower() == token.lower():
+        return token
+    return canon.upper() if token.isupper() and len(token) > 1 else canon
+
+
 def _name_of(part: str) -> tuple[str, str | None, bool]:
     """(name, honorific, is_organization) from the start of a person/organisation part."""
     part = _NUMBERING.sub("", part.strip(" \t:;,.-–")).strip()
@@ -268,10 +319,14 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
             break
         tokens.append(re.sub(f"[{_QUOTES}]", "’", m2.group(0)))
         pos = m2.end()
+        if len(tokens) > 1 and _INITIAL.fullmatch(tokens[-1]):
+            break  # an anonymised initial ends the name ("Lê Thị Thúy K", not "… K Văn phòng")
         ws = re.match(r"[ \t]+", part[pos:])
         if not ws:
             break
         pos += ws.end()
+    if tokens:
+        tokens[0] = _surname(tokens[0])
     if not tokens:
         # "KĐiệp": OCR lost the apostrophe of a Central Highlands name (K’Điệp, K’Brơi).
         m3 = re.match(rf"([{UP}])([{UP}][{LO}]+)(?![\w])", part)
