@@ -1,10 +1,24 @@
 """The web service for officers and the public: `create_app(engine, store, settings)`.
 
 Imports `schemas` and `search` only. `hoso serve` (ingest/cli_serve.py) builds it over the
-catalog (`ingest.accounts.CatalogStore`) and a search engine.
+catalog (`ingest.accounts.CatalogStore`) and a search engine. The names below load lazily so
+that importing a submodule (e.g. `search.web.auth` for the CLI) does not pull in FastAPI.
 """
 
-from search.web.app import SearchEngine, WebSettings, create_app
-from search.web.policy import PublicPolicy
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["PublicPolicy", "SearchEngine", "WebSettings", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("SearchEngine", "WebSettings", "create_app"):
+        from search.web import app
+
+        return getattr(app, name)
+    if name == "PublicPolicy":
+        from search.web.policy import PublicPolicy
+
+        return PublicPolicy
+    raise AttributeError(name)

@@ -8,6 +8,7 @@ strings shown once; the store keeps only their SHA-256. This module does no I/O.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -22,9 +23,13 @@ SESSION_COOKIE = "hoso_session"
 TOKEN_PREFIX = "hoso_"
 
 _hasher = PasswordHasher()
-# A valid hash to verify against when the user does not exist, so that timing does not
-# reveal which usernames exist.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A valid hash to verify against when the user does not exist, so that timing does not
+    reveal which usernames exist (made on first use: hashing is deliberately slow)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -33,7 +38,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
