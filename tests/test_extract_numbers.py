@@ -85,3 +85,10 @@ def test_an_old_citation_by_serial_alone_is_a_judgment_number():
     (doc,) = extract_text(text)
     assert [(n.text, n.kind) for n in doc.numbers] == [("27", "ban_an")]
     assert doc.references[0].date == "2021-09-29"
+
+
+def test_tesseract_n_tilde_inside_a_code_is_dropped():
+    assert keys("Bản án số: 112/2019/HNÑGĐ-ST; kháng nghị số 15/2022/KNÑ-KDTM") == [
+        "112/2019/HNGD-ST",
+        "15/2022/KN-KDTM",
+    ]

@@ -18,6 +18,8 @@ LO = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềế�
 _SPACES = re.compile(r"[ \t]+")
 # Specks and rules at the start of a line that OCR reads as "._", "-_", "__" (not a "- " bullet).
 _LINE_JUNK = re.compile(r"^(?:[._~|]+[-_.~|]*|-_[-_.~|]*)\s+")
+# Tesseract inserts Ñ (no Vietnamese word has it) beside Đ in bold codes: "HNÑGĐ", "KNÑ-".
+_STRAY_N_TILDE = re.compile(r"(?<=[A-ZĐ])Ñ(?=[A-ZĐ-])")
 # OCR specks read as quotes in front of a capital ("Bà Huỳnh 'Thị C").
 _STRAY_QUOTE = re.compile(rf"(?<=\s)['‘’`´](?=[{UP}])")
 
@@ -45,6 +47,7 @@ def prepare(text: str) -> str:
     """Repair look-alike code points (Ð→Đ, ƣ→ư, dashes) and tidy blanks inside lines."""
     text = repair(text).replace("\r\n", "\n").replace("\r", "\n")
     text = _STRAY_QUOTE.sub("", text)
+    text = _STRAY_N_TILDE.sub("", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(_LINE_JUNK.sub("", line) for line in lines)
 
