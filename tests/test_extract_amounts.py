@@ -33,3 +33,9 @@ def test_amount_in_words_corrects_a_garbled_numeral():
 def test_a_big_sum_whose_unit_ocr_dropped_is_still_read_after_money_words():
     assert values("Chi phí cưỡng chế tạm tính 12.600.000.\nNgười") == [12600000]
     assert values("diện tích 12.450.000 m2; số tiền 1.000.000 USD") == []
+
+
+def test_a_unit_lost_or_misread_at_the_end_of_a_sentence_still_leaves_a_sum():
+    assert values("cấp dưỡng nuôi con mỗi tháng 1.500.000.\nNgười") == [1500000]
+    assert values("trả cho cụ Vũ Thị\nNhài 210.000.0003.\n") == [210000000]
+    assert values("điện thoại 0262.3852.468; tài khoản 102.010.001.234.567.890/VCB") == []

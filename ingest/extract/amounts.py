@@ -20,9 +20,12 @@ _UNITS = re.compile(
     r"(?:\s*,?\s*(\d{1,3})\s*(?:nghin|ngan))?(?:\s*,?\s*(\d{1,3})\s*dong)?\s*(?:dong|vnd|d\b)?"
     r"|(?<![\d.,])(\d{1,3}(?:,\d+)?)\s*trieu(?:\s*,?\s*(\d{1,3})\s*(?:nghin|ngan))?\s*(?:dong|vnd)"
 )
+# OCR loses a trailing "đ" or reads it as a digit ("210.000.0003."): a sum in millions
+# with dot groups is still VND where the sentence ends after it, or after money words.
 _BARE = re.compile(
-    r"(?:so tien|tien|chi phi|tri gia|gia tri|tam tinh|le phi|an phi|tong cong|con no|no goc)"
-    r"[^\n\d]{0,20}?(?<![\d.,])(\d{1,3}(?:\.\d{3}){2,})(?![\d,]|\.\d|\s*[a-z%\d])"
+    r"(?:(?:so tien|tien|chi phi|tri gia|gia tri|tam tinh|le phi|an phi|tong cong|con no|"
+    r"no goc|cap duong|moi thang)[^\n\d]{0,20}?)?"
+    r"(?<![\d.,])(\d{1,3}(?:\.\d{3}){2,})\d?(?:[.,;)](?=\s|$)|(?=\s|$)(?![ \t]*[^\W\d_%]))"
 )
 _WORDS = re.compile(r"\(\s*(?:bang chu\s*:?\s*)?([a-z ,]{6,160}?dong)\s*(?:chan)?\s*\.?\)")
 
