@@ -352,20 +352,27 @@ class EsBackend:
             }
         }
 
+    def _name_query(self, tiers: list[dict[str, Any]], query: SearchQuery) -> dict[str, Any]:
+        inner = self._dis_max(tiers)
+        if query.role:
+            inner = {"bool": {"must": [inner], "filter": [{"term": {"parties.role": query.role}}]}}
+        return {
+            "bool": {
+                "must": [{"nested": {"path": "parties", "query": inner, "score_mode": "max"}}],
+                "filter": self._filters(query, role=False),
+            }
+        }
+
     def candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
         if plan.kind == "name":
-            inner = self._dis_max(self._name_tiers(plan))
-            if query.role:
-                inner = {
-                    "bool": {"must": [inner], "filter": [{"term": {"parties.role": query.role}}]}
-                }
-            q = {
-                "bool": {
-                    "must": [{"nested": {"path": "parties", "query": inner, "score_mode": "max"}}],
-                    "filter": self._filters(query, role=False),
-                }
-            }
-            return self._search(q, limit)
+            tiers = self._name_tiers(plan)
+            # The fuzzy tier is costly on common syllables and only needed when the exact
+            # and folded tiers leave room: same top `limit` either way (tiers are strict).
+            strict = tiers[:-1] if plan.needs_loose else tiers
+            found = self._search(self._name_query(strict, query), limit)
+            if len(found) >= limit or strict is tiers:
+                return found
+            return self._search(self._name_query(tiers, query), limit)
         if plan.kind == "number":
             keys = list(plan.number_keys)
             tiers: list[dict[str, Any]] = [

@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from schemas import CaseGroup, IndexPage, Party, SearchHit, SearchQuery
-from search.normalize import fold, normalize, number_loose_key, repair, strip_marks, syllables
+from search.normalize import number_loose_key, repair, strip_marks, syllables
 
 # Regional variants of one surname (DOMAIN.md §8): aliases, matched at lower rank.
 SURNAME_VARIANTS: dict[str, tuple[str, ...]] = {
@@ -561,8 +561,6 @@ __all__ = [
     "deletes",
     "derive",
     "find_numbers",
-    "fold",
-    "normalize",
     "plan",
     "rank",
     "group",

@@ -21,6 +21,7 @@ from schemas import IndexPage, SearchQuery
 from search.query import Plan, deletes, derive, text_tokens, within_one_edit
 
 INDEX_FILENAME = "index.sqlite"
+INDEX_VERSION = "2"  # bump when the layout changes: older files are rebuilt
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -40,15 +41,21 @@ CREATE INDEX IF NOT EXISTS pages_sha ON pages(sha256);
 CREATE TABLE IF NOT EXISTS page_cases (
     rid INTEGER NOT NULL, case_id TEXT NOT NULL, PRIMARY KEY (case_id, rid)
 ) WITHOUT ROWID;
+-- case_id and page_id are copied into the tables that drive retrieval, so that ordering the
+-- matches (by case, then page: the order both backends share) never reads the big page rows.
 CREATE TABLE IF NOT EXISTS page_numbers (
     key TEXT NOT NULL, rid INTEGER NOT NULL, kind INTEGER NOT NULL,  -- 0 own, 1 doc, 2 text
+    case_id TEXT NOT NULL, page_id TEXT NOT NULL,
     PRIMARY KEY (key, rid, kind)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS pages_order ON pages(rid, case_id, page_id);
 CREATE INDEX IF NOT EXISTS page_numbers_rid ON page_numbers(rid);
 CREATE TABLE IF NOT EXISTS parties (
     id INTEGER PRIMARY KEY,
     rid INTEGER NOT NULL,
     role TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    page_id TEXT NOT NULL,
     name_norm TEXT NOT NULL,
     name_fold TEXT NOT NULL
 );
@@ -101,11 +108,20 @@ class SqliteBackend:
         self.db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA cache_size=-65536")
-        exists = self.db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='name_deletes'"
-        ).fetchone()
-        if not exists:  # readers (one per web thread) never take the write lock
+        version = None
+        if self.db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
+            row = self.db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+            version = row[0] if row else None
+        if version != INDEX_VERSION:  # new or older layout: start empty (`hoso reindex`)
+            # Readers (one per web thread) of a current index never take the write lock.
+            self.db.close()
+            for p in (self.path, Path(f"{self.path}-journal")):
+                p.unlink(missing_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA cache_size=-65536")
             self.db.executescript(_SCHEMA)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
             self.db.commit()
 
     def close(self) -> None:
@@ -170,12 +186,17 @@ class SqliteBackend:
         if rec["own_number_key"]:
             numbers.add((rec["own_number_key"], 0))
         self.db.executemany(
-            "INSERT OR IGNORE INTO page_numbers(key, rid, kind) VALUES (?, ?, ?)",
-            [(k, rid, kind) for k, kind in numbers],
+            "INSERT OR IGNORE INTO page_numbers(key, rid, kind, case_id, page_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(k, rid, kind, rec["case_id"], rec["page_id"]) for k, kind in numbers],
         )
         self.db.executemany(
-            "INSERT INTO parties(rid, role, name_norm, name_fold) VALUES (?, ?, ?, ?)",
-            [(rid, p["role"], p["name_norm"], p["name_fold"]) for p in rec["parties"]],
+            "INSERT INTO parties(rid, role, case_id, page_id, name_norm, name_fold)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (rid, p["role"], rec["case_id"], rec["page_id"], p["name_norm"], p["name_fold"])
+                for p in rec["parties"]
+            ],
         )
         syls = {s for p in rec["parties"] for s in p["name_fold"].split()} - self._known_syllables
         if syls:
@@ -308,7 +329,7 @@ class SqliteBackend:
             if len(rids) >= limit:
                 break
             for rid, *_ in self.db.execute(
-                sql + " ORDER BY p.case_id, p.page_id LIMIT ?", [*args, limit + len(rids)]
+                sql + " ORDER BY ck, pk LIMIT ?", [*args, limit + len(rids)]
             ).fetchall():
                 rids.setdefault(rid, None)
         return list(rids)[:limit]
@@ -331,9 +352,10 @@ class SqliteBackend:
                     "name_fold : (" + " OR ".join(_fts_phrase([a]) for a in sorted(alts)) + ")"
                 )
             matches.append(" AND ".join(groups))
+        pages = " JOIN pages p ON p.rid = pa.rid" if where else ""
         sql = (
-            "SELECT DISTINCT p.rid, p.case_id, p.page_id FROM names_fts f"
-            " JOIN parties pa ON pa.id = f.rowid JOIN pages p ON p.rid = pa.rid"
+            "SELECT DISTINCT pa.rid, pa.case_id AS ck, pa.page_id AS pk FROM names_fts f"
+            f" JOIN parties pa ON pa.id = f.rowid{pages}"
             f" WHERE names_fts MATCH ?{role}{where}"
         )
         rids = self._tiers([(sql, [m, *rargs, *args]) for m in matches], limit)
@@ -346,8 +368,8 @@ class SqliteBackend:
         role, rargs = self._role_filter(query)
         keys = list(plan.number_keys)
         marks = ",".join("?" * len(keys))
-        base = "SELECT DISTINCT p.rid, p.case_id, p.page_id FROM page_numbers n"
-        base += " JOIN pages p ON p.rid = n.rid WHERE "
+        base = "SELECT DISTINCT n.rid, n.case_id AS ck, n.page_id AS pk FROM page_numbers n"
+        base += " JOIN pages p ON p.rid = n.rid WHERE " if where or role else " WHERE "
         tiers: list[tuple[str, list[Any]]] = [
             (f"{base}n.key IN ({marks}) AND n.kind = {kind}{where}{role}", [*keys, *args, *rargs])
             for kind in (0, 1, 2)  # own number, a number the document carries, page text
@@ -363,7 +385,8 @@ class SqliteBackend:
         where, args = self._filters(query)
         role, rargs = self._role_filter(query)
         sql = (
-            "SELECT p.rid, p.case_id, p.page_id FROM text_fts f JOIN pages p ON p.rid = f.rowid"
+            "SELECT p.rid, p.case_id AS ck, p.page_id AS pk FROM text_fts f"
+            " JOIN pages p INDEXED BY pages_order ON p.rid = f.rowid"
             f" WHERE text_fts MATCH ?{where}{role}"
         )
         matches = [_fts_phrase(plan.tokens), " AND ".join(_fts_phrase([t]) for t in plan.tokens)]
