@@ -20,16 +20,17 @@ import numpy as np
 
 from ingest.errors import HosoError
 from ingest.load import load_page, pdf_page_bytes
-from ingest.ocr import OcrOutput, ocr_page
+from ingest.ocr import OcrOutput, ocr_number, ocr_page
 from ingest.preprocess import (
     MIN_MEAN_CONF,
+    corner_number_box,
     osd_rotation,
     preprocess,
     rescan_reasons,
     rotate_quadrant,
 )
 from ingest.tasks import PageResult, PageTask
-from schemas import PageQuality
+from schemas import PageQuality, Word
 
 _NOT_RESCAN = {"blank page", "no text recognised"}
 
@@ -92,6 +93,8 @@ def _run(task: PageTask, result: PageResult) -> None:
             clean.image = turned
             clean.quality.rotation_deg = 180
             clean.steps.append("rotate 180 (low confidence)")
+    if not clean.blank:
+        _add_corner_number(clean.image, ocr_dpi, out, opts.lang, opts.timeout_s)
     quality = clean.quality
     quality.mean_conf = out.mean_conf
     if clean.blank:
@@ -109,6 +112,30 @@ def _run(task: PageTask, result: PageResult) -> None:
     result.height, result.width = clean.image.shape
     if task.out_pdf and out.pdf is not None:
         write_atomic(task.out_pdf, out.pdf)
+
+
+def _add_corner_number(
+    image: np.ndarray, dpi: int, out: OcrOutput, lang: str, timeout_s: float
+) -> None:
+    """A bút lục sheet number alone in the top-right corner (which Tesseract's page layout
+    drops) is read from its box and becomes the page's first line and first word."""
+    box = corner_number_box(image, dpi)
+    if box is None:
+        return
+    x, y, w, h = box
+    if any(
+        wd.left < x + w and x < wd.left + wd.width and wd.top < y + h and y < wd.top + wd.height
+        for wd in out.words
+    ):
+        return  # Tesseract read it with the page
+    read = ocr_number(image[y : y + h, x : x + w], dpi=dpi, lang=lang, timeout_s=timeout_s)
+    if read is None:
+        return
+    digits, conf = read
+    for wd in out.words:
+        wd.line += 1
+    out.words.insert(0, Word(text=digits, conf=conf, left=x, top=y, width=w, height=h, line=1))
+    out.text = f"{digits}\n{out.text}" if out.text else digits
 
 
 def process_page(task: PageTask) -> PageResult:

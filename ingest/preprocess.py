@@ -299,6 +299,56 @@ def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
     return out, int(scribble.sum())
 
 
+# `corner_number`: an archive sheet number (bút lục) is written by hand or stamped in the
+# top-right corner, above the text. Tesseract's page layout analysis (psm 3) drops such a
+# lone short line, so it is found here and read on its own (`ingest.ocr.ocr_number`).
+CORNER_TOP = 0.15  # share of the page height searched from the top
+CORNER_RIGHT = 0.55  # the cluster starts right of this share of the page width
+CORNER_MAX_W_IN = 1.0  # a sheet number is at most a few digits wide
+CORNER_MIN_H_IN, CORNER_MAX_H_IN = 0.06, 0.45
+CORNER_GAP_IN = 0.08  # blank paper between it and the first text line
+
+
+def corner_number_box(page: np.ndarray, dpi: int) -> tuple[int, int, int, int] | None:
+    """Box (x, y, w, h) of a small isolated ink cluster in the top-right corner of a clean,
+    deskewed page, when it is the first thing on the page (nothing else on its rows), else
+    None. Works on the output of `clear_marks` (paper is white, specks are gone)."""
+    h, w = page.shape
+    top = (page[: int(h * CORNER_TOP)] < 128).astype(np.uint8)
+    # Specks and lone dots that survived `clear_marks` (poor scans) are not a line of text:
+    # only components at least a small letter tall count.
+    n, labels, st, _ = cv2.connectedComponentsWithStats(top, connectivity=8)
+    tall = st[:, cv2.CC_STAT_HEIGHT] >= 0.05 * dpi
+    tall[0] = False
+    if not tall.any():
+        return None
+    top = tall[labels]
+    rows = top.sum(axis=1)
+    inked = np.flatnonzero(rows > 0)
+    if inked.size == 0:
+        return None
+    # The first band of inked rows: rows until a blank gap of CORNER_GAP_IN.
+    gap = max(2, round(CORNER_GAP_IN * dpi))
+    y0 = int(inked[0])
+    y1 = y0
+    for y in inked[1:]:
+        if y - y1 > gap:
+            break
+        y1 = int(y)
+    else:
+        return None  # no blank gap below it inside the searched band: not a lone mark
+    bh = y1 - y0 + 1
+    if not CORNER_MIN_H_IN * dpi <= bh <= CORNER_MAX_H_IN * dpi:
+        return None
+    cols = np.flatnonzero(top[y0 : y1 + 1].any(axis=0))
+    x0, x1 = int(cols[0]), int(cols[-1])
+    if x0 < CORNER_RIGHT * w or x1 - x0 + 1 > CORNER_MAX_W_IN * dpi:
+        return None
+    if int(top[y0 : y1 + 1].sum()) < (0.02 * dpi) ** 2 * 4:
+        return None  # a few stray pixels
+    return x0, y0, x1 - x0 + 1, bh
+
+
 def measure(grey: np.ndarray, flat: np.ndarray, bg: np.ndarray, dpi: int) -> PageQuality:
     """Quality figures: contrast and illumination of the page as scanned, sharpness of the
     flattened page (see MIN_SHARPNESS). `bg` is the background from `flatten`."""

@@ -102,3 +102,35 @@ def test_faint_but_sharp_page_is_not_called_blurred(clean300):
     faint = (215 + clean300 / 255.0 * 40).astype(np.uint8)
     q = preprocess(faint, 300, detect_orientation=False).quality
     assert not any("blurry" in r for r in rescan_reasons(q))
+
+
+def _with_corner_number(page: np.ndarray, dpi: int, text: str) -> np.ndarray:
+    from PIL import ImageDraw, ImageFont
+
+    img = Image.fromarray(page.copy())
+    font = ImageFont.truetype(vnpages.FONT, round(15 / 72 * dpi))
+    ImageDraw.Draw(img).text((round(7.3 * dpi), round(0.45 * dpi)), text, font=font, fill=0)
+    return np.asarray(img).copy()
+
+
+def test_corner_number_is_found_only_when_alone_in_the_top_right(clean300):
+    from ingest.ocr import ocr_number
+    from ingest.preprocess import corner_number_box
+
+    assert corner_number_box(clean300, 300) is None
+    marked = _with_corner_number(clean300, 300, "17")
+    box = corner_number_box(marked, 300)
+    assert box is not None
+    x, y, w, h = box
+    assert x > 7.2 * 300 and y < 0.7 * 300 and w < 0.5 * 300
+    read = ocr_number(marked[y : y + h, x : x + w], dpi=300)
+    assert read is not None and read[0] == "17"
+    # A right-aligned first line that starts mid-page ("Mẫu số ...") is not a sheet number.
+    img = Image.fromarray(clean300.copy())
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.truetype(vnpages.FONT, round(13 / 72 * 300))
+    ImageDraw.Draw(img).text(
+        (round(4.2 * 300), round(0.45 * 300)), "Mẫu số 01/THADS", font=font, fill=0
+    )
+    assert corner_number_box(np.asarray(img), 300) is None
