@@ -313,9 +313,12 @@ class EsBackend:
     @staticmethod
     def _name_tiers(plan: Plan) -> list[dict[str, Any]]:
         tiers: list[dict[str, Any]] = []
-        if plan.any_marked:
-            tiers.append({"match_phrase": {"parties.name_norm": plan.norm_phrase}})
-        tiers.append({"match_phrase": {"parties.name_fold": plan.fold_phrase}})
+        for field, phrase in (
+            *([("parties.name_norm", plan.norm_phrase)] if plan.any_marked else []),
+            ("parties.name_fold", plan.fold_phrase),
+        ):
+            tiers.append({"term": {f"{field}.kw": phrase}})  # the whole name
+            tiers.append({"match_phrase": {field: phrase}})
         if plan.needs_loose:
             spans = []
             for t in plan.terms:

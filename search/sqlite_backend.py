@@ -21,7 +21,7 @@ from schemas import IndexPage, SearchQuery
 from search.query import Plan, deletes, derive, text_tokens, within_one_edit
 
 INDEX_FILENAME = "index.sqlite"
-INDEX_VERSION = "2"  # bump when the layout changes: older files are rebuilt
+INDEX_VERSION = "3"  # bump when the layout changes: older files are rebuilt
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -60,6 +60,9 @@ CREATE TABLE IF NOT EXISTS parties (
     name_fold TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS parties_rid ON parties(rid);
+-- Whole-name lookups, already in the shared (case, page) order: common names stay instant.
+CREATE INDEX IF NOT EXISTS parties_norm ON parties(name_norm, case_id, page_id);
+CREATE INDEX IF NOT EXISTS parties_fold ON parties(name_fold, case_id, page_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS names_fts USING fts5(
     name_norm, name_fold, content='parties', content_rowid='id',
     tokenize="unicode61 remove_diacritics 0"
@@ -338,10 +341,19 @@ class SqliteBackend:
         where, args = self._filters(query)
         role = " AND pa.role = ?" if query.role else ""
         rargs = [query.role] if query.role else []
-        matches: list[str] = []
-        if plan.any_marked:
-            matches.append("name_norm : " + _fts_phrase(t.norm for t in plan.terms))
-        matches.append("name_fold : " + _fts_phrase(t.fold for t in plan.terms))
+        pages = " JOIN pages p ON p.rid = pa.rid" if where else ""
+        select = "SELECT DISTINCT pa.rid, pa.case_id AS ck, pa.page_id AS pk"
+        fts = f"{select} FROM names_fts f JOIN parties pa ON pa.id = f.rowid{pages}"
+        fts += f" WHERE names_fts MATCH ?{role}{where}"
+        tiers: list[tuple[str, list[Any]]] = []
+        for column, phrase in (
+            *([("name_norm", plan.norm_phrase)] if plan.any_marked else []),
+            ("name_fold", plan.fold_phrase),
+        ):
+            whole = f"{select} FROM parties pa{pages} WHERE pa.{column} = ?{role}{where}"
+            tiers.append((whole, [phrase, *rargs, *args]))
+            match = f"{column} : " + _fts_phrase(phrase.split())
+            tiers.append((fts, [match, *rargs, *args]))
         if plan.needs_loose:
             groups = []
             for t in plan.terms:
@@ -351,15 +363,8 @@ class SqliteBackend:
                 groups.append(
                     "name_fold : (" + " OR ".join(_fts_phrase([a]) for a in sorted(alts)) + ")"
                 )
-            matches.append(" AND ".join(groups))
-        pages = " JOIN pages p ON p.rid = pa.rid" if where else ""
-        sql = (
-            "SELECT DISTINCT pa.rid, pa.case_id AS ck, pa.page_id AS pk FROM names_fts f"
-            f" JOIN parties pa ON pa.id = f.rowid{pages}"
-            f" WHERE names_fts MATCH ?{role}{where}"
-        )
-        rids = self._tiers([(sql, [m, *rargs, *args]) for m in matches], limit)
-        return self._records(rids)
+            tiers.append((fts, [" AND ".join(groups), *rargs, *args]))
+        return self._records(self._tiers(tiers, limit))
 
     def _number_candidates(
         self, plan: Plan, query: SearchQuery, limit: int
