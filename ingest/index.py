@@ -161,6 +161,10 @@ class Indexer:
     ) -> None:
         self.catalog = catalog
         self.sqlite = SqliteBackend(Path(catalog.archive))
+        if self.sqlite.count() == 0 and catalog.db.execute("SELECT 1 FROM pages").fetchone():
+            # No index yet (or an older layout) over a catalog with pages: build it whole,
+            # so that incremental updates extend a complete index.
+            reindex(catalog, self.sqlite, queue=SQLITE_QUEUE)
         self.es: Backend | None = open_es(es_url, es_alias_name) if es_url else None
         self.batch = batch
         self._pending: list[tuple[str, str]] = []  # (kind, key) for Elasticsearch
