@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 
 import cv2
@@ -329,10 +330,13 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
 # tone ("thì", "thí"). Only with "hành án" following: "Nguyễn Thị Hành" is a name.
 _THI = {"thị", "thì", "thí", "thỉ"}
 
-# Hỏi read as sắc (or huyền/nặng/ngang) in fixed legal terms, measured on samplegen pages:
-# (misread word, the word next to it, which side, correct word). Only the pair is certain:
-# "thấm" (to soak) is a word, but never before "phán" or after "sơ"/"phúc"; "chỉ" is a word,
-# but "Chỉ cục" is not; "biến bản" is not.
+# Tone misreads in fixed legal/administrative collocations (the fast `vie` model at 200 dpi
+# loses or swaps tone marks): (misread word, the word next to it, which side, correct word).
+# Only the pair is certain: "thấm" (to soak) is a word, but never before "phán" or after
+# "sơ"/"phúc"; "phô" (to show off) is a word, but "thành phô" is not; "quyên" (to donate) is,
+# but not before "lợi"/"sử"/"yêu"; "dâu" is, but "đóng dâu" is not. These are phrases of the
+# document types themselves (thành phố, thời hạn, kể từ ngày, số tiền, đóng dấu, yêu cầu,
+# quyền lợi/sử dụng/yêu cầu, phải chịu/thi hành, sơ/phúc thẩm, Thẩm phán, Chi cục, Biên bản).
 _PAIRS: list[tuple[str, str, int, str]] = [
     ("thấm", "phán", +1, "thẩm"),
     ("thấm", "sơ", -1, "thẩm"),
@@ -340,7 +344,100 @@ _PAIRS: list[tuple[str, str, int, str]] = [
     ("chỉ", "cục", +1, "chi"),
     ("biến", "bản", +1, "biên"),
     ("biển", "bản", +1, "biên"),
+    ("phô", "thành", -1, "phố"),
+    ("phổ", "thành", -1, "phố"),
+    ("thanh", "phố", +1, "thành"),
+    ("thơi", "hạn", +1, "thời"),
+    ("thơi", "gian", +1, "thời"),
+    ("thởi", "hạn", +1, "thời"),
+    ("kế", "từ", +1, "kể"),
+    ("tiên", "số", -1, "tiền"),
+    ("dâu", "đóng", -1, "dấu"),
+    ("dầu", "đóng", -1, "dấu"),
+    ("câu", "yêu", -1, "cầu"),
+    ("cấu", "yêu", -1, "cầu"),
+    ("quyên", "lợi", +1, "quyền"),
+    ("quyên", "sử", +1, "quyền"),
+    ("quyên", "yêu", +1, "quyền"),
+    ("phai", "chịu", +1, "phải"),
+    ("phai", "thi", +1, "phải"),
+    ("phái", "chịu", +1, "phải"),
 ]
+# "Điều 89": an article number follows only "Điều" ("điêu", "điếu", "điệu" are words, but
+# never before a number).
+_DIEU = {"điêu", "điếu", "điểu", "điệu", "diều", "diêu"}
+# An amount in figures is followed by "đồng", never "đông" (east) or "dồng".
+_DONG = {"đông", "dồng", "đống", "đổng"}
+_AMOUNT = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+
+# Vietnamese phonotactics: a syllable closed by a stop (-p, -t, -c, -ch) carries the sắc or
+# the nặng tone, never ngang, huyền, hỏi or ngã. Such a syllable from OCR ("đât", "câp",
+# "phut") is certainly misread; it gets sắc (the usual tone of these syllables), or nặng when
+# its toneless form is one of these common words of legal and administrative Vietnamese
+# whose nặng reading is the usual one (a hand-written domain list, not learned from samples):
+_NANG_WORDS = """một được việc luật thuật vật đạt đặt đặc mặt lập tập nhập hợp họp nộp hộp học dọc
+    ngọc mục cục tục thục lực thực trực vực đục cuộc buộc thuộc hiệp nghiệp tiệp diệt
+    duyệt tuyệt nguyệt lịch dịch thạch kịp dịp đẹp hẹp gặp Việt lượt vượt ngược lặp
+    bậc lộc"""
+_NANG = frozenset(_NANG_WORDS.split())
+# ... and left alone when both readings are common (phúc/phục, phát/phạt, đốc/độc, ...).
+_EITHER_WORDS = "phuc phat đôc tôc bac luc tich thât nhât biêt thiêt sach thâp"
+_EITHER = frozenset(_EITHER_WORDS.split())
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
+_SYLLABLE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+    r"([aăâeêioôơuưy]{1,3})(ch|p|t|c)$"
+)
+_VOWEL_MARKS = {"\u0302", "\u0306", "\u031b"}  # circumflex, breve, horn
+
+
+def _split_tone(word: str) -> tuple[str, str | None]:
+    """(word without its tone mark, NFC; the tone's combining mark or None)."""
+    tone = None
+    kept = []
+    for ch in unicodedata.normalize("NFD", word):
+        if ch in _TONES:
+            tone = ch
+        else:
+            kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+_NANG_BARE = frozenset(_split_tone(w.lower())[0] for w in _NANG)
+
+
+def _with_tone(bare: str, tone: str) -> str:
+    """Put `tone` on the main vowel of a closed syllable: the last vowel with a vowel mark
+    (ươ → ơ), else the last vowel of the nucleus."""
+    m = _SYLLABLE.match(bare.lower())
+    assert m is not None
+    start = m.start(2)
+    nucleus = unicodedata.normalize("NFD", bare[start : m.end(2)])
+    letters: list[str] = []
+    for ch in nucleus:
+        if unicodedata.combining(ch):
+            letters[-1] += ch
+        else:
+            letters.append(ch)
+    marked = [i for i, lt in enumerate(letters) if any(c in _VOWEL_MARKS for c in lt)]
+    k = marked[-1] if marked else len(letters) - 1
+    letters[k] += tone
+    return bare[:start] + unicodedata.normalize("NFC", "".join(letters)) + bare[m.end(2) :]
+
+
+def fix_closed_syllable_tone(word: str) -> str:
+    """A stop-final syllable with a tone it cannot carry gets sắc or nặng (see `_NANG`);
+    anything else (names of other languages, abbreviations, numbers) is returned as is."""
+    bare, tone = _split_tone(word)
+    if tone in ("\u0301", "\u0323"):
+        return word
+    low = bare.lower()
+    if not _SYLLABLE.match(low) or low in _EITHER:
+        return word
+    if bare.isupper() and len(bare) <= 3 and bare.isascii():
+        return word  # an abbreviation ("TAT", "VT")
+    tone = "\u0323" if low in _NANG_BARE else "\u0301"
+    return _same_case(bare, _with_tone(low, tone))
 
 
 def _same_case(model: str, word: str) -> str:
@@ -351,28 +448,51 @@ def _same_case(model: str, word: str) -> str:
     return word
 
 
+_PUNCT = ".,;:()\"“”'’!?"
+
+
 def _bare(text: str) -> str:
-    return text.lower().strip('.,;:()"“”')
+    return text.lower().strip(_PUNCT)
+
+
+def _replace_core(text: str, core: str) -> str:
+    """`text` with its word (between leading and trailing punctuation) replaced by `core`."""
+    stripped = text.strip(_PUNCT)
+    i = text.find(stripped)
+    return text[:i] + core + text[i + len(stripped) :]
 
 
 def fix_known_misreads(words: list[Word]) -> None:
-    """Correct, in place, misreadings that are certain from context."""
+    """Correct, in place, misreadings that are certain from context or from phonotactics."""
     n = len(words)
     for i, w in enumerate(words):
-        low = w.text.lower()
+        core = w.text.strip(_PUNCT)
+        low = core.lower()
+        if not core:
+            continue
         if (
             low in _THI
             and i + 2 < n
             and _bare(words[i + 1].text) == "hành"
             and _bare(words[i + 2].text) == "án"
         ):
-            w.text = _same_case(w.text, "thi")
+            w.text = _replace_core(w.text, _same_case(core, "thi"))
+            continue
+        if low in _DIEU and i + 1 < n and _bare(words[i + 1].text).isdigit():
+            w.text = _replace_core(w.text, _same_case(core, "điều"))
+            continue
+        if low in _DONG and i > 0 and _AMOUNT.match(_bare(words[i - 1].text)):
+            w.text = _replace_core(w.text, _same_case(core, "đồng"))
             continue
         for wrong, other, side, right in _PAIRS:
             j = i + side
             if low == wrong and 0 <= j < n and _bare(words[j].text) == other:
-                w.text = _same_case(w.text, right)
+                w.text = _replace_core(w.text, _same_case(core, right))
                 break
+        else:
+            fixed = fix_closed_syllable_tone(core)
+            if fixed != core:
+                w.text = _replace_core(w.text, fixed)
 
 
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")

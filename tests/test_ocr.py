@@ -114,3 +114,28 @@ def test_thi_hanh_an_misread_is_fixed_but_names_are_kept():
     parsed, text = parse_tsv(tsv)
     assert text == "CHI CỤC THI HÀNH ÁN\nbà Nguyễn Thị Hành Đ"
     assert isinstance(parsed[0], Word) and parsed[-1].line == 2
+
+
+def _words(text: str) -> list[Word]:
+    return [Word(text=t, conf=90, left=0, top=0, width=1, height=1) for t in text.split()]
+
+
+def test_stop_final_syllables_get_a_tone_they_can_carry():
+    from ingest.ocr import fix_closed_syllable_tone, fix_known_misreads
+
+    # -p/-t/-c/-ch syllables carry only sắc or nặng: toneless/other tones are misreads.
+    assert fix_closed_syllable_tone("đât") == "đất"
+    assert fix_closed_syllable_tone("câp") == "cấp"
+    assert fix_closed_syllable_tone("phut") == "phút"
+    assert fix_closed_syllable_tone("quyêt") == "quyết"
+    assert fix_closed_syllable_tone("đươc") == "được"  # nặng: a common word's usual reading
+    assert fix_closed_syllable_tone("Viêt") == "Việt"
+    assert fix_closed_syllable_tone("ĐÂT") == "ĐẤT"
+    # Left alone: valid syllables, open or nasal ones, both-readings-common, abbreviations.
+    for word in ("đất", "được", "tình", "phô", "phuc", "tich", "VT", "THADS", "HĐTD", "2020"):
+        assert fix_closed_syllable_tone(word) == word
+    words = _words("thửa đât, Điêu 89, 13.620.000 đông; thành phô Vĩnh Long; đóng dâu) Lâm Đông")
+    fix_known_misreads(words)
+    assert " ".join(w.text for w in words) == (
+        "thửa đất, Điều 89, 13.620.000 đồng; thành phố Vĩnh Long; đóng dấu) Lâm Đông"
+    )
