@@ -362,7 +362,14 @@ _PAIRS: list[tuple[str, str, int, str]] = [
     ("phai", "chịu", +1, "phải"),
     ("phai", "thi", +1, "phải"),
     ("phái", "chịu", +1, "phải"),
+    ("hất", "thời", +1, "hết"),
 ]
+# "Lưu: VT" (filed with the clerical office) closes the "Nơi nhận" list of every
+# administrative document (Decree 30/2020 layout); its "VT," is read "VTF,"/"VTI,"/"VI,".
+_LUU_VT = re.compile(r"^V[TI][FIl1]?$")
+# A year after "năm" ("sinh năm 1966") is four digits: letters there are digit misreads.
+_YEAR = re.compile(r"^[0-9GOIlS]{4}$")
+_YEAR_DIGITS = str.maketrans("GOIlS", "60115")
 # "Điều 89": an article number follows only "Điều" ("điêu", "điếu", "điệu" are words, but
 # never before a number).
 _DIEU = {"điêu", "điếu", "điểu", "điệu", "diều", "diêu"}
@@ -483,6 +490,18 @@ def fix_known_misreads(words: list[Word]) -> None:
             continue
         if low in _DONG and i > 0 and _AMOUNT.match(_bare(words[i - 1].text)):
             w.text = _replace_core(w.text, _same_case(core, "đồng"))
+            continue
+        if i > 0 and _bare(words[i - 1].text) == "lưu" and _LUU_VT.match(core) and core != "VT":
+            w.text = _replace_core(w.text, "VT")
+            continue
+        if (
+            i > 0
+            and _bare(words[i - 1].text) == "năm"
+            and _YEAR.match(core)
+            and not core.isdigit()
+            and sum(ch.isdigit() for ch in core) >= 3
+        ):
+            w.text = _replace_core(w.text, core.translate(_YEAR_DIGITS))
             continue
         for wrong, other, side, right in _PAIRS:
             j = i + side

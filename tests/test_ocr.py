@@ -139,3 +139,8 @@ def test_stop_final_syllables_get_a_tone_they_can_carry():
     assert " ".join(w.text for w in words) == (
         "thửa đất, Điều 89, 13.620.000 đồng; thành phố Vĩnh Long; đóng dấu) Lâm Đông"
     )
+    words = _words("sinh năm 196G; Hất thời hạn - Lưu: VTF, HSTHA. ông VIF, năm 20l9")
+    fix_known_misreads(words)
+    assert " ".join(w.text for w in words) == (
+        "sinh năm 1966; Hết thời hạn - Lưu: VT, HSTHA. ông VIF, năm 2019"
+    )
