@@ -469,8 +469,25 @@ def _replace_core(text: str, core: str) -> str:
     return text[:i] + core + text[i + len(stripped) :]
 
 
+# "(Đã ký và đóng dấu)" marks the signature of a certified copy ("bản sao") of a judgment or
+# decision. It sits under the signer's title, where the handwritten signature goes, so its
+# strokes cross "ký và" ("kýxà", "ký-và", "kšxà", "xà") and the parenthesis ("tĐã").
+_DA_KY = re.compile(r"^(k\S{0,2}[-—]?)?[xv]à$", re.IGNORECASE)
+
+
+def _fix_da_ky_va(words: list[Word]) -> None:
+    for j in range(2, len(words) - 1):
+        if _bare(words[j].text) != "đóng" or not words[j + 1].text.lower().startswith("dấu)"):
+            continue
+        ky, da = words[j - 1], words[j - 2]
+        if _DA_KY.match(ky.text) and da.text.lower().endswith("đã") and len(da.text) <= 4:
+            ky.text = "ký và"
+            da.text = "(Đã"
+
+
 def fix_known_misreads(words: list[Word]) -> None:
     """Correct, in place, misreadings that are certain from context or from phonotactics."""
+    _fix_da_ky_va(words)
     n = len(words)
     for i, w in enumerate(words):
         core = w.text.strip(_PUNCT)

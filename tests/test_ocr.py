@@ -144,3 +144,17 @@ def test_stop_final_syllables_get_a_tone_they_can_carry():
     assert " ".join(w.text for w in words) == (
         "sinh năm 1966; Hết thời hạn - Lưu: VT, HSTHA. ông VIF, năm 2019"
     )
+
+
+def test_certified_copy_signature_line_crossed_by_a_signature():
+    from ingest.ocr import fix_known_misreads
+
+    for read in (
+        "tĐã kỹxà đóng dấu)",
+        "(Đã kýxà đóng dấu)",
+        "(Đã ký-và đóng dấu)",
+        "(Đã xà đóng dấu)",
+    ):
+        words = _words(read)
+        fix_known_misreads(words)
+        assert " ".join(w.text for w in words) == "(Đã ký và đóng dấu)"
