@@ -167,41 +167,45 @@ class Indexer:
             reindex(catalog, self.sqlite, queue=SQLITE_QUEUE)
         self.es: Backend | None = open_es(es_url, es_alias_name) if es_url else None
         self.batch = batch
-        self._pending: list[tuple[str, str]] = []  # (kind, key) for Elasticsearch
+        self._unsent = 0  # items queued for Elasticsearch since the last flush
+        self.sync_local()  # what a killed run left queued
+
+    @property
+    def queues(self) -> list[str]:
+        """The index queues this indexer drains. Ingest writes its queue items in the same
+        transaction as the page or documents they stand for, so a kill between the catalog
+        write and the index update loses nothing: the next run drains what is left."""
+        return [SQLITE_QUEUE] + ([ES_QUEUE] if self.es is not None else [])
 
     def page_saved(self, sha256: str, page_no: int) -> None:
-        self._local([(0, "page", f"{sha256}:{page_no}")])
-        self._remote("page", f"{sha256}:{page_no}")
+        self._changed("page", f"{sha256}:{page_no}")
 
     def documents_saved(self, sha256: str) -> None:
-        self._local([(0, "document", f"{sha256}:0")])
-        self._remote("document", f"{sha256}:0")
+        self._changed("document", f"{sha256}:0")
 
-    def _local(self, items: list[tuple[int, str, str]]) -> None:
+    def _changed(self, kind: str, key: str) -> None:
+        # Idempotent: a no-op where the caller already queued it with its catalog write.
+        for queue in self.queues:
+            self.catalog.enqueue(queue, kind, [key])
+        self.sync_local()
+        if self.es is not None:
+            self._unsent += 1
+            if self._unsent >= self.batch:
+                self.flush()
+
+    def sync_local(self) -> None:
+        """Apply everything queued for the archive's SQLite index (normally one item)."""
         try:
-            _apply(self.catalog, self.sqlite, items)
+            sync(self.catalog, self.sqlite, queue=SQLITE_QUEUE)
         except Exception as exc:  # the index is derived: never lose the catalog's work
-            log.warning("SQLite index update failed (%s); queued for `hoso reindex`", exc)
-            for _, kind, key in items:
-                self.catalog.enqueue(SQLITE_QUEUE, kind, [key])
-
-    def _remote(self, kind: str, key: str) -> None:
-        if self.es is None:
-            return
-        self._pending.append((kind, key))
-        if len(self._pending) >= self.batch:
-            self.flush()
+            log.warning("SQLite index update failed (%s); left queued for the next run", exc)
 
     def flush(self) -> int:
-        """Send batched work to Elasticsearch, then drain anything queued earlier.
+        """Send queued work to Elasticsearch (this run's and anything left from earlier).
         Returns the number of items still queued (0 when caught up)."""
         if self.es is None:
             return 0
-        pending, self._pending = self._pending, []
-        if pending:
-            # The queue is the durable record first; acknowledged only once indexed.
-            for kind, key in pending:
-                self.catalog.enqueue(ES_QUEUE, kind, [key])
+        self._unsent = 0
         try:
             sync(self.catalog, self.es, queue=ES_QUEUE)
         except _unavailable() as exc:

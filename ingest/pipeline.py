@@ -116,6 +116,10 @@ class _Hooks:
         else:
             self.indexer = Indexer(catalog, es_url=options.es_url)
 
+    @property
+    def queues(self) -> list[str]:
+        return self.indexer.queues if self.indexer is not None else []
+
     def page_saved(self, sha256: str, page_no: int) -> None:
         if self.indexer is not None:
             self.indexer.page_saved(sha256, page_no)
@@ -130,13 +134,13 @@ class _Hooks:
                 self.catalog.record_failure(summary.run_id, path, reason, sha256=sha256)
                 summary.failures.append({"path": path, "reason": reason})
                 return
-            self.catalog.replace_documents(sha256, docs)
+            self.catalog.replace_documents(sha256, docs, enqueue_for=self.queues)
         if self.indexer is not None:
             self.indexer.documents_saved(sha256)
 
     def close(self) -> None:
         if self.indexer is not None:
-            self.indexer.flush()
+            self.indexer.close()
 
 
 def _plan(
@@ -294,7 +298,8 @@ def run_ingest(
                             width=res.width,
                             height=res.height,
                             seconds=res.seconds,
-                        )
+                        ),
+                        enqueue_for=hooks.queues,
                     )
                     summary.pages_done += 1
                     hooks.page_saved(res.sha256, res.page_no)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from search.sqlite_backend import SqliteBackend
+
 HOSO = [sys.executable, "-m", "ingest"]
 
 
@@ -97,5 +99,14 @@ def test_resume_after_kill_loses_no_page_and_duplicates_none(ingested_quick, tmp
     assert got["documents"] == want["documents"]
     assert got["parties"] == want["parties"]
     assert got["failures"] == 0
+    # the search index, updated after each catalog commit, lost nothing to the kills either
+    index = SqliteBackend(archive)
+    try:
+        assert index.count() == len(want["pages"])
+    finally:
+        index.close()
+    con = sqlite3.connect(archive / "catalog.sqlite")
+    assert con.execute("SELECT COUNT(*) FROM index_queue").fetchone()[0] == 0
+    con.close()
     for sha, _status, n_pages in got["files"]:
         assert len(PdfReader(archive / "pdf" / f"{sha}.pdf").pages) == n_pages
