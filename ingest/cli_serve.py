@@ -66,8 +66,11 @@ def build_app(
 ) -> Any:
     """The web app over an archive: catalog store + search engine + settings."""
 
+    from ingest.cli_search import ensure_sqlite_index
     from search.web import PublicPolicy, WebSettings, create_app
 
+    if es_url is None:
+        ensure_sqlite_index(archive)  # an archive ingested before search existed
     store = accounts.CatalogStore(archive)
     policy = PublicPolicy.from_file(policy_file) if policy_file else PublicPolicy()
     if anonymize is not None:
