@@ -93,6 +93,9 @@ def pdf_reader(path: str) -> PdfReader:
     hit = _READERS.get(key)
     if hit is not None:
         _READERS.move_to_end(key)
+        # pypdf keeps every object it has resolved (each page's image stream): drop them, so
+        # a worker's memory stays flat over a 500-page PDF instead of growing page by page.
+        hit[0].resolved_objects.clear()
         return hit[0]
     fh = open(path, "rb")  # noqa: SIM115 - kept open with the cached reader
     try:
