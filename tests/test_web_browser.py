@@ -58,8 +58,8 @@ def live_url(web_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian chromium is not installed")
+    # Never skip: a browser test that cannot find its browser must fail (scripts/setup installs it).
+    assert shutil.which(CHROMIUM), f"Debian chromium is not installed at {CHROMIUM}"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
