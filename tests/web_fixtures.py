@@ -8,8 +8,8 @@ PDFs embed the JPEG (as the pipeline's searchable PDFs do) and the documents are
 truth. Every natural person carries a CCCD number, a birth date and a street address that
 the public side must never show. One case is criminal (HS) and must stay off the public list.
 
-`StandInEngine` is a brute-force search over the catalog, used only when the real engine
-(`search.engine.open_engine`) is not available; `make_engine` prefers the real one.
+`StandInEngine` is a brute-force search over the catalog, for tests whose subject is not
+search (the public policy); `make_engine` gives the real engine.
 """
 
 from __future__ import annotations
@@ -506,13 +506,11 @@ def _snip(text: str, needle: str) -> str:
 
 
 def make_engine(archive: Path) -> object:
-    """The real embedded engine (SQLite FTS5, rebuilt from the catalog), else the stand-in."""
-    try:
-        from ingest.index import reindex
-        from search.engine import open_engine
-        from search.sqlite_backend import SqliteBackend
-    except ImportError:
-        return StandInEngine(archive)
+    """The real embedded engine: SQLite FTS5 rebuilt from the catalog."""
+    from ingest.index import reindex
+    from search.engine import open_engine
+    from search.sqlite_backend import SqliteBackend
+
     with Catalog(archive) as cat:
         backend = SqliteBackend(archive)
         reindex(cat, backend)
