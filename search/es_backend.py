@@ -16,7 +16,9 @@ import json
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import resources
 from typing import Any
 
@@ -28,6 +30,12 @@ from search.query import Plan, derive, text_tokens
 # Fields a candidate needs for ranking; texts are fetched only for the hits shown.
 _SOURCE_EXCLUDES = ["text", "text_fold"]
 _BULK_CHUNK = 500
+# Bulk requests in flight during a rebuild: one shard indexes a bulk request on one write
+# thread, so two requests at a time let the server use both cores of a small machine.
+_BULK_THREADS = 2
+# Every candidate query is sorted like the index (schemas/es_index.json "sort.field"), so
+# Lucene stops collecting a tier after its first `size` pages.
+_ORDER = [{"case_id": "asc"}, {"page_id": "asc"}]
 
 
 class SearchBackendUnavailable(RuntimeError):
@@ -77,10 +85,26 @@ def _prefetch(items: Iterable[Any], depth: int = 2000) -> Iterator[Any]:
         stop.set()
 
 
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def es_document(page: IndexPage) -> dict[str, Any]:
     doc = derive(page)
     doc["text"] = page.text
     return doc
+
+
+def _index_actions(index: str, pages: Iterable[IndexPage]) -> Iterator[dict[str, Any]]:
+    for p in pages:
+        yield {"_op_type": "index", "_index": index, "_id": p.page_id, "_source": es_document(p)}
 
 
 class EsBackend:
@@ -158,27 +182,27 @@ class EsBackend:
             self._call(self.es.options(ignore_status=404).indices.delete, index=name)
 
     # -- writing ---------------------------------------------------------------------------
-    def _bulk(self, actions: Iterable[dict[str, Any]]) -> int:
+    def _bulk(self, actions: Iterable[dict[str, Any]], *, threads: int = 1) -> int:
+        """Send `actions` in chunks; with `threads` > 1 that many chunks are in flight at
+        once (order between chunks is then not kept: only for streams of distinct ids)."""
         n = 0
         errors: list[Any] = []
         try:
-            for ok, item in helpers.streaming_bulk(
-                self.es,
-                _prefetch(actions),
-                chunk_size=_BULK_CHUNK,
-                max_retries=5,  # 429 from the bulk queue: back off and resend
-                initial_backoff=1,
-                max_backoff=30,
-                raise_on_error=False,
-                raise_on_exception=True,
-            ):
-                if ok:
-                    n += 1
-                else:
-                    op = next(iter(item.values()))
-                    if op.get("status") == 404 and "delete" in item:
-                        continue
-                    errors.append(item)
+            if threads <= 1:
+                n, errors = self._bulk_chunk(_prefetch(actions))
+            else:
+                with ThreadPoolExecutor(threads, thread_name_prefix="es-bulk") as pool:
+                    pending: deque[Future[tuple[int, list[Any]]]] = deque()
+                    for chunk in _chunks(_prefetch(actions), _BULK_CHUNK):
+                        pending.append(pool.submit(self._bulk_chunk, chunk))
+                        while len(pending) > threads:
+                            done, errs = pending.popleft().result()
+                            n += done
+                            errors += errs
+                    while pending:
+                        done, errs = pending.popleft().result()
+                        n += done
+                        errors += errs
         except TransportError as exc:
             raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
         except ApiError as exc:
@@ -194,13 +218,32 @@ class EsBackend:
             raise RuntimeError(f"Elasticsearch refused {len(errors)} pages: {errors[0]}")
         return n
 
+    def _bulk_chunk(self, actions: Iterable[dict[str, Any]]) -> tuple[int, list[Any]]:
+        n = 0
+        errors: list[Any] = []
+        for ok, item in helpers.streaming_bulk(
+            self.es,
+            actions,
+            chunk_size=_BULK_CHUNK,
+            max_retries=5,  # 429 from the bulk queue: back off and resend
+            initial_backoff=1,
+            max_backoff=30,
+            raise_on_error=False,
+            raise_on_exception=True,
+        ):
+            if ok:
+                n += 1
+            else:
+                op = next(iter(item.values()))
+                if op.get("status") == 404 and "delete" in item:
+                    continue
+                errors.append(item)
+        return n, errors
+
     def upsert(self, pages: Iterable[IndexPage], *, refresh: bool = False) -> int:
         """Index or re-index pages through the alias (bulk, retried)."""
         index = self.ensure_index()
-        n = self._bulk(
-            {"_op_type": "index", "_index": index, "_id": p.page_id, "_source": es_document(p)}
-            for p in pages
-        )
+        n = self._bulk(_index_actions(index, pages))
         if refresh:
             self.refresh()
         return n
@@ -227,10 +270,7 @@ class EsBackend:
         old = self.indices()
         name = self._new_index(bulk_load=True)
         try:
-            n = self._bulk(
-                {"_op_type": "index", "_index": name, "_id": p.page_id, "_source": es_document(p)}
-                for p in pages
-            )
+            n = self._bulk(_index_actions(name, pages), threads=_BULK_THREADS)
             self._call(
                 self.es.indices.put_settings,
                 index=name,
@@ -288,27 +328,65 @@ class EsBackend:
             )
         return f
 
-    def _search(
+    def _tiers(
         self,
-        query: dict[str, Any],
+        tiers: list[dict[str, Any]],
+        filters: list[dict[str, Any]],
         limit: int,
         *,
         excludes: list[str] | None = None,
-        sort: list[Any] | None = None,
+        skip: Iterable[str] = (),
     ) -> list[dict[str, Any]]:
-        try:
-            resp = self._call(
-                self.es.search,
-                index=self.alias,
-                query=query,
-                size=limit,
-                source_excludes=_SOURCE_EXCLUDES if excludes is None else excludes,
-                sort=sort or [{"_score": "desc"}, {"case_id": "asc"}, {"page_id": "asc"}],
-                track_total_hits=False,
-            )
-        except NotFoundError:  # nothing indexed yet
+        """The first `limit` pages of the tiers in order (best first), without repeats and
+        without the pages in `skip`: the same candidates as SQLite's `_tiers`.
+
+        One `_msearch` runs every tier in filter context, sorted by (case_id, page_id) like
+        the index itself, so each tier stops after `limit` pages however common the name or
+        phrase; it returns only sort values (no stored fields are read). One `_mget` then
+        fetches the records of the pages kept."""
+        if not tiers:
             return []
-        return [h["_source"] for h in resp["hits"]["hits"]]
+        ids: dict[str, None] = dict.fromkeys(skip)
+        n_skip = len(ids)
+        body: list[dict[str, Any]] = []
+        for tier in tiers:
+            body.append({})
+            body.append(
+                {
+                    "query": {"bool": {"filter": [tier, *filters]}},
+                    "size": limit + n_skip,
+                    "sort": _ORDER,
+                    "track_total_hits": False,
+                    "stored_fields": "_none_",
+                }
+            )
+        resp = self._call(self.es.msearch, index=self.alias, searches=body)
+        for r in resp["responses"]:
+            if "error" in r:
+                if r.get("status") == 404:  # nothing indexed yet
+                    return []
+                status = int(r.get("status") or 500)
+                if status >= 500 or status == 429:
+                    raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {r['error']}")
+                raise RuntimeError(f"Elasticsearch refused a search: {r['error']}")
+            for h in r["hits"]["hits"]:
+                if len(ids) - n_skip >= limit:
+                    break
+                ids.setdefault(h["sort"][1], None)
+        wanted = list(ids)[n_skip:]
+        if not wanted:
+            return []
+        try:
+            got = self._call(
+                self.es.mget,
+                index=self.alias,
+                ids=wanted,
+                source_excludes=_SOURCE_EXCLUDES if excludes is None else excludes,
+                realtime=False,
+            )
+        except NotFoundError:
+            return []
+        return [d["_source"] for d in got["docs"] if d.get("found")]
 
     @staticmethod
     def _name_tiers(plan: Plan) -> list[dict[str, Any]]:
@@ -342,40 +420,25 @@ class EsBackend:
         return tiers
 
     @staticmethod
-    def _dis_max(tiers: list[dict[str, Any]]) -> dict[str, Any]:
-        """Best tier wins, as a strict order (2^k boosts; no sums), like SQLite's tiers."""
-        n = len(tiers)
-        return {
-            "dis_max": {
-                "queries": [
-                    {"constant_score": {"filter": q, "boost": float(2 ** (n - i))}}
-                    for i, q in enumerate(tiers)
-                ],
-                "tie_breaker": 0.0,
-            }
-        }
-
-    def _name_query(self, tiers: list[dict[str, Any]], query: SearchQuery) -> dict[str, Any]:
-        inner = self._dis_max(tiers)
+    def _nested(tier: dict[str, Any], query: SearchQuery) -> dict[str, Any]:
+        """A name tier on one party (of the wanted role)."""
+        inner = tier
         if query.role:
-            inner = {"bool": {"must": [inner], "filter": [{"term": {"parties.role": query.role}}]}}
-        return {
-            "bool": {
-                "must": [{"nested": {"path": "parties", "query": inner, "score_mode": "max"}}],
-                "filter": self._filters(query, role=False),
-            }
-        }
+            inner = {"bool": {"filter": [tier, {"term": {"parties.role": query.role}}]}}
+        return {"nested": {"path": "parties", "query": inner, "score_mode": "none"}}
 
     def candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
         if plan.kind == "name":
-            tiers = self._name_tiers(plan)
+            tiers = [self._nested(t, query) for t in self._name_tiers(plan)]
+            filters = self._filters(query, role=False)
             # The fuzzy tier is costly on common syllables and only needed when the exact
             # and folded tiers leave room: same top `limit` either way (tiers are strict).
             strict = tiers[:-1] if plan.needs_loose else tiers
-            found = self._search(self._name_query(strict, query), limit)
+            found = self._tiers(strict, filters, limit)
             if len(found) >= limit or strict is tiers:
                 return found
-            return self._search(self._name_query(tiers, query), limit)
+            skip = [r["page_id"] for r in found]
+            return found + self._tiers(tiers[-1:], filters, limit - len(found), skip=skip)
         if plan.kind == "number":
             keys = list(plan.number_keys)
             tiers: list[dict[str, Any]] = [
@@ -389,13 +452,9 @@ class EsBackend:
                     }
                 },
             ]
-            q = {
-                "bool": {"must": [self._dis_max(tiers)], "filter": self._filters(query, role=True)}
-            }
-            return self._search(q, limit)
+            return self._tiers(tiers, self._filters(query, role=True), limit)
         if plan.kind == "all":
-            q = {"bool": {"filter": self._filters(query, role=True)}}
-            return self._search(q, limit, sort=[{"case_id": "asc"}, {"page_id": "asc"}])
+            return self._tiers([{"match_all": {}}], self._filters(query, role=True), limit)
         return self.text_candidates(plan, query, limit)
 
     def text_candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
@@ -406,8 +465,7 @@ class EsBackend:
             {"match_phrase": {"text_fold": phrase}},
             {"match": {"text_fold": {"query": phrase, "operator": "and"}}},
         ]
-        q = {"bool": {"must": [self._dis_max(tiers)], "filter": self._filters(query, role=True)}}
-        return self._search(q, limit, excludes=["text"])
+        return self._tiers(tiers, self._filters(query, role=True), limit, excludes=["text"])
 
     def texts(self, page_ids: Iterable[str]) -> dict[str, str]:
         ids = list(page_ids)
