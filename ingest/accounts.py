@@ -21,6 +21,7 @@ from typing import Any
 
 from ingest.catalog import Catalog
 from schemas import Document, FileRecord, PageRecord
+from search.web.audit import GroupCommit
 from search.web.auth import hash_password, new_api_token, token_digest
 from search.web.store import AuditEntry, PageInfo, User
 
@@ -156,14 +157,22 @@ def revoke_tokens(db: sqlite3.Connection, username: str) -> int:
     return cur.rowcount
 
 
+AuditRow = tuple[float, str, str, str, int | None]
+_INSERT_AUDIT = (
+    "INSERT INTO web_audit(at, username, action, target, n_results) VALUES (?, ?, ?, ?, ?)"
+)
+
+
 def record_audit(
     db: sqlite3.Connection, username: str, action: str, target: str, n_results: int | None
 ) -> None:
+    record_audits(db, [(time.time(), username, action, target, n_results)])
+
+
+def record_audits(db: sqlite3.Connection, rows: list[AuditRow]) -> None:
+    """Audit entries (at, username, action, target, n_results), one transaction."""
     with db:
-        db.execute(
-            "INSERT INTO web_audit(at, username, action, target, n_results) VALUES (?, ?, ?, ?, ?)",
-            (time.time(), username, action, target[:2000], n_results),
-        )
+        db.executemany(_INSERT_AUDIT, [(at, u, a, t[:2000], n) for at, u, a, t, n in rows])
 
 
 def audit_entries(
@@ -212,6 +221,10 @@ class CatalogStore:
         self._root = self.archive.resolve()
         self._local = threading.local()
         ensure_tables(self.catalog.db)
+        # Audit entries from all request threads go through one connection, in batches
+        # (group commit: each request still waits until its own entry is committed).
+        self._audit_db: sqlite3.Connection | None = None
+        self._audit = GroupCommit(self._write_audit)
 
     @property
     def catalog(self) -> Catalog:
@@ -320,4 +333,12 @@ class CatalogStore:
         return None if row is None else row[0]
 
     def record_audit(self, username: str, action: str, target: str, n_results: int | None) -> None:
-        record_audit(self.db, username, action, target, n_results)
+        self._audit.submit((time.time(), username, action, target, n_results))
+
+    def _write_audit(self, rows: list[AuditRow]) -> None:
+        # Only ever called by one thread at a time (GroupCommit).
+        if self._audit_db is None:
+            db = sqlite3.connect(self.catalog.db_path, timeout=30, check_same_thread=False)
+            db.execute("PRAGMA synchronous=NORMAL")  # the catalog is in WAL mode
+            self._audit_db = db
+        record_audits(self._audit_db, rows)

@@ -10,6 +10,7 @@ This module wires things together; the routes live in `routes_*.py`.
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -23,10 +24,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schemas import SearchQuery, SearchResult
-from schemas.vocab import DOC_TYPE_LABELS_VI, ROLE_LABELS_VI
+from schemas.vocab import DOC_TYPE_LABELS_VI, DOC_TYPES, ROLE_LABELS_VI, ROLES
 from search.web.auth import SESSION_COOKIE, Session, SessionCodec
 from search.web.highlight import snippet_html
 from search.web.policy import PublicPolicy, PublicView
@@ -95,20 +99,17 @@ def set_session(request: Request, response: Response, session: Session) -> None:
     )
 
 
-def officer_from_session(request: Request) -> str:
+# The two officer dependencies are `async`: FastAPI then runs them on the event loop
+# instead of sending each one to the thread pool before the (sync) endpoint goes there too.
+# They cost a signature check and one indexed SQLite read (WAL: readers never wait).
+
+
+async def officer_from_session(request: Request) -> str:
     """Dependency of officer pages: the logged-in username, else LoginRequired."""
-    ctx = ctx_of(request)
-    session = session_of(request)
-    if session is None or not session.username:
-        raise LoginRequired
-    user = ctx.store.user(session.username)
-    if user is None or user.disabled:
-        raise LoginRequired
-    request.state.session = session
-    return user.username
+    return _session_officer(request)
 
 
-def officer_from_api(request: Request) -> str:
+async def officer_from_api(request: Request) -> str:
     """Dependency of officer API endpoints: a bearer token or a session."""
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
@@ -120,7 +121,19 @@ def officer_from_api(request: Request) -> str:
         if user is None or user.disabled:
             raise LoginRequired
         return username
-    return officer_from_session(request)
+    return _session_officer(request)
+
+
+def _session_officer(request: Request) -> str:
+    ctx = ctx_of(request)
+    session = session_of(request)
+    if session is None or not session.username:
+        raise LoginRequired
+    user = ctx.store.user(session.username)
+    if user is None or user.disabled:
+        raise LoginRequired
+    request.state.session = session
+    return user.username
 
 
 def valid_sha(sha: str) -> str:
@@ -159,6 +172,7 @@ def _templates() -> Jinja2Templates:
         loader=jinja2.FileSystemLoader(str(HERE / "templates")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # templates are package files: no stat() per render
     )
     env.filters["snippet"] = snippet_html
     env.filters["vnd"] = lambda v: f"{int(v):,}".replace(",", ".") + " đồng"
@@ -166,7 +180,22 @@ def _templates() -> Jinja2Templates:
     env.globals["ROLE_LABELS"] = ROLE_LABELS_VI
     env.globals["DOC_TYPE_LABELS"] = DOC_TYPE_LABELS_VI
     env.globals["urlq"] = lambda s: quote(str(s), safe="")
+    env.globals["select_options"] = _select_options
     return Jinja2Templates(env=env)
+
+
+@functools.lru_cache(maxsize=64)
+def _select_options(kind: str, selected: str) -> Markup:
+    """The <option>s of the role or document-type filter, made once per selected value
+    (the search page is rendered for every search; its filter lists never change)."""
+    values, labels = (ROLES, ROLE_LABELS_VI) if kind == "role" else (DOC_TYPES, DOC_TYPE_LABELS_VI)
+    return Markup(
+        "".join(
+            f'<option value="{escape(v)}"{" selected" if v == selected else ""}>'
+            f"{escape(labels[v])}</option>"
+            for v in values
+        )
+    )
 
 
 def _vi_date(iso: str | None) -> str:
@@ -193,6 +222,39 @@ _DOCS_CSP = (
 )
 
 
+class SecurityHeaders:
+    """Adds the security headers (and no-store on officer responses) to every response.
+
+    A plain ASGI middleware: it only edits the response-start message, where Starlette's
+    `BaseHTTPMiddleware` would add a task group and memory streams to every request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        docs = path in ("/docs", "/redoc")
+        no_store = not path.startswith(("/static/", "/public"))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for k, v in _SECURITY_HEADERS.items():
+                    if k not in headers:
+                        headers.append(k, v)
+                if docs:
+                    headers["Content-Security-Policy"] = _DOCS_CSP
+                if no_store and "cache-control" not in headers:
+                    headers.append("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def create_app(engine: SearchEngine, store: WebStore, settings: WebSettings) -> FastAPI:
     """The whole web service (officer pages, public pages, REST API under /api/)."""
     from search.web import routes_api, routes_officer, routes_public
@@ -216,16 +278,7 @@ def create_app(engine: SearchEngine, store: WebStore, settings: WebSettings) -> 
     app.include_router(routes_public.router)
     app.include_router(routes_api.router)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        for k, v in _SECURITY_HEADERS.items():
-            response.headers.setdefault(k, v)
-        if request.url.path in ("/docs", "/redoc"):
-            response.headers["Content-Security-Policy"] = _DOCS_CSP
-        if not request.url.path.startswith(("/static/", "/public")):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     def _is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")

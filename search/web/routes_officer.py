@@ -188,8 +188,6 @@ def search_page(
                 "issuer": issuer,
                 "year": year if _YEAR.fullmatch(year.strip()) else "",
             },
-            "roles": ROLES,
-            "doc_types": DOC_TYPES,
             "result": result,
             "error": error,
             "page": page_no,

@@ -1,0 +1,157 @@
+"""What the web service does to stay fast under load keeps its guarantees.
+
+Audit entries go through a group commit (one transaction for many concurrent requests):
+every entry is still written exactly once, is committed before its request returns, and a
+failed transaction fails every request it carried. The security headers come from a plain
+ASGI middleware now: every response still carries them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+import web_fixtures
+from fastapi.testclient import TestClient
+from web_fixtures import SampleArchive, login
+
+from ingest.accounts import CatalogStore
+from search.web.audit import GroupCommit
+
+web_sample = web_fixtures.web_sample
+web_app = web_fixtures.web_app
+
+
+def test_concurrent_audits_are_each_committed_once_before_returning(
+    web_sample: SampleArchive,
+) -> None:
+    store = CatalogStore(web_sample.archive)
+    n_threads, per_thread = 32, 25
+    barrier = threading.Barrier(n_threads)
+    not_visible: list[str] = []
+    failures: list[BaseException] = []
+
+    def officer(i: int) -> None:
+        check = sqlite3.connect(web_sample.archive / "catalog.sqlite")  # another connection
+        try:
+            barrier.wait()
+            for j in range(per_thread):
+                target = f"load-{i}-{j}"
+                store.record_audit("loadtest", "search", target, j)
+                # Committed before record_audit returned: another connection sees it.
+                seen = check.execute(
+                    "SELECT COUNT(*) FROM web_audit WHERE username='loadtest' AND target=?",
+                    (target,),
+                ).fetchone()[0]
+                if seen != 1:
+                    not_visible.append(target)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+        finally:
+            check.close()
+
+    threads = [threading.Thread(target=officer, args=(i,)) for i in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not failures and not not_visible
+    rows = store.db.execute(
+        "SELECT target, n_results, action FROM web_audit WHERE username='loadtest'"
+    ).fetchall()
+    targets = [r[0] for r in rows]
+    assert len(targets) == n_threads * per_thread == len(set(targets))
+    assert {r[2] for r in rows} == {"search"}
+    assert all(int(t.rsplit("-", 1)[1]) == n for t, n, _ in rows)
+    # Grouped: fewer transactions than entries (32 threads released at once).
+    assert store._audit.items == n_threads * per_thread
+    assert store._audit.batches < store._audit.items
+
+
+def test_a_failed_audit_transaction_fails_every_request_it_carried() -> None:
+    db = sqlite3.connect(":memory:", check_same_thread=False)
+    db.execute("CREATE TABLE audit (target TEXT NOT NULL CHECK (target != 'bad'))")
+    committed_by: dict[str, int] = {}
+    lock = threading.Lock()
+    batch_no = 0
+
+    def write_batch(items: list[str]) -> None:
+        nonlocal batch_no
+        with lock:
+            batch_no += 1
+            this = batch_no
+        with db:  # one transaction: a CHECK failure rolls the whole batch back
+            db.executemany("INSERT INTO audit VALUES (?)", [(t,) for t in items])
+        for t in items:
+            committed_by[t] = this
+
+    gc: GroupCommit[str] = GroupCommit(write_batch)
+    outcome: dict[str, str] = {}
+    barrier = threading.Barrier(20)
+
+    def request(i: int) -> None:
+        target = "bad" if i == 7 else f"ok-{i}"
+        barrier.wait()
+        try:
+            gc.submit(target)
+            outcome[target] = "returned"
+        except sqlite3.IntegrityError:
+            outcome[target] = "failed"
+
+    threads = [threading.Thread(target=request, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    stored = {r[0] for r in db.execute("SELECT target FROM audit")}
+    assert outcome["bad"] == "failed"
+    # Every request either returned with its entry stored, or failed with it not stored.
+    for target, how in outcome.items():
+        assert (how == "returned") == (target in stored), target
+    assert len(outcome) == 20
+    with pytest.raises(sqlite3.IntegrityError):  # alone, too
+        gc.submit("bad")
+    gc.submit("ok-after")
+    assert "ok-after" in {r[0] for r in db.execute("SELECT target FROM audit")}
+
+
+def test_every_response_carries_the_security_headers(
+    web_app,  # type: ignore[no-untyped-def]
+    web_sample: SampleArchive,
+) -> None:
+    client = TestClient(web_app)
+    assert login(client).status_code == 303
+    for path, no_store in (
+        ("/search?q=nguyen+van+trang", True),
+        ("/api/search?q=nguyen", True),
+        ("/login", True),
+        ("/public", False),
+        ("/static/hoso.css", False),
+        ("/no-such-page", True),
+    ):
+        r = client.get(path)
+        assert r.headers["x-content-type-options"] == "nosniff", path
+        assert r.headers["x-frame-options"] == "DENY", path
+        assert r.headers["referrer-policy"] == "same-origin", path
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"], path
+        assert "cdn.jsdelivr.net" not in r.headers["content-security-policy"], path
+        assert (r.headers.get("cache-control") == "no-store") == no_store, path
+    docs = client.get("/docs")
+    assert "cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+    # A Cache-Control set by the endpoint itself is kept (page images are cached privately).
+    image = client.get(f"/page/{web_sample.cases[0].sha256}/1/image")
+    assert image.status_code == 200
+    assert image.headers["cache-control"] == "private, max-age=3600"
+    assert image.headers["x-frame-options"] == "DENY"
+
+
+def test_search_page_keeps_the_selected_filters(web_app) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(web_app)
+    assert login(client).status_code == 303
+    page = client.get("/search", params={"q": "nguyen", "role": "bi_don", "doc_type": "ban_an"})
+    assert '<option value="bi_don" selected>' in page.text
+    assert '<option value="ban_an" selected>' in page.text
+    assert page.text.count(" selected>") == 2
+    plain = client.get("/search", params={"q": "nguyen", "role": "nobody"})
+    assert " selected>" not in plain.text
