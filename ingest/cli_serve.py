@@ -43,9 +43,11 @@ class PerThreadEngine:
     def __init__(self, archive: Path, es_url: str | None) -> None:
         import threading
 
-        from search.engine import open_engine
+        from search.engine import open_engine, serve_cache_entries
 
-        self._open = lambda: open_engine(archive, es_url)
+        # The threads share one result cache per process (SQLite only; HOSO_SEARCH_CACHE=0: off).
+        entries = serve_cache_entries()
+        self._open = lambda: open_engine(archive, es_url, cache_entries=entries)
         self._local = threading.local()
         self._local.engine = self._open()  # fail at start-up, not at the first search
 

@@ -10,7 +10,9 @@ service and the CLI call exactly this. It never reads the catalog.
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,6 +25,9 @@ from search.query import Plan, group, plan, rank, to_case_groups
 CANDIDATES = 100
 TEXT_CANDIDATES = 100
 DEFAULT_ES_ALIAS = "hoso-pages"
+# Result cache of `hoso serve` over the SQLite index (entries per process; HOSO_SEARCH_CACHE,
+# 0 = off). See ResultCache.
+SERVE_CACHE_ENTRIES = 512
 
 
 class Backend(Protocol):
@@ -47,11 +52,100 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
+Generation = tuple[int, int, int, int, int]
+
+
+class ResultCache:
+    """Recent search results over one SQLite index file, shared by the threads of a process.
+
+    Keyed on the whole query (text, filters, page, page size) and on the index's generation:
+    the file's device, inode, ctime and mtime (a rebuild swaps in a new file) and SQLite's
+    file change counter (header offset 24, incremented by every committed write transaction
+    in rollback journal mode, whichever process wrote). No generation, no caching: when a
+    journal file exists (a write in progress), when the header says WAL (the counter is not
+    kept there), when the file cannot be read. A result is stored only if the generation read before
+    the search equals the one read after it, so a result computed while the index changed
+    is never kept; entries of an older generation are dropped at the first store of a new
+    one. Everything a result holds is built from the index alone (`SearchEngine.search`
+    never reads the catalog), so the generation covers all of it.
+    """
+
+    HEADER = 28
+
+    def __init__(self, path: Path, entries: int) -> None:
+        self.path = path
+        self.journal = Path(f"{path}-journal")
+        self.entries = entries
+        self._lock = threading.Lock()
+        self._data: OrderedDict[str, SearchResult] = OrderedDict()
+        self._generation: Generation | None = None
+        self.hits = 0
+        self.misses = 0
+
+    def generation(self) -> Generation | None:
+        try:
+            if self.journal.exists():
+                return None
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                st = os.fstat(fd)
+                header = os.pread(fd, self.HEADER, 0)
+            finally:
+                os.close(fd)
+        except OSError:
+            return None
+        if len(header) < self.HEADER or header[18] == 2 or header[19] == 2:  # WAL
+            return None
+        counter = int.from_bytes(header[24:28], "big")
+        return (st.st_dev, st.st_ino, st.st_ctime_ns, st.st_mtime_ns, counter)
+
+    def get(self, generation: Generation, key: str) -> SearchResult | None:
+        with self._lock:
+            found = self._data.get(key) if generation == self._generation else None
+            if found is None:
+                self.misses += 1
+                return None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return found
+
+    def put(self, generation: Generation, key: str, result: SearchResult) -> None:
+        with self._lock:
+            if generation != self._generation:
+                self._data.clear()
+                self._generation = generation
+            self._data[key] = result
+            self._data.move_to_end(key)
+            while len(self._data) > self.entries:
+                self._data.popitem(last=False)
+
+
+_CACHES: dict[tuple[str, int], ResultCache] = {}
+_CACHES_LOCK = threading.Lock()
+
+
+def shared_cache(path: Path, entries: int) -> ResultCache:
+    """The one ResultCache of this process for the index file at `path`."""
+    key = (str(path.resolve()), entries)
+    with _CACHES_LOCK:
+        cache = _CACHES.get(key)
+        if cache is None:
+            cache = _CACHES[key] = ResultCache(path, entries)
+        return cache
+
+
+def serve_cache_entries() -> int:
+    """Result-cache size for `hoso serve` (HOSO_SEARCH_CACHE entries; 0 turns it off)."""
+    raw = os.environ.get("HOSO_SEARCH_CACHE", "").strip()
+    return max(0, int(raw)) if raw.isdigit() else SERVE_CACHE_ENTRIES
+
+
 class SearchEngine:
     """Searches one archive's index (SQLite) or an Elasticsearch alias."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, cache: ResultCache | None = None) -> None:
         self._backend = backend
+        self._cache = cache
 
     @property
     def backend(self) -> str:
@@ -62,6 +156,23 @@ class SearchEngine:
         return self._backend
 
     def search(self, query: SearchQuery) -> SearchResult:
+        cache = self._cache
+        if cache is None:
+            return self._search(query)
+        t0 = time.perf_counter()
+        key = query.model_dump_json()
+        before = cache.generation()
+        if before is not None:
+            found = cache.get(before, key)
+            if found is not None:
+                took = round((time.perf_counter() - t0) * 1000, 2)
+                return found.model_copy(update={"took_ms": took})
+        result = self._search(query)
+        if before is not None and cache.generation() == before:
+            cache.put(before, key, result)
+        return result
+
+    def _search(self, query: SearchQuery) -> SearchResult:
         t0 = time.perf_counter()
         p = plan(query)
         limit = max(CANDIDATES, query.page * query.per_page * 8)
@@ -98,13 +209,21 @@ def es_alias() -> str:
 
 
 def open_engine(
-    archive: Path | str, es_url: str | None = None, *, es_alias_name: str | None = None
+    archive: Path | str,
+    es_url: str | None = None,
+    *,
+    es_alias_name: str | None = None,
+    cache_entries: int = 0,
 ) -> SearchEngine:
-    """The search engine of `archive`: its SQLite index, or Elasticsearch at `es_url`."""
+    """The search engine of `archive`: its SQLite index, or Elasticsearch at `es_url`.
+    `cache_entries` > 0: SQLite results go through the process's ResultCache of that size
+    (Elasticsearch results are never cached)."""
     if es_url:
         from search.es_backend import EsBackend
 
         return SearchEngine(EsBackend(es_url, alias=es_alias_name or es_alias()))
     from search.sqlite_backend import SqliteBackend
 
-    return SearchEngine(SqliteBackend(Path(archive)))
+    backend = SqliteBackend(Path(archive))
+    cache = shared_cache(backend.path, cache_entries) if cache_entries > 0 else None
+    return SearchEngine(backend, cache)
