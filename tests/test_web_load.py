@@ -155,3 +155,22 @@ def test_search_page_keeps_the_selected_filters(web_app) -> None:  # type: ignor
     assert page.text.count(" selected>") == 2
     plain = client.get("/search", params={"q": "nguyen", "role": "nobody"})
     assert " selected>" not in plain.text
+
+
+def test_a_verified_session_cookie_is_remembered_but_still_expires() -> None:
+    import time
+
+    from search.web.auth import SessionCodec
+
+    codec = SessionCodec("k" * 43, max_age_s=3600)
+    raw = codec.dumps(SessionCodec.logged_in("canbo"))
+    first = codec.loads(raw)
+    assert first is not None and first.username == "canbo"
+    assert codec.loads(raw) is first  # the second request skips the HMAC work
+    tampered = raw[:-2] + ("AA" if not raw.endswith("AA") else "BB")
+    assert codec.loads(tampered) is None
+    assert SessionCodec("x" * 43, max_age_s=3600).loads(raw) is None  # another key
+    codec.max_age_s = 0
+    time.sleep(1.05)  # signatures carry whole seconds
+    assert codec.loads(raw) is None  # expired, remembered or not
+    assert codec.loads(raw) is None

@@ -260,6 +260,9 @@ def create_app(engine: SearchEngine, store: WebStore, settings: WebSettings) -> 
     from search.web import routes_api, routes_officer, routes_public
 
     app = FastAPI(
+        # FastAPI's built-in OpenTelemetry looks the global providers up on every request;
+        # nothing here exports traces or metrics, so it is off.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         title="hoso",
         description="Tra cứu hồ sơ thi hành án dân sự (officer API and public API).",
         version="0.1.0",
