@@ -97,11 +97,30 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# strip_marks is on the hot path of indexing and of every snippet: text whose only non-ASCII
+# characters (once decomposed) are these marks of Latin letters drops them by encoding to
+# ASCII; other text (quotes, other scripts) checks each remaining non-ASCII character.
+_MARKS = re.compile(
+    "[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]"
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII_NON_MARK = re.compile("[^\\x00-\\x7f" + _MARKS.pattern[1:])
+
+
+def _drop_combining(m: re.Match[str]) -> str:
+    return "" if unicodedata.combining(m.group(0)) else m.group(0)
+
+
 def strip_marks(text: str) -> str:
     """Remove every combining mark and map đ/Đ to d/D; does not change case."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", bare.replace("đ", "d").replace("Đ", "D"))
+    bare = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
+    if bare.isascii():
+        pass
+    elif not _NON_ASCII_NON_MARK.search(bare):  # only marks to drop: the fast way
+        bare = bare.encode("ascii", "ignore").decode("ascii")
+    else:
+        bare = _NON_ASCII.sub(_drop_combining, _MARKS.sub("", bare))
+    return unicodedata.normalize("NFC", bare)
 
 
 def fold(text: str) -> str:

@@ -99,7 +99,7 @@ def _name_fields(name: str) -> tuple[str, str]:
     return " ".join(sylls), " ".join(strip_marks(s) for s in sylls)
 
 
-_COMBINING = re.compile("[\u0300-\u036f]")
+_NOT_ASCII_OR_MARK = re.compile("[^\x00-\x7f\u0300-\u036f]")
 
 
 def text_tokens(text: str) -> list[str]:
@@ -108,8 +108,12 @@ def text_tokens(text: str) -> list[str]:
     Equal to `_TOKEN.findall(fold(text))` for Vietnamese text: tone placement does not
     matter once every mark is removed, so this skips `normalize` and strips the marks
     with one regex (indexing speed: a page is folded in well under a millisecond)."""
-    bare = _COMBINING.sub("", unicodedata.normalize("NFD", repair(text).lower()))
-    return _TOKEN.findall(bare.replace("đ", "d"))
+    bare = unicodedata.normalize("NFD", repair(text).lower()).replace("đ", "d")
+    if not bare.isascii():
+        # Other non-ASCII characters separate tokens (a space), then the marks go: much
+        # faster than deleting each mark with a regex, and the same tokens.
+        bare = _NOT_ASCII_OR_MARK.sub(" ", bare).encode("ascii", "ignore").decode("ascii")
+    return _TOKEN.findall(bare)
 
 
 # -- index side ------------------------------------------------------------------------------
