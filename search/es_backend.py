@@ -13,12 +13,15 @@ Connection failures surface as `SearchBackendUnavailable`, so callers can queue 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import queue
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from importlib import resources
 from typing import Any
 
@@ -94,6 +97,24 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _derive_workers() -> int:
+    """Processes deriving documents during a rebuild (HOSO_ES_DERIVE_WORKERS; 0: none)."""
+    raw = os.environ.get("HOSO_ES_DERIVE_WORKERS")
+    if raw is not None:
+        return max(0, int(raw))
+    return 2 if sys.platform == "linux" else 0  # forked workers: cheap to start, Linux only
+
+
+def _ndjson_chunk(index: str, pages: list[IndexPage]) -> list[bytes]:
+    """Bulk NDJSON (action line + source line) of each page; runs in worker processes."""
+    out = []
+    for p in pages:
+        action = json.dumps({"index": {"_index": index, "_id": p.page_id}}, ensure_ascii=False)
+        source = json.dumps(es_document(p), ensure_ascii=False, separators=(",", ":"))
+        out.append(f"{action}\n{source}\n".encode())
+    return out
 
 
 def es_document(page: IndexPage) -> dict[str, Any]:
@@ -182,33 +203,19 @@ class EsBackend:
             self._call(self.es.options(ignore_status=404).indices.delete, index=name)
 
     # -- writing ---------------------------------------------------------------------------
-    def _bulk(self, actions: Iterable[dict[str, Any]], *, threads: int = 1) -> int:
-        """Send `actions` in chunks; with `threads` > 1 that many chunks are in flight at
-        once (order between chunks is then not kept: only for streams of distinct ids)."""
-        n = 0
-        errors: list[Any] = []
+    def _bulk(self, actions: Iterable[dict[str, Any]]) -> int:
         try:
-            if threads <= 1:
-                n, errors = self._bulk_chunk(_prefetch(actions))
-            else:
-                with ThreadPoolExecutor(threads, thread_name_prefix="es-bulk") as pool:
-                    pending: deque[Future[tuple[int, list[Any]]]] = deque()
-                    for chunk in _chunks(_prefetch(actions), _BULK_CHUNK):
-                        pending.append(pool.submit(self._bulk_chunk, chunk))
-                        while len(pending) > threads:
-                            done, errs = pending.popleft().result()
-                            n += done
-                            errors += errs
-                    while pending:
-                        done, errs = pending.popleft().result()
-                        n += done
-                        errors += errs
+            n, errors = self._bulk_chunk(_prefetch(actions))
         except TransportError as exc:
             raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
         except ApiError as exc:
             if exc.meta.status >= 500 or exc.meta.status == 429:
                 raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
             raise
+        self._raise_errors(errors)
+        return n
+
+    def _raise_errors(self, errors: list[Any]) -> None:
         if errors:
             statuses = {next(iter(e.values())).get("status") for e in errors}
             if any(s is None or s >= 429 for s in statuses):
@@ -216,7 +223,96 @@ class EsBackend:
                     f"Elasticsearch at {self.url} rejected {len(errors)} pages: {errors[0]}"
                 )
             raise RuntimeError(f"Elasticsearch refused {len(errors)} pages: {errors[0]}")
+
+    def _bulk_load(self, index: str, pages: Iterable[IndexPage]) -> int:
+        """Index a stream of distinct pages as fast as the machine allows (rebuild).
+
+        The client's share is most of the cost (deriving a page costs more CPU than
+        Elasticsearch indexing it), so worker processes derive and serialise chunks of
+        pages to NDJSON while this process reads the pages and `_BULK_THREADS` threads keep
+        that many bulk requests in flight (one shard indexes one request on one thread)."""
+        workers = _derive_workers()
+        if workers == 0:
+            return self._send_chunks(_ndjson_chunk(index, c) for c in _chunks(pages, _BULK_CHUNK))
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=ctx) as procs:
+            derived: deque[Future[list[bytes]]] = deque()
+
+            def bodies() -> Iterator[list[bytes]]:
+                for chunk in _chunks(pages, _BULK_CHUNK):
+                    derived.append(procs.submit(_ndjson_chunk, index, chunk))
+                    while len(derived) > 2 * workers:
+                        yield derived.popleft().result()
+                while derived:
+                    yield derived.popleft().result()
+
+            try:
+                return self._send_chunks(bodies())
+            finally:
+                for f in derived:
+                    f.cancel()
+
+    def _send_chunks(self, bodies: Iterable[list[bytes]]) -> int:
+        n = 0
+        errors: list[Any] = []
+        with ThreadPoolExecutor(_BULK_THREADS, thread_name_prefix="es-bulk") as pool:
+            sending: deque[Future[tuple[int, list[Any]]]] = deque()
+
+            def collect() -> None:
+                nonlocal n
+                done, errs = sending.popleft().result()
+                n += done
+                errors.extend(errs)
+
+            try:
+                for body in bodies:
+                    sending.append(pool.submit(self._send, body))
+                    while len(sending) > _BULK_THREADS:
+                        collect()
+                while sending:
+                    collect()
+            finally:
+                for f in sending:
+                    f.cancel()
+        self._raise_errors(errors)
         return n
+
+    def _send(self, docs: list[bytes]) -> tuple[int, list[Any]]:
+        """One bulk request of NDJSON action+source pairs; items refused with 429 (queue
+        full) are sent again with backoff, like `helpers.streaming_bulk`."""
+        errors: list[Any] = []
+        n = 0
+        for attempt in range(6):
+            try:
+                resp = self.es.bulk(
+                    operations=b"".join(docs),
+                    filter_path=["errors", "items.*.status", "items.*.error"],
+                )
+            except TransportError as exc:
+                raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+            except ApiError as exc:
+                if exc.meta.status == 429 and attempt < 5:
+                    time.sleep(min(2**attempt, 30))
+                    continue
+                if exc.meta.status >= 500 or exc.meta.status == 429:
+                    raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+                raise
+            if not resp.get("errors"):
+                return n + len(docs), errors
+            retry: list[bytes] = []
+            for doc, item in zip(docs, resp["items"], strict=True):
+                status = next(iter(item.values())).get("status", 500)
+                if status < 300:
+                    n += 1
+                elif status == 429 and attempt < 5:
+                    retry.append(doc)
+                else:
+                    errors.append(item)
+            if not retry:
+                return n, errors
+            docs = retry
+            time.sleep(min(2**attempt, 30))
+        return n, errors
 
     def _bulk_chunk(self, actions: Iterable[dict[str, Any]]) -> tuple[int, list[Any]]:
         n = 0
@@ -270,7 +366,7 @@ class EsBackend:
         old = self.indices()
         name = self._new_index(bulk_load=True)
         try:
-            n = self._bulk(_index_actions(name, pages), threads=_BULK_THREADS)
+            n = self._bulk_load(name, pages)
             self._call(
                 self.es.indices.put_settings,
                 index=name,
@@ -342,24 +438,27 @@ class EsBackend:
 
         One `_msearch` runs every tier in filter context, sorted by (case_id, page_id) like
         the index itself, so each tier stops after `limit` pages however common the name or
-        phrase; it returns only sort values (no stored fields are read). One `_mget` then
-        fetches the records of the pages kept."""
+        phrase. Only the first tier returns its records; the others return sort values
+        (no stored fields read), and the few pages only they found are fetched afterwards
+        (usually none: a common name fills the first tier, a rare one repeats across them)."""
         if not tiers:
             return []
-        ids: dict[str, None] = dict.fromkeys(skip)
-        n_skip = len(ids)
+        records: dict[str, dict[str, Any] | None] = dict.fromkeys(skip)
+        n_skip = len(records)
+        source = {"excludes": _SOURCE_EXCLUDES if excludes is None else excludes}
         body: list[dict[str, Any]] = []
-        for tier in tiers:
-            body.append({})
-            body.append(
-                {
-                    "query": {"bool": {"filter": [tier, *filters]}},
-                    "size": limit + n_skip,
-                    "sort": _ORDER,
-                    "track_total_hits": False,
-                    "stored_fields": "_none_",
-                }
-            )
+        for i, tier in enumerate(tiers):
+            search: dict[str, Any] = {
+                "query": {"bool": {"filter": [tier, *filters]}},
+                "size": limit + n_skip,
+                "sort": _ORDER,
+                "track_total_hits": False,
+            }
+            if i == 0 and not n_skip:
+                search["_source"] = source
+            else:
+                search["stored_fields"] = "_none_"
+            body += [{}, search]
         resp = self._call(self.es.msearch, index=self.alias, searches=body)
         for r in resp["responses"]:
             if "error" in r:
@@ -370,23 +469,23 @@ class EsBackend:
                     raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {r['error']}")
                 raise RuntimeError(f"Elasticsearch refused a search: {r['error']}")
             for h in r["hits"]["hits"]:
-                if len(ids) - n_skip >= limit:
+                if len(records) - n_skip >= limit:
                     break
-                ids.setdefault(h["sort"][1], None)
-        wanted = list(ids)[n_skip:]
-        if not wanted:
-            return []
-        try:
+                records.setdefault(h["sort"][1], h.get("_source"))
+        kept = list(records)[n_skip:]
+        missing = [i for i in kept if records[i] is None]
+        if missing:
             got = self._call(
-                self.es.mget,
+                self.es.search,
                 index=self.alias,
-                ids=wanted,
-                source_excludes=_SOURCE_EXCLUDES if excludes is None else excludes,
-                realtime=False,
+                query={"ids": {"values": missing}},
+                size=len(missing),
+                track_total_hits=False,
+                source=source,
             )
-        except NotFoundError:
-            return []
-        return [d["_source"] for d in got["docs"] if d.get("found")]
+            for h in got["hits"]["hits"]:
+                records[h["_id"]] = h["_source"]
+        return [r for i in kept if (r := records[i]) is not None]
 
     @staticmethod
     def _name_tiers(plan: Plan) -> list[dict[str, Any]]:
