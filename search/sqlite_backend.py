@@ -126,6 +126,10 @@ class SqliteBackend:
             self.db.executescript(_SCHEMA)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
             self.db.commit()
+        row = self.db.execute("SELECT value FROM meta WHERE key='parties_sorted'").fetchone()
+        # Parties with an id up to this one are numbered in (case_id, page_id) order (rebuild).
+        self._sorted_max = int(row[0]) if row else 0
+        self._loading = False  # rebuild: parties go to a staging table, numbered at the end
 
     def close(self) -> None:
         with self._lock:
@@ -193,14 +197,27 @@ class SqliteBackend:
             " VALUES (?, ?, ?, ?, ?)",
             [(k, rid, kind, rec["case_id"], rec["page_id"]) for k, kind in numbers],
         )
-        self.db.executemany(
-            "INSERT INTO parties(rid, role, case_id, page_id, name_norm, name_fold)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (rid, p["role"], rec["case_id"], rec["page_id"], p["name_norm"], p["name_fold"])
-                for p in rec["parties"]
-            ],
-        )
+        rows = [
+            (rid, p["role"], rec["case_id"], rec["page_id"], p["name_norm"], p["name_fold"])
+            for p in rec["parties"]
+        ]
+        if self._loading:
+            self.db.executemany("INSERT INTO parties_load VALUES (?, ?, ?, ?, ?, ?)", rows)
+        elif self._sorted_max:
+            # Never reuse an id of the ordered range (SQLite takes max(id) + 1 by default).
+            top = self.db.execute("SELECT coalesce(max(id), 0) FROM parties").fetchone()[0]
+            first = max(top, self._sorted_max) + 1
+            self.db.executemany(
+                "INSERT INTO parties(id, rid, role, case_id, page_id, name_norm, name_fold)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(first + i, *r) for i, r in enumerate(rows)],
+            )
+        else:
+            self.db.executemany(
+                "INSERT INTO parties(rid, role, case_id, page_id, name_norm, name_fold)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
         syls = {s for p in rec["parties"] for s in p["name_fold"].split()} - self._known_syllables
         if syls:
             self.db.executemany(
@@ -222,6 +239,16 @@ class SqliteBackend:
         fresh.db.execute("PRAGMA synchronous=OFF")
         for trigger in ("pages_ai", "pages_ad", "parties_ai", "parties_ad"):
             fresh.db.execute(f"DROP TRIGGER {trigger}")
+        # Parties are numbered at the end in (case_id, page_id) order, the order every tier
+        # returns: a name tier then reads the full-text index in rowid order and stops after
+        # `limit` pages instead of sorting every match of a common syllable.
+        for index in ("parties_rid", "parties_norm", "parties_fold"):
+            fresh.db.execute(f"DROP INDEX {index}")
+        fresh.db.execute(
+            "CREATE TEMP TABLE parties_load (rid INTEGER, role TEXT, case_id TEXT, page_id TEXT,"
+            " name_norm TEXT, name_fold TEXT)"
+        )
+        fresh._loading = True
         n = 0
         batch: list[IndexPage] = []
         for page in pages:
@@ -231,9 +258,17 @@ class SqliteBackend:
                 batch.clear()
         n += fresh.upsert(batch)
         with fresh._lock, fresh.db:
+            fresh.db.execute(
+                "INSERT INTO parties(rid, role, case_id, page_id, name_norm, name_fold)"
+                " SELECT rid, role, case_id, page_id, name_norm, name_fold FROM parties_load"
+                " ORDER BY case_id, page_id, rowid"
+            )
+            fresh.db.execute("DROP TABLE parties_load")
+            top = fresh.db.execute("SELECT coalesce(max(id), 0) FROM parties").fetchone()[0]
+            fresh.db.execute("INSERT OR REPLACE INTO meta VALUES ('parties_sorted', ?)", (top,))
             fresh.db.execute("INSERT INTO text_fts(text_fts) VALUES ('rebuild')")
             fresh.db.execute("INSERT INTO names_fts(names_fts) VALUES ('rebuild')")
-        fresh.db.executescript(_SCHEMA)  # the triggers again, for incremental updates
+        fresh.db.executescript(_SCHEMA)  # indices and triggers again, for incremental updates
         fresh.db.commit()
         fresh.close()
         with self._lock:
@@ -331,11 +366,41 @@ class SqliteBackend:
         for sql, args in sqls:
             if len(rids) >= limit:
                 break
-            for rid, *_ in self.db.execute(
-                sql + " ORDER BY ck, pk LIMIT ?", [*args, limit + len(rids)]
-            ).fetchall():
+            if " names_fts MATCH " in sql:
+                found = self._names_fts_tier(sql, args, limit + len(rids))
+            else:
+                found = self.db.execute(
+                    sql + " ORDER BY ck, pk LIMIT ?", [*args, limit + len(rids)]
+                ).fetchall()
+            for rid, *_ in found:
                 rids.setdefault(rid, None)
         return list(rids)[:limit]
+
+    def _names_fts_tier(self, sql: str, args: list[Any], n: int) -> list[tuple[Any, ...]]:
+        """The first `n` pages of a party-name FTS tier in (case_id, page_id) order.
+
+        Parties numbered by a rebuild (id ≤ `_sorted_max`) are in that order already, so
+        the index is read in rowid order and the read stops after `n` pages, however
+        common the syllables; parties added since (higher ids) are sorted as usual."""
+        out: dict[int, tuple[Any, ...]] = {}
+        if self._sorted_max:
+            cur = self.db.execute(
+                sql + " AND f.rowid <= ? ORDER BY f.rowid", [*args, self._sorted_max]
+            )
+            for row in cur:
+                if row[0] not in out:
+                    out[row[0]] = row
+                    if len(out) >= n:
+                        break
+            cur.close()
+        tail = self.db.execute(
+            sql + " AND f.rowid > ? ORDER BY ck, pk LIMIT ?", [*args, self._sorted_max, n]
+        ).fetchall()
+        if not tail:
+            return list(out.values())
+        for row in tail:
+            out.setdefault(row[0], row)
+        return sorted(out.values(), key=lambda r: (r[1], r[2]))[:n]
 
     def _name_candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
         where, args = self._filters(query)
@@ -343,7 +408,7 @@ class SqliteBackend:
         rargs = [query.role] if query.role else []
         pages = " JOIN pages p ON p.rid = pa.rid" if where else ""
         select = "SELECT DISTINCT pa.rid, pa.case_id AS ck, pa.page_id AS pk"
-        fts = f"{select} FROM names_fts f JOIN parties pa ON pa.id = f.rowid{pages}"
+        fts = f"{select} FROM names_fts f CROSS JOIN parties pa ON pa.id = f.rowid{pages}"
         fts += f" WHERE names_fts MATCH ?{role}{where}"
         tiers: list[tuple[str, list[Any]]] = []
         for column, phrase in (

@@ -33,6 +33,7 @@ from schemas import SearchQuery, SearchResult
 from search.engine import SearchEngine, open_engine
 from search.es_backend import EsBackend
 from search.normalize import number_loose_key
+from search.query import plan
 from search.sqlite_backend import SqliteBackend
 
 ES_URL = os.environ.get("HOSO_TEST_ES_URL", "http://127.0.0.1:9200")
@@ -436,4 +437,35 @@ def test_sqlite_reindex_swaps_the_index_file_while_searches_continue(tmp_path: P
         backend.upsert([page.model_copy(update={"text": "cần cẩu bánh lốp Kato"})])
         hit = _search(engine, "can cau banh lop kato").cases[0].hits[0]
         assert (hit.sha256, hit.page_no) == (page.sha256, page.page_no)
+    backend.close()
+
+
+def test_sqlite_name_tiers_keep_the_case_page_order_after_incremental_updates(
+    tmp_path: Path,
+) -> None:
+    """A rebuild numbers parties in (case, page) order so name tiers can stop early; pages
+    updated afterwards get ids after that range and must still come back in order."""
+    cases = make_corpus(seed=9, n_cases=10)
+    archive = _small_archive(tmp_path, cases)
+    backend = SqliteBackend(archive)
+    with Catalog(archive) as catalog:
+        reindex(catalog, backend)
+        pages = [p for f in catalog.files() for p in index_pages(catalog, f.sha256)]
+    assert backend._sorted_max > 0
+    last = backend.db.execute("SELECT page_id FROM parties ORDER BY id DESC LIMIT 1").fetchone()
+    sha = last[0].rsplit(":", 1)[0]
+    backend.delete_file(sha)  # frees the highest ids of the ordered range
+    backend.upsert([p for p in pages if p.sha256 == sha])
+    low = backend.db.execute("SELECT min(id) FROM parties WHERE page_id = ?", last).fetchone()
+    assert low[0] > backend._sorted_max
+    names = {p.name for c in cases for p in c.people}
+    queries = [*names, *(n.split()[-1] for n in names), "nguyen van", "tran thi"]
+    for q in queries:
+        query = SearchQuery(q=q)
+        p = plan(query)
+        got = [r["page_id"] for r in backend.candidates(p, query, 5)]
+        ordered, backend._sorted_max = backend._sorted_max, 0  # plain sort of every match
+        want = [r["page_id"] for r in backend.candidates(p, query, 5)]
+        backend._sorted_max = ordered
+        assert got == want, q
     backend.close()
