@@ -30,8 +30,12 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from schemas import IndexPage, SearchQuery
 from search.query import Plan, derive, text_tokens
 
-# Fields a candidate needs for ranking; texts are fetched only for the hits shown.
-_SOURCE_EXCLUDES = ["text", "text_fold"]
+# The index keeps no `_source`: a candidate's record (`derive` minus the texts) is one
+# stored JSON string, `rec`, next to the stored `text` and `text_fold`. Reading `rec`
+# skips the page texts instead of parsing and filtering a whole `_source` per hit (most of
+# Elasticsearch's CPU per query when it did). Texts are fetched only for the hits shown.
+_REC = ["rec"]
+_REC_TEXT = ["rec", "text_fold"]
 _BULK_CHUNK = 500
 # Bulk requests in flight during a rebuild: one shard indexes a bulk request on one write
 # thread, so two requests at a time let the server use both cores of a small machine.
@@ -119,8 +123,18 @@ def _ndjson_chunk(index: str, pages: list[IndexPage]) -> list[bytes]:
 
 def es_document(page: IndexPage) -> dict[str, Any]:
     doc = derive(page)
+    rec = {k: v for k, v in doc.items() if k != "text_fold"}
+    doc["rec"] = json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
     doc["text"] = page.text
     return doc
+
+
+def _record(hit: dict[str, Any]) -> dict[str, Any]:
+    fields = hit.get("fields", {})
+    rec: dict[str, Any] = json.loads(fields["rec"][0])
+    if "text_fold" in fields:
+        rec["text_fold"] = fields["text_fold"][0]
+    return rec
 
 
 def _index_actions(index: str, pages: Iterable[IndexPage]) -> Iterator[dict[str, Any]]:
@@ -430,7 +444,7 @@ class EsBackend:
         filters: list[dict[str, Any]],
         limit: int,
         *,
-        excludes: list[str] | None = None,
+        stored: list[str] = _REC,
         skip: Iterable[str] = (),
     ) -> list[dict[str, Any]]:
         """The first `limit` pages of the tiers in order (best first), without repeats and
@@ -445,7 +459,6 @@ class EsBackend:
             return []
         records: dict[str, dict[str, Any] | None] = dict.fromkeys(skip)
         n_skip = len(records)
-        source = {"excludes": _SOURCE_EXCLUDES if excludes is None else excludes}
         body: list[dict[str, Any]] = []
         for i, tier in enumerate(tiers):
             search: dict[str, Any] = {
@@ -454,10 +467,7 @@ class EsBackend:
                 "sort": _ORDER,
                 "track_total_hits": False,
             }
-            if i == 0 and not n_skip:
-                search["_source"] = source
-            else:
-                search["stored_fields"] = "_none_"
+            search["stored_fields"] = stored if i == 0 and not n_skip else "_none_"
             body += [{}, search]
         resp = self._call(self.es.msearch, index=self.alias, searches=body)
         for r in resp["responses"]:
@@ -471,7 +481,7 @@ class EsBackend:
             for h in r["hits"]["hits"]:
                 if len(records) - n_skip >= limit:
                     break
-                records.setdefault(h["sort"][1], h.get("_source"))
+                records.setdefault(h["sort"][1], _record(h) if "fields" in h else None)
         kept = list(records)[n_skip:]
         missing = [i for i in kept if records[i] is None]
         if missing:
@@ -481,10 +491,10 @@ class EsBackend:
                 query={"ids": {"values": missing}},
                 size=len(missing),
                 track_total_hits=False,
-                source=source,
+                stored_fields=stored,
             )
             for h in got["hits"]["hits"]:
-                records[h["_id"]] = h["_source"]
+                records[h["_id"]] = _record(h)
         return [r for i in kept if (r := records[i]) is not None]
 
     @staticmethod
@@ -528,16 +538,11 @@ class EsBackend:
 
     def candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
         if plan.kind == "name":
+            # Every tier in one _msearch, the fuzzy one too: it only counts when the exact
+            # and folded tiers leave room, but most names are rare enough that they do, and
+            # on the sorted index it stops early even on common syllables.
             tiers = [self._nested(t, query) for t in self._name_tiers(plan)]
-            filters = self._filters(query, role=False)
-            # The fuzzy tier is costly on common syllables and only needed when the exact
-            # and folded tiers leave room: same top `limit` either way (tiers are strict).
-            strict = tiers[:-1] if plan.needs_loose else tiers
-            found = self._tiers(strict, filters, limit)
-            if len(found) >= limit or strict is tiers:
-                return found
-            skip = [r["page_id"] for r in found]
-            return found + self._tiers(tiers[-1:], filters, limit - len(found), skip=skip)
+            return self._tiers(tiers, self._filters(query, role=False), limit)
         if plan.kind == "number":
             keys = list(plan.number_keys)
             tiers: list[dict[str, Any]] = [
@@ -564,7 +569,7 @@ class EsBackend:
             {"match_phrase": {"text_fold": phrase}},
             {"match": {"text_fold": {"query": phrase, "operator": "and"}}},
         ]
-        return self._tiers(tiers, self._filters(query, role=True), limit, excludes=["text"])
+        return self._tiers(tiers, self._filters(query, role=True), limit, stored=_REC_TEXT)
 
     def texts(self, page_ids: Iterable[str]) -> dict[str, str]:
         ids = list(page_ids)
@@ -572,8 +577,12 @@ class EsBackend:
             return {}
         try:
             resp = self._call(
-                self.es.mget, index=self.alias, ids=ids, source_includes=["text"], realtime=False
+                self.es.mget, index=self.alias, ids=ids, stored_fields=["text"], realtime=False
             )
         except NotFoundError:
             return {}
-        return {d["_id"]: d["_source"]["text"] for d in resp["docs"] if d.get("found")}
+        return {
+            d["_id"]: d.get("fields", {}).get("text", [""])[0]
+            for d in resp["docs"]
+            if d.get("found")
+        }
