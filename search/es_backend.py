@@ -6,7 +6,9 @@ the mapping is `schemas/es_index.json` and uses built-in analyzers only, because
 normalised field (name_norm, name_fold, number keys, text_fold) is prepared in Python by
 `search.query.derive`. `rebuild` fills a new index and moves the alias in one atomic
 `_aliases` call, so searches never see an empty index. Bulk writes retry on 429 and 5xx.
-Like the SQLite backend it only retrieves candidates; `search.query` ranks them.
+Like the SQLite backend it only retrieves candidates; `search.query` ranks them: the
+segments are sorted by (case_id, page_id) and every match tier is a filter sorted the same
+way, so a tier stops after the `limit` pages it may contribute (`_tiers`).
 Connection failures surface as `SearchBackendUnavailable`, so callers can queue work.
 """
 
