@@ -20,6 +20,18 @@ from search.engine import SearchEngine, open_engine, serve_cache_entries
 from search.sqlite_backend import SqliteBackend
 
 
+@pytest.fixture(scope="module")
+def web_sample_for_pages(tmp_path_factory: pytest.TempPathFactory) -> SampleArchive:
+    from web_fixtures import OFFICER, OFFICER_PASSWORD
+
+    from ingest.accounts import CatalogStore, add_user
+
+    sample = build_web_archive(tmp_path_factory.mktemp("pages"), n_cases=4)
+    make_engine(sample.archive).close()
+    add_user(CatalogStore(sample.archive).db, OFFICER, OFFICER_PASSWORD)
+    return sample
+
+
 @pytest.fixture()
 def sample(tmp_path: Path) -> SampleArchive:
     sample = build_web_archive(tmp_path / "archive", n_cases=4)
@@ -116,3 +128,31 @@ def test_cache_size_of_hoso_serve(monkeypatch: pytest.MonkeyPatch) -> None:
     assert serve_cache_entries() == 64
     monkeypatch.delenv("HOSO_SEARCH_CACHE")
     assert serve_cache_entries() > 0
+
+
+def test_a_repeated_search_page_reuses_the_rendered_case_list(
+    web_sample_for_pages: SampleArchive,
+) -> None:
+    from fastapi.testclient import TestClient
+    from web_fixtures import login
+
+    from ingest.accounts import CatalogStore
+    from search.web import WebSettings, create_app
+
+    archive = web_sample_for_pages.archive
+    engine = open_engine(archive, cache_entries=8)
+    app = create_app(engine, CatalogStore(archive), WebSettings())
+    client = TestClient(app)
+    assert login(client).status_code == 303
+    first = client.get("/search", params={"q": "nguyen van trang"})
+    again = client.get("/search", params={"q": "nguyen van trang"})
+    other = client.get("/search", params={"q": "Nguyễn Văn Tráng"})
+
+    def case_list(html: str) -> str:
+        return html[html.index('<ol class="cases">') : html.index("</ol>")]
+
+    assert case_list(first.text) == case_list(again.text)
+    assert "Nguyễn Văn Tráng" in case_list(first.text)
+    assert "?q=nguyen%20van%20trang" in case_list(again.text)
+    assert "?q=Nguy%E1%BB%85n%20V%C4%83n%20Tr%C3%A1ng" in case_list(other.text)
+    assert len(app.state.ctx.results._data) == 2  # the repeat was not rendered again

@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -29,7 +31,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from schemas import SearchQuery, SearchResult
+from schemas import CaseGroup, SearchQuery, SearchResult
 from schemas.vocab import DOC_TYPE_LABELS_VI, DOC_TYPES, ROLE_LABELS_VI, ROLES
 from search.web.auth import SESSION_COOKIE, Session, SessionCodec
 from search.web.highlight import snippet_html
@@ -67,6 +69,37 @@ class NotFound(Exception):
     """An id that is malformed or unknown: always a plain 404, whatever was wrong."""
 
 
+class ResultsFragments:
+    """The rendered case list of a search result, kept for results handed out again.
+
+    A result answered from the engine's cache (`search.engine.ResultCache`) shares its
+    `cases` list with the cached entry, so the list rendered once serves every repeat of
+    that search (the links carry the query text, which is part of the key). Each entry
+    holds the list it was rendered from: its id cannot be reused while the entry exists.
+    """
+
+    def __init__(self, templates: Jinja2Templates, entries: int = 256) -> None:
+        self._template = templates.env.get_template("_results.html")
+        self._entries = entries
+        self._lock = threading.Lock()
+        self._data: OrderedDict[tuple[int, str], tuple[object, Markup]] = OrderedDict()
+
+    def html(self, cases: list[CaseGroup], q: str) -> Markup:
+        key = (id(cases), q)
+        with self._lock:
+            kept = self._data.get(key)
+            if kept is not None and kept[0] is cases:
+                self._data.move_to_end(key)
+                return kept[1]
+        html = Markup(self._template.render(cases=cases, q=q))
+        with self._lock:
+            self._data[key] = (cases, html)
+            self._data.move_to_end(key)
+            while len(self._data) > self._entries:
+                self._data.popitem(last=False)
+        return html
+
+
 @dataclass
 class Ctx:
     engine: SearchEngine
@@ -75,6 +108,7 @@ class Ctx:
     templates: Jinja2Templates
     codec: SessionCodec
     public: PublicView
+    results: ResultsFragments
 
 
 def ctx_of(request: Request) -> Ctx:
@@ -275,6 +309,7 @@ def create_app(engine: SearchEngine, store: WebStore, settings: WebSettings) -> 
         templates=templates,
         codec=SessionCodec(settings.secret_key, settings.session_max_age_s),
         public=PublicView(settings.policy),
+        results=ResultsFragments(templates),
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(routes_officer.router)

@@ -189,6 +189,7 @@ def search_page(
                 "year": year if _YEAR.fullmatch(year.strip()) else "",
             },
             "result": result,
+            "results_html": ctx.results.html(result.cases, q) if result else "",
             "error": error,
             "page": page_no,
             "n_pages": n_pages,
