@@ -475,6 +475,9 @@ def _replace_core(text: str, core: str) -> str:
 _DA_KY = re.compile(r"^(k\S{0,2}[-—]?)?[xv]à$", re.IGNORECASE)
 
 
+_DOUBLE_D = re.compile(r"(Đ)Đ+")
+
+
 def _fix_da_ky_va(words: list[Word]) -> None:
     for j in range(2, len(words) - 1):
         if _bare(words[j].text) != "đóng" or not words[j + 1].text.lower().startswith("dấu)"):
@@ -490,6 +493,10 @@ def fix_known_misreads(words: list[Word]) -> None:
     _fix_da_ky_va(words)
     n = len(words)
     for i, w in enumerate(words):
+        if "/" in w.text and "ĐĐ" in w.text:
+            # The LSTM sometimes doubles the Đ of a number's code ("335/QĐĐ-THADS"); no
+            # Vietnamese abbreviation has two Đ in a row.
+            w.text = _DOUBLE_D.sub(r"\1", w.text)
         core = w.text.strip(_PUNCT)
         low = core.lower()
         if not core:

@@ -51,9 +51,16 @@ OCR_DPI = 300
 # seal in a grey scan), paper noise and specks never reach SEED_GREY and are whitened; so is
 # everything farther than ~1/150 inch from ink. Measured on samplegen pages with signatures
 # and stamps (mean CER): clean 6.3% → 0.9%, office 2.2% → 0.2%, poor 43.7% → 3.0%.
+# SEED_GREY was 60 until tone marks were measured: on poor 200-dpi pages the marks above a
+# circumflex (ố, ồ, ổ) are small and faint, never reached 60 and were wiped as specks
+# ("số" → "sô"); at 90 they stay (24 poor pages: 1.43% → 0.93% CER), and seals, which now
+# reach 90 too, are removed by shape (`seal_rings`, `MARK_HEIGHT`) instead of by grey level.
 CORE_GREY = 130
-SEED_GREY = 60
+SEED_GREY = 90
 TALL_STROKE_IN = 0.06
+# A component this many times taller than the page's letters is a mark, not text.
+MARK_HEIGHT = 2.2
+SEAL_DPI = 50
 
 
 @dataclass
@@ -242,27 +249,80 @@ def whiten_paper(flat: np.ndarray, k: float = 3.0) -> tuple[np.ndarray, int]:
     return cv2.LUT(flat, lut), threshold
 
 
-def _text_lines(boxes: list[tuple[int, int, int, int]]) -> list[list[int]]:
-    """Group component boxes (x, y, w, h) into text lines by vertical overlap; returns
-    [x0, y0, x1, y1, n_boxes] per line. Diacritics (overlapping their letter's line) join it."""
-    lines: list[list[int]] = []
-    for x, y, w, h in sorted(boxes, key=lambda b: b[1]):
-        for ln in lines:
-            overlap = min(ln[3], y + h) - max(ln[1], y)
-            if overlap >= 0.5 * min(h, ln[3] - ln[1]):
-                ln[0], ln[2] = min(ln[0], x), max(ln[2], x + w)
-                ln[1], ln[3] = min(ln[1], y), max(ln[3], y + h)
-                ln[4] += 1
-                break
-        else:
-            lines.append([x, y, x + w, y + h, 1])
-    return lines
+def _text_bands(
+    st: np.ndarray, letters: np.ndarray, text_h: float, shape: tuple[int, int]
+) -> np.ndarray:
+    """Mask of text lines: the boxes of letter-like components, smeared along the line (gaps
+    up to ~4 letter heights bridged, as run-length smearing does: a word a seal or signature
+    swallowed leaves such a gap), kept where a band holds several letters, padded by a letter
+    and a half either side."""
+    f = 4  # drawn at 1/4 scale: bands are coarse, and this is 16× less to close
+    hs, ws = shape[0] // f + 1, shape[1] // f + 1
+    boxes = np.zeros((hs, ws), dtype=np.uint8)
+    for i in np.flatnonzero(letters):
+        x, y, w, h = (int(v) for v in st[i, :4])
+        boxes[y // f : (y + h) // f + 1, x // f : (x + w) // f + 1] = 1
+    gap = max(3, int(4 * text_h / f))
+    smeared = cv2.morphologyEx(
+        boxes, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1))
+    )
+    _, _, bst, _ = cv2.connectedComponentsWithStats(smeared, connectivity=4)
+    band = np.zeros_like(boxes)
+    pad = max(1, int(1.5 * text_h / f))
+    for x, y, w, h, _ in bst[1:]:
+        if w >= 3 * text_h / f:  # several letters: a line (its whole box: capitals too)
+            band[y : y + h, max(0, x - pad) : x + w + pad] = 1
+    return cv2.resize(band, (shape[1], shape[0]), interpolation=cv2.INTER_NEAREST) > 0
+
+
+def seal_rings(flat: np.ndarray, dpi: int) -> list[tuple[int, int, int]]:
+    """Circles (x, y, radius in page pixels) of round seals: Vietnamese agency seals are rings
+    35–42 mm across (radius ≈ 0.7 in) with a star or emblem inside; scanned in grey their thin
+    ring breaks into fragments that no size rule catches. Hough transform on a 50-dpi copy
+    (~10–40 ms); radii 0.35–1 inch."""
+    small, scale = _downscale(flat, dpi, SEAL_DPI)
+    circles = cv2.HoughCircles(
+        small,
+        cv2.HOUGH_GRADIENT_ALT,
+        dp=1,
+        minDist=0.4 * SEAL_DPI,
+        param1=300,
+        param2=0.7,
+        minRadius=round(0.35 * SEAL_DPI),
+        maxRadius=SEAL_DPI,
+    )
+    if circles is None:
+        return []
+    # Refine each circle on a 100-dpi ink mask: the 50-dpi fit is off by a few page pixels,
+    # more than a thin ring is wide.
+    fine, fscale = _downscale(flat, dpi, 2 * SEAL_DPI)
+    ink = fine < CORE_GREY
+    t = np.linspace(0, 2 * np.pi, 720, endpoint=False)
+    cos, sin = np.cos(t), np.sin(t)
+    found = []
+    for x, y, r in circles[0]:
+        x, y, r = x * 2, y * 2, r * 2
+        best = (-1, x, y, r)
+        for dr in np.arange(-3, 3.5, 0.5):
+            rr = r + dr
+            for dx in range(-4, 5):
+                xs = np.round(x + dx + rr * cos).astype(int)
+                for dy in range(-4, 5):
+                    ys = np.round(y + dy + rr * sin).astype(int)
+                    ok = (xs >= 0) & (ys >= 0) & (xs < ink.shape[1]) & (ys < ink.shape[0])
+                    hits = int(ink[ys[ok], xs[ok]].sum())
+                    if hits > best[0]:
+                        best = (hits, x + dx, y + dy, rr)
+        _, x, y, r = best
+        found.append((round(x / fscale), round(y / fscale), round(r / fscale)))
+    return found
 
 
 def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
-    """Whiten everything that is not text ink: paper noise, specks, mid-grey stamps, and
-    handwritten signatures (large, sparse ink components), except where a signature crosses a
-    line of text (the letters it touches are kept). Returns (page, signatures removed).
+    """Whiten everything that is not text ink: paper noise, specks, mid-grey stamps, seals,
+    handwritten signatures and other marks far taller than the page's letters, except where
+    such a mark crosses a line of text (there the letters it touches are kept). Returns (page,
+    marks removed).
 
     Text ink is a component of `flat < CORE_GREY` holding a pixel `< SEED_GREY` (see there);
     pixels within ~1/150 inch of it keep their grey (anti-aliased edges: Tesseract reads grey).
@@ -279,41 +339,39 @@ def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
     seeded |= h >= TALL_STROKE_IN * dpi
     keep &= seeded
     keep[0] = False
-    # A scribble is taller AND wider than any letter of body text (22 pt) and sparse.
+    # The page's letter height: the median height of components between a small letter and
+    # a big capital (dots and tone marks, rules and marks left out).
+    lettery = keep & (h >= 0.04 * dpi) & (h <= 0.3 * dpi)
+    text_h = float(np.median(h[lettery])) if lettery.sum() >= 20 else 0.1 * dpi
+    # A mark is far taller than a letter (signature, seal ring, star, table rule), or big and
+    # sparse (a flourish). The bút lục sheet number in the top-right corner is not a mark.
     big = 22 * dpi / 72
     fill = area / np.maximum(1, w * h)
-    scribble = keep & (h > big) & (w > big) & (fill < 0.2)
+    mark = keep & ((h > MARK_HEIGHT * text_h) | ((h > big) & (w > big) & (fill < 0.2)))
+    height, width = flat.shape
+    corner = (st[:, 1] + h <= CORNER_TOP * height) & (st[:, 0] >= CORNER_RIGHT * width)
+    mark &= ~(corner & (h <= CORNER_MAX_H_IN * dpi) & (w <= CORNER_MAX_W_IN * dpi))
+    for cx, cy, r in seal_rings(flat, dpi):
+        # The ring's fragments (a thin grey ring breaks up) and the star or emblem inside it.
+        ring = np.zeros(flat.shape, dtype=np.uint8)
+        cv2.circle(ring, (cx, cy), r, 1, thickness=max(3, round(0.12 * r)))
+        on_ring = np.bincount(labels[(ring > 0) & (core > 0)], minlength=n)
+        mark |= keep & (on_ring >= 0.6 * area)
+        centre_x, centre_y = st[:, 0] + w / 2, st[:, 1] + h / 2
+        inside = np.hypot(centre_x - cx, centre_y - cy) < 0.5 * r
+        mark |= keep & inside & (h >= 1.3 * text_h) & (w >= 1.3 * text_h)
     inkmask = keep.astype(np.uint8)[labels]
-    out = flat.copy()
-    small = keep & ~scribble & (h <= big)
-    for s in np.flatnonzero(scribble):
-        x, y, ww, hh = (int(v) for v in st[s, :4])
-        m = int(big)
-        near = np.flatnonzero(
-            small
-            & (st[:, 0] < x + ww + m)
-            & (st[:, 0] + w > x - m)
-            & (st[:, 1] < y + hh)
-            & (st[:, 1] + h > y)
-        )
-        band = np.zeros((hh, ww), dtype=bool)
-        boxes = [(int(st[c, 0]), int(st[c, 1]), int(st[c, 2]), int(st[c, 3])) for c in near]
-        for x0, y0, x1, y1, k in _text_lines(boxes):
-            if k < 2:
-                continue
-            pad = y1 - y0  # a letter or two either side: those the scribble swallowed
-            bx0, bx1 = max(0, x0 - pad - x), min(ww, x1 + pad - x)
-            by0, by1 = max(0, y0 - y), min(hh, y1 - y)
-            if bx1 > bx0 and by1 > by0:
-                band[by0:by1, bx0:bx1] = True
-        drop = (labels[y : y + hh, x : x + ww] == s) & ~band
-        inkmask[y : y + hh, x : x + ww][drop] = 0
+    if mark.any():
+        letters = keep & ~mark & (h >= 0.5 * text_h)
+        band = _text_bands(st, letters, text_h, flat.shape)
+        inkmask[mark[labels] & ~band] = 0
     r = max(1, round(dpi / 150))
     near_ink = cv2.dilate(
         inkmask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     )
+    out = flat.copy()
     out[near_ink == 0] = 255
-    return out, int(scribble.sum())
+    return out, int(mark.sum())
 
 
 # `corner_number`: an archive sheet number (bút lục) is written by hand or stamped in the
@@ -424,7 +482,7 @@ def preprocess(
     flat, threshold = whiten_paper(flat)
     steps.append(f"whiten>={threshold}")
     flat, scribbles = clear_marks(flat, work_dpi)
-    steps.append(f"clear marks ({scribbles} signatures)")
+    steps.append(f"clear marks ({scribbles} marks)")
     blank = bool(_small_ink(flat, work_dpi).mean() < BLANK_INK)
     out_dpi = work_dpi
     if work_dpi < OCR_DPI:
