@@ -119,6 +119,15 @@ def serve(
     cookie_secure: Annotated[
         bool, typer.Option(help="Mark cookies Secure (when served over HTTPS).")
     ] = False,
+    keep_alive: Annotated[
+        int,
+        typer.Option(
+            help="Seconds an idle HTTP connection is kept open: longer than an officer reads "
+            "a result page, so the next search reuses it.",
+            min=1,
+            max=600,
+        ),
+    ] = 30,
 ) -> None:
     """Run the officer and public web service (FastAPI; OpenAPI docs at /docs)."""
     import json
@@ -151,6 +160,7 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,
+        timeout_keep_alive=keep_alive,
     )
 
 
