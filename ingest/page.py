@@ -63,8 +63,10 @@ def _run(task: PageTask, result: PageResult) -> None:
         return
 
     assert loaded.image is not None
-    clean = preprocess(loaded.image, loaded.dpi, osd_timeout_s=min(20.0, opts.timeout_s))
-    ocr_dpi = clean.dpi if loaded.dpi else opts.dpi
+    clean = preprocess(
+        loaded.image, loaded.dpi or opts.dpi, osd_timeout_s=min(20.0, opts.timeout_s)
+    )
+    ocr_dpi = clean.dpi
 
     def run_ocr(image: np.ndarray) -> OcrOutput:
         return ocr_page(

@@ -260,6 +260,11 @@ def run_ingest(
     hooks = _Hooks(catalog, options)
     own_executor = executor is None
     try:
+        if executor is None and not options.dask:
+            # Workers start (and import OpenCV, Tesseract's wrapper…) while files are found
+            # and hashed; a run with nothing to do pays one idle pool start.
+            executor = make_executor(options.workers, None)
+            executor.warm()
         files = _plan(catalog, roots, options, summary)
         by_sha = {w.found.sha256: w for w in files}
         total_pages = sum(len(w.pending) for w in files)

@@ -30,7 +30,7 @@ def clean300() -> np.ndarray:
 @pytest.fixture(scope="module")
 def office_result(clean300):
     page = preprocess(vnpages.office_scan(clean300), 300)
-    return page, ocr_page(page.image, dpi=300, want_pdf=True)
+    return page, ocr_page(page.image, dpi=page.dpi, want_pdf=True)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def poor_scan(clean300) -> np.ndarray:
 @pytest.fixture(scope="module")
 def poor_result(poor_scan):
     page = preprocess(poor_scan, 200)
-    return page, ocr_page(page.image, dpi=200, want_pdf=False)
+    return page, ocr_page(page.image, dpi=page.dpi, want_pdf=False)
 
 
 def test_office_scan_cer_is_below_half_a_percent(office_result):

@@ -9,6 +9,7 @@ import vnpages
 from PIL import Image, ImageFilter
 
 from ingest.preprocess import (
+    OCR_DPI,
     estimate_skew,
     flatten,
     looks_sideways,
@@ -70,7 +71,10 @@ def test_blank_page_is_left_alone():
     blank = np.full((3508, 2480), 250, np.uint8)
     page = preprocess(blank, 300)
     assert page.quality.rotation_deg == 0 and page.quality.skew_deg == 0
-    assert page.image.shape == blank.shape
+    # Reduced to the OCR resolution (OCR_DPI) like any 300-dpi page, nothing else.
+    scale = OCR_DPI / 300
+    assert page.image.shape == (round(3508 * scale), round(2480 * scale))
+    assert page.blank and page.dpi == OCR_DPI
 
 
 def test_page_is_kept_grey_not_binarised(clean300):
