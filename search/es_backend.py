@@ -540,11 +540,16 @@ class EsBackend:
 
     def candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
         if plan.kind == "name":
-            # Every tier in one _msearch, the fuzzy one too: it only counts when the exact
-            # and folded tiers leave room, but most names are rare enough that they do, and
-            # on the sorted index it stops early even on common syllables.
             tiers = [self._nested(t, query) for t in self._name_tiers(plan)]
-            return self._tiers(tiers, self._filters(query, role=False), limit)
+            filters = self._filters(query, role=False)
+            # The fuzzy tier is costly on common syllables and only needed when the exact
+            # and folded tiers leave room: same top `limit` either way (tiers are strict).
+            strict = tiers[:-1] if plan.needs_loose else tiers
+            found = self._tiers(strict, filters, limit)
+            if len(found) >= limit or strict is tiers:
+                return found
+            skip = [r["page_id"] for r in found]
+            return found + self._tiers(tiers[-1:], filters, limit - len(found), skip=skip)
         if plan.kind == "number":
             keys = list(plan.number_keys)
             tiers: list[dict[str, Any]] = [
