@@ -37,19 +37,21 @@ BLANK_INK = 0.001  # share of ink pixels below which a page is blank (a text pag
 UPRIGHT_RATIO_MIN = 1.5  # see `upright_ratio`: upright ≥ 3.8, upside down ≤ 0.35 measured
 
 
-# Every page is OCR'd at OCR_DPI: scans above it are reduced first (INTER_AREA, before any
-# other step, so preprocessing also handles fewer pixels), scans below it are enlarged last
-# (bicubic). Measured with the whole page step (`process_page`) on 24 office (300 dpi) and 24
-# poor (200 dpi, skew, uneven light, noise, seals, signatures) samplegen pages, CER / Tesseract
-# CPU per page, 2 seeds:
+# Scans below OCR_DPI are enlarged to it last (bicubic); scans above MAX_WORK_DPI are reduced
+# to it first (INTER_AREA, before any other step). Measured with the whole page step
+# (`process_page`) on 24 office (300 dpi) and 24 poor (200 dpi, skew, uneven light, noise,
+# seals, signatures) samplegen pages, CER / Tesseract CPU per page, 2 seeds:
 #   300 dpi:  office 0.15% / 0.16%, 1.26 s;  poor 1.04% / 0.93%, 1.42 s
 #   250 dpi:  office 0.06% / 0.15%, 1.17 s;  poor 0.99% / 0.90%, 1.27 s
 #   200 dpi:  office 0.14% / 0.20%, 1.14 s;  poor 1.16% / 1.10%, 1.16 s
-# (an earlier measurement, before seals and faint tone marks were handled, had favoured
-# enlarging 200-dpi pages to 300). Rotating with bilinear instead of bicubic interpolation
-# saves ~40 ms on an office page but costs poor pages 0.3 points of CER.
+# so poor pages are enlarged to 250 only. 300-dpi scans are NOT reduced to 250, although it
+# would save ~15% of their time: on the e2e sample sets (tests/test_ingest_e2e.py, seeds 7q,
+# 8, 9q) one clean page whose seal and signature cross "(Đã ký và đóng dấu)" and the
+# signer's name went from 0.2% to 4.2% CER at 250 dpi (clean pages 0.05% → 1.07% on 7q).
+# Rotating with bilinear instead of bicubic interpolation saves ~40 ms on an office page but
+# costs poor pages 0.3 points of CER.
 OCR_DPI = 250
-MAX_WORK_DPI = OCR_DPI
+MAX_WORK_DPI = 300
 ROTATE_INTERP = cv2.INTER_CUBIC
 
 # `clear_marks`: ink is a connected region darker than CORE_GREY that holds at least one pixel

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from ingest.page import process_page
 from ingest.pdfout import assemble_pdf
-from ingest.preprocess import OCR_DPI
+from ingest.preprocess import MAX_WORK_DPI
 from ingest.quality import cer
 from ingest.tasks import OcrOptions, PageResult, PageTask
 
@@ -48,8 +48,8 @@ def test_ocr_page_result_is_complete(scans):
     q = result.quality
     assert q.dpi == 300 and abs(q.skew_deg + 1.2) < 0.2 and q.mean_conf == result.confidence
     assert not q.needs_rescan, q.reasons
-    # The page is OCR'd (and its boxes given) at OCR_DPI: 2481×3507 pixels at 300 dpi.
-    scale = OCR_DPI / 300
+    # A 300-dpi page is OCR'd (and its boxes given) at min(300, MAX_WORK_DPI) dpi.
+    scale = min(300, MAX_WORK_DPI) / 300
     assert abs(result.width - 2481 * scale) <= 1 and abs(result.height - 3507 * scale) <= 1
     assert 0 < result.seconds < 60
     pickle.loads(pickle.dumps(result))  # crosses process and Dask boundaries

@@ -9,7 +9,7 @@ import vnpages
 from PIL import Image, ImageFilter
 
 from ingest.preprocess import (
-    OCR_DPI,
+    MAX_WORK_DPI,
     estimate_skew,
     flatten,
     looks_sideways,
@@ -71,10 +71,10 @@ def test_blank_page_is_left_alone():
     blank = np.full((3508, 2480), 250, np.uint8)
     page = preprocess(blank, 300)
     assert page.quality.rotation_deg == 0 and page.quality.skew_deg == 0
-    # Reduced to the OCR resolution (OCR_DPI) like any 300-dpi page, nothing else.
-    scale = OCR_DPI / 300
+    # Nothing done to it but what every 300-dpi page gets (a reduction above MAX_WORK_DPI).
+    scale = min(300, MAX_WORK_DPI) / 300
     assert page.image.shape == (round(3508 * scale), round(2480 * scale))
-    assert page.blank and page.dpi == OCR_DPI
+    assert page.blank and page.dpi == min(300, MAX_WORK_DPI)
 
 
 def test_page_is_kept_grey_not_binarised(clean300):
