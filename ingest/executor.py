@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -20,7 +21,23 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _worker_init() -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when the process that started it dies (kill -9,
+    the OOM killer), instead of leaving an orphan that waits forever for work."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool's own checks remain
+        return
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
+
+
+def _worker_init(parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with_parent(parent)
     # One Tesseract/OpenMP thread per process: parallelism comes from processes.
     os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
@@ -63,7 +80,9 @@ class LocalExecutor:
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn: workers never inherit the parent's SQLite connection or threads.
         ctx = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init)
+        return ProcessPoolExecutor(
+            self.workers, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),)
+        )
 
     def warm(self) -> None:
         """Start the workers now and let them import the page step while the caller plans."""

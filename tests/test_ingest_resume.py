@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -110,3 +111,50 @@ def test_resume_after_kill_loses_no_page_and_duplicates_none(ingested_quick, tmp
     con.close()
     for sha, _status, n_pages in got["files"]:
         assert len(PdfReader(archive / "pdf" / f"{sha}.pdf").pages) == n_pages
+
+
+def _children(pid: int) -> set[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return {int(x) for x in out.stdout.split()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_workers_do_not_outlive_a_killed_ingest(ingested_quick, tmp_path):
+    """kill -9 of the ingest process alone (OOM killer, an impatient user): its page workers
+    go with it instead of lingering as orphans."""
+    proc = subprocess.Popen(
+        [*HOSO, "ingest", str(ingested_quick.samples), "--archive", str(tmp_path / "a")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        workers: set[int] = set()
+        while len(workers) < 2:
+            assert proc.poll() is None and time.monotonic() < deadline, "no workers started"
+            workers = {c for c in _children(proc.pid) if "spawn_main" in _cmdline(c)}
+            time.sleep(0.1)
+        os.kill(proc.pid, signal.SIGKILL)  # the main process only
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(w) for w in workers), "page workers outlived the ingest process"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
