@@ -13,6 +13,7 @@ This module reads the catalog and writes search indices; it never OCRs or extrac
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -131,15 +132,39 @@ def sync(catalog: Catalog, backend: Backend, *, queue: str | None = None, batch:
         done += len(items)
 
 
+# Pages and documents catalogued this long before a rebuild started are re-sent after the
+# swap (see `reindex`); only the machine's own clock is involved (one catalog, one host).
+REINDEX_OVERLAP_S = 2.0
+
+
 def reindex(catalog: Catalog, backend: Backend, *, queue: str | None = None) -> int:
     """Rebuild `backend` from the whole catalog and swap it in; returns pages indexed.
-    Queue items older than the rebuild are covered by it and acknowledged."""
+    Queue items older than the rebuild are covered by it and acknowledged.
+
+    An ingest running meanwhile in another process keeps updating the index through the
+    alias (the old index, until the swap) and acknowledges its queue items, so what it
+    catalogued after the rebuild read the catalog would be missing from the new index: every
+    page and document catalogued since the rebuild started is applied again after the swap."""
     name = queue or backend.name
     row = catalog.db.execute("SELECT MAX(id) FROM index_queue WHERE backend=?", (name,)).fetchone()
     covered = row[0] or 0
+    started = time.time() - REINDEX_OVERLAP_S
     n = backend.rebuild(all_pages(catalog))
     catalog.db.execute("DELETE FROM index_queue WHERE backend=? AND id<=?", (name, covered))
     catalog.db.commit()
+    changed = [
+        (0, "page", f"{sha}:{page_no}")
+        for sha, page_no in catalog.db.execute(
+            "SELECT sha256, page_no FROM pages WHERE created_at >= ?", (started,)
+        )
+    ] + [
+        (0, "document", f"{sha}:0")
+        for (sha,) in catalog.db.execute(
+            "SELECT DISTINCT sha256 FROM documents WHERE extracted_at >= ?", (started,)
+        )
+    ]
+    if changed:
+        _apply(catalog, backend, changed)
     return n
 
 
