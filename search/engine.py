@@ -174,6 +174,9 @@ class SearchEngine:
 
     def _search(self, query: SearchQuery) -> SearchResult:
         t0 = time.perf_counter()
+        follow = getattr(self._backend, "follow_swaps", None)
+        if follow is not None:  # an index rebuilt by another process is picked up
+            follow()
         p = plan(query)
         limit = max(CANDIDATES, query.page * query.per_page * 8)
         scored = rank(p, query, self._backend.candidates(p, query, limit))

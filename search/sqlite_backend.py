@@ -126,6 +126,7 @@ class SqliteBackend:
             self.db.executescript(_SCHEMA)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
             self.db.commit()
+        self._inode = os.stat(self.path).st_ino
         row = self.db.execute("SELECT value FROM meta WHERE key='parties_sorted'").fetchone()
         # Parties with an id up to this one are numbered in (case_id, page_id) order (rebuild).
         self._sorted_max = int(row[0]) if row else 0
@@ -134,6 +135,20 @@ class SqliteBackend:
     def close(self) -> None:
         with self._lock:
             self.db.close()
+
+    def follow_swaps(self) -> None:
+        """Reopen the index when `rebuild` in another process (`hoso reindex` while `hoso
+        serve` runs) renamed a new file over it: an open connection would keep reading the
+        old, unlinked file until a restart. One stat() per search."""
+        try:
+            inode = os.stat(self.path).st_ino
+        except OSError:
+            return
+        if inode != self._inode:
+            with self._lock:
+                if os.stat(self.path).st_ino != self._inode:
+                    self.db.close()
+                    self._open()
 
     # -- writing ---------------------------------------------------------------------------
     def upsert(self, pages: Iterable[IndexPage]) -> int:

@@ -61,3 +61,32 @@ def test_page_catalogued_during_a_reindex_is_in_the_new_index(ingested_quick, tm
     finally:
         engine.close()
     assert (sha, page_no) in hits
+
+
+def test_an_open_engine_follows_a_reindex_done_by_another_process(ingested_quick, tmp_path):
+    """`hoso serve` keeps its engine open; `hoso reindex` in another process renames a new
+    index file over the old one. The next search must read the new file."""
+    archive = tmp_path / "archive"
+    shutil.copytree(ingested_quick.archive, archive)
+    engine = open_engine(archive)  # the server's engine, opened before the reindex
+    try:
+        assert not engine.search(SearchQuery(q=WORD)).cases
+        with Catalog(archive) as catalog:
+            sha, page_no = catalog.db.execute(
+                "SELECT sha256, page_no FROM pages ORDER BY sha256, page_no LIMIT 1"
+            ).fetchone()
+            page = catalog.page_record(sha, page_no)
+            catalog.db.execute(
+                "UPDATE pages SET text=? WHERE sha256=? AND page_no=?",
+                (f"{page.text}\n{WORD}", sha, page_no),
+            )
+            catalog.db.commit()
+            reindex(catalog, SqliteBackend(archive), queue=SQLITE_QUEUE)  # "another process"
+        hits = [
+            (h.sha256, h.page_no)
+            for g in engine.search(SearchQuery(q=WORD)).cases
+            for h in g.hits
+        ]
+    finally:
+        engine.close()
+    assert (sha, page_no) in hits
