@@ -8,10 +8,14 @@ import shutil
 from ingest.catalog import Catalog, PageRow
 from ingest.index import SQLITE_QUEUE, reindex, sync
 from schemas import SearchQuery
-from search.engine import open_engine
+from search.engine import SearchEngine, open_engine
 from search.sqlite_backend import SqliteBackend
 
 WORD = "Zyxquocvan"  # no generated page holds it
+
+
+def _pages_found(engine: SearchEngine) -> list[tuple[str, int]]:
+    return [(h.sha256, h.page_no) for g in engine.search(SearchQuery(q=WORD)).cases for h in g.hits]
 
 
 def test_page_catalogued_during_a_reindex_is_in_the_new_index(ingested_quick, tmp_path):
@@ -53,14 +57,9 @@ def test_page_catalogued_during_a_reindex_is_in_the_new_index(ingested_quick, tm
         assert catalog.pending(SQLITE_QUEUE) == []
     engine = open_engine(archive)
     try:
-        hits = [
-            (h.sha256, h.page_no)
-            for g in engine.search(SearchQuery(q=WORD)).cases
-            for h in g.hits
-        ]
+        assert (sha, page_no) in _pages_found(engine)
     finally:
         engine.close()
-    assert (sha, page_no) in hits
 
 
 def test_an_open_engine_follows_a_reindex_done_by_another_process(ingested_quick, tmp_path):
@@ -82,11 +81,6 @@ def test_an_open_engine_follows_a_reindex_done_by_another_process(ingested_quick
             )
             catalog.db.commit()
             reindex(catalog, SqliteBackend(archive), queue=SQLITE_QUEUE)  # "another process"
-        hits = [
-            (h.sha256, h.page_no)
-            for g in engine.search(SearchQuery(q=WORD)).cases
-            for h in g.hits
-        ]
+        assert (sha, page_no) in _pages_found(engine)
     finally:
         engine.close()
-    assert (sha, page_no) in hits
