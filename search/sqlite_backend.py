@@ -2,7 +2,8 @@
 
 Derived and rebuildable: one row per page with the normalised record of `query.derive`,
 an FTS5 table over party names (diacritics kept / folded), an FTS5 table over the folded
-page text, a table of number keys and a syllable "deletes" table for one-edit fuzzy name
+page text (both numbered in (case_id, page_id) order by a rebuild, so a tier stops after
+`limit` pages), a table of number keys and a syllable "deletes" table for one-edit fuzzy name
 lookup. This module only retrieves candidates; `search.query` ranks them. It knows nothing
 about the catalog (it is fed `IndexPage` records).
 """
@@ -21,7 +22,7 @@ from schemas import IndexPage, SearchQuery
 from search.query import Plan, deletes, derive, text_tokens, within_one_edit
 
 INDEX_FILENAME = "index.sqlite"
-INDEX_VERSION = "3"  # bump when the layout changes: older files are rebuilt
+INDEX_VERSION = "4"  # bump when the layout changes: older files are rebuilt
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -75,14 +76,28 @@ CREATE TRIGGER IF NOT EXISTS parties_ad AFTER DELETE ON parties BEGIN
     INSERT INTO names_fts(names_fts, rowid, name_norm, name_fold)
     VALUES ('delete', old.id, old.name_norm, old.name_fold);
 END;
+-- The page-text index has rowids of its own (tid), given in (case_id, page_id) order by a
+-- rebuild, so a full-text tier reads it in that order and stops after `limit` pages.
+-- AUTOINCREMENT: pages added later always get a tid after the ordered range.
+CREATE TABLE IF NOT EXISTS page_text (
+    tid INTEGER PRIMARY KEY AUTOINCREMENT,
+    rid INTEGER NOT NULL UNIQUE
+);
+CREATE VIEW IF NOT EXISTS page_text_content AS
+    SELECT t.tid AS tid, p.text_fold AS text_fold FROM page_text t JOIN pages p ON p.rid = t.rid;
 CREATE VIRTUAL TABLE IF NOT EXISTS text_fts USING fts5(
-    text_fold, content='pages', content_rowid='rid', tokenize="unicode61 remove_diacritics 0"
+    text_fold, content='page_text_content', content_rowid='tid',
+    tokenize="unicode61 remove_diacritics 0"
 );
 CREATE TRIGGER IF NOT EXISTS pages_ai AFTER INSERT ON pages BEGIN
-    INSERT INTO text_fts(rowid, text_fold) VALUES (new.rid, new.text_fold);
+    INSERT INTO page_text(rid) VALUES (new.rid);
+    INSERT INTO text_fts(rowid, text_fold)
+    VALUES ((SELECT tid FROM page_text WHERE rid = new.rid), new.text_fold);
 END;
 CREATE TRIGGER IF NOT EXISTS pages_ad AFTER DELETE ON pages BEGIN
-    INSERT INTO text_fts(text_fts, rowid, text_fold) VALUES ('delete', old.rid, old.text_fold);
+    INSERT INTO text_fts(text_fts, rowid, text_fold)
+    VALUES ('delete', (SELECT tid FROM page_text WHERE rid = old.rid), old.text_fold);
+    DELETE FROM page_text WHERE rid = old.rid;
 END;
 CREATE TABLE IF NOT EXISTS name_deletes (
     del TEXT NOT NULL, syl TEXT NOT NULL, PRIMARY KEY (del, syl)
@@ -130,6 +145,9 @@ class SqliteBackend:
         row = self.db.execute("SELECT value FROM meta WHERE key='parties_sorted'").fetchone()
         # Parties with an id up to this one are numbered in (case_id, page_id) order (rebuild).
         self._sorted_max = int(row[0]) if row else 0
+        row = self.db.execute("SELECT value FROM meta WHERE key='text_sorted'").fetchone()
+        # Page texts with a tid up to this one are numbered in (case_id, page_id) order.
+        self._text_sorted_max = int(row[0]) if row else 0
         self._loading = False  # rebuild: parties go to a staging table, numbered at the end
 
     def close(self) -> None:
@@ -281,6 +299,12 @@ class SqliteBackend:
             fresh.db.execute("DROP TABLE parties_load")
             top = fresh.db.execute("SELECT coalesce(max(id), 0) FROM parties").fetchone()[0]
             fresh.db.execute("INSERT OR REPLACE INTO meta VALUES ('parties_sorted', ?)", (top,))
+            # The same for the page texts (the full-text index is built in that order).
+            fresh.db.execute(
+                "INSERT INTO page_text(rid) SELECT rid FROM pages ORDER BY case_id, page_id"
+            )
+            top = fresh.db.execute("SELECT coalesce(max(tid), 0) FROM page_text").fetchone()[0]
+            fresh.db.execute("INSERT OR REPLACE INTO meta VALUES ('text_sorted', ?)", (top,))
             fresh.db.execute("INSERT INTO text_fts(text_fts) VALUES ('rebuild')")
             fresh.db.execute("INSERT INTO names_fts(names_fts) VALUES ('rebuild')")
         fresh.db.executescript(_SCHEMA)  # indices and triggers again, for incremental updates
@@ -382,7 +406,9 @@ class SqliteBackend:
             if len(rids) >= limit:
                 break
             if " names_fts MATCH " in sql:
-                found = self._names_fts_tier(sql, args, limit + len(rids))
+                found = self._fts_tier(sql, args, limit + len(rids), self._sorted_max)
+            elif " text_fts MATCH " in sql:
+                found = self._fts_tier(sql, args, limit + len(rids), self._text_sorted_max)
             else:
                 found = self.db.execute(
                     sql + " ORDER BY ck, pk LIMIT ?", [*args, limit + len(rids)]
@@ -391,17 +417,18 @@ class SqliteBackend:
                 rids.setdefault(rid, None)
         return list(rids)[:limit]
 
-    def _names_fts_tier(self, sql: str, args: list[Any], n: int) -> list[tuple[Any, ...]]:
-        """The first `n` pages of a party-name FTS tier in (case_id, page_id) order.
+    def _fts_tier(
+        self, sql: str, args: list[Any], n: int, sorted_max: int
+    ) -> list[tuple[Any, ...]]:
+        """The first `n` pages of a full-text tier (party names or page text, `f`) in
+        (case_id, page_id) order.
 
-        Parties numbered by a rebuild (id ≤ `_sorted_max`) are in that order already, so
+        Rows numbered by a rebuild (rowid ≤ `sorted_max`) are in that order already, so
         the index is read in rowid order and the read stops after `n` pages, however
-        common the syllables; parties added since (higher ids) are sorted as usual."""
+        common the words; rows added since (higher rowids) are sorted as usual."""
         out: dict[int, tuple[Any, ...]] = {}
-        if self._sorted_max:
-            cur = self.db.execute(
-                sql + " AND f.rowid <= ? ORDER BY f.rowid", [*args, self._sorted_max]
-            )
+        if sorted_max:
+            cur = self.db.execute(sql + " AND f.rowid <= ? ORDER BY f.rowid", [*args, sorted_max])
             for row in cur:
                 if row[0] not in out:
                     out[row[0]] = row
@@ -409,7 +436,7 @@ class SqliteBackend:
                         break
             cur.close()
         tail = self.db.execute(
-            sql + " AND f.rowid > ? ORDER BY ck, pk LIMIT ?", [*args, self._sorted_max, n]
+            sql + " AND f.rowid > ? ORDER BY ck, pk LIMIT ?", [*args, sorted_max, n]
         ).fetchall()
         if not tail:
             return list(out.values())
@@ -471,7 +498,8 @@ class SqliteBackend:
         role, rargs = self._role_filter(query)
         sql = (
             "SELECT p.rid, p.case_id AS ck, p.page_id AS pk FROM text_fts f"
-            " JOIN pages p INDEXED BY pages_order ON p.rid = f.rowid"
+            " CROSS JOIN page_text t ON t.tid = f.rowid"
+            " JOIN pages p INDEXED BY pages_order ON p.rid = t.rid"
             f" WHERE text_fts MATCH ?{where}{role}"
         )
         matches = [_fts_phrase(plan.tokens), " AND ".join(_fts_phrase([t]) for t in plan.tokens)]

@@ -29,11 +29,11 @@ from typer.testing import CliRunner
 from ingest.catalog import Catalog
 from ingest.cli import app
 from ingest.index import ES_QUEUE, Indexer, index_pages, reindex, sync
-from schemas import SearchQuery, SearchResult
+from schemas import IndexPage, SearchQuery, SearchResult
 from search.engine import SearchEngine, open_engine
 from search.es_backend import EsBackend
 from search.normalize import number_loose_key
-from search.query import plan
+from search.query import Plan, plan, text_tokens
 from search.sqlite_backend import SqliteBackend
 
 ES_URL = os.environ.get("HOSO_TEST_ES_URL", "http://127.0.0.1:9200")
@@ -440,17 +440,23 @@ def test_sqlite_reindex_swaps_the_index_file_while_searches_continue(tmp_path: P
     backend.close()
 
 
-def test_sqlite_name_tiers_keep_the_case_page_order_after_incremental_updates(
-    tmp_path: Path,
-) -> None:
-    """A rebuild numbers parties in (case, page) order so name tiers can stop early; pages
-    updated afterwards get ids after that range and must still come back in order."""
+def _rebuilt_sqlite(tmp_path: Path) -> tuple[list[CCase], SqliteBackend, list[IndexPage]]:
+    """A small archive's SQLite index built by `reindex`, with the pages it was fed."""
     cases = make_corpus(seed=9, n_cases=10)
     archive = _small_archive(tmp_path, cases)
     backend = SqliteBackend(archive)
     with Catalog(archive) as catalog:
         reindex(catalog, backend)
         pages = [p for f in catalog.files() for p in index_pages(catalog, f.sha256)]
+    return cases, backend, pages
+
+
+def test_sqlite_name_tiers_keep_the_case_page_order_after_incremental_updates(
+    tmp_path: Path,
+) -> None:
+    """A rebuild numbers parties in (case, page) order so name tiers can stop early; pages
+    updated afterwards get ids after that range and must still come back in order."""
+    cases, backend, pages = _rebuilt_sqlite(tmp_path)
     assert backend._sorted_max > 0
     last = backend.db.execute("SELECT page_id FROM parties ORDER BY id DESC LIMIT 1").fetchone()
     sha = last[0].rsplit(":", 1)[0]
@@ -468,4 +474,48 @@ def test_sqlite_name_tiers_keep_the_case_page_order_after_incremental_updates(
         want = [r["page_id"] for r in backend.candidates(p, query, 5)]
         backend._sorted_max = ordered
         assert got == want, q
+    backend.close()
+
+
+def test_sqlite_text_tiers_keep_the_case_page_order_after_incremental_updates(
+    tmp_path: Path,
+) -> None:
+    """A rebuild numbers page texts in (case, page) order so full-text tiers can stop
+    early; pages indexed afterwards get later ids and must still come back in order, even
+    the ones that sort first."""
+    _, backend, pages = _rebuilt_sqlite(tmp_path)
+    assert backend._text_sorted_max > 0
+    order = "SELECT p.page_id FROM page_text t JOIN pages p ON p.rid = t.rid ORDER BY t.tid"
+    by_tid = [r[0] for r in backend.db.execute(order)]
+    first, last = by_tid[0], by_tid[-1]
+    for moved in (first, last):  # the first and the last file in (case, page) order
+        sha = moved.rsplit(":", 1)[0]
+        backend.delete_file(sha)
+        backend.upsert([p for p in pages if p.sha256 == sha])
+        tid = backend.db.execute(
+            "SELECT t.tid FROM page_text t JOIN pages p ON p.rid = t.rid WHERE p.page_id = ?",
+            (moved,),
+        ).fetchone()
+        assert tid[0] > backend._text_sorted_max
+    words = [w for p in pages if p.page_id == first for w in text_tokens(p.text)]
+    queries = [
+        words[:3],
+        words[5:9],
+        words[-4:],
+        ["thi", "hanh", "an"],
+        ["quyet", "dinh"],
+        ["nguyen"],
+        ["can", "cu"],
+    ]
+    some = 0
+    for tokens in queries:
+        query = SearchQuery(q=" ".join(tokens))
+        p = Plan("text", tokens=tuple(tokens))
+        got = [r["page_id"] for r in backend.text_candidates(p, query, 5)]
+        ordered, backend._text_sorted_max = backend._text_sorted_max, 0  # plain sort
+        want = [r["page_id"] for r in backend.text_candidates(p, query, 5)]
+        backend._text_sorted_max = ordered
+        assert got == want, tokens
+        some += first in got
+    assert some  # the re-indexed first pages were merged in front
     backend.close()
