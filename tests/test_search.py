@@ -451,6 +451,11 @@ def _rebuilt_sqlite(tmp_path: Path) -> tuple[list[CCase], SqliteBackend, list[In
     return cases, backend, pages
 
 
+_UNLISTED_NAMES = (
+    "SELECT count(*) FROM parties WHERE name_fold NOT IN (SELECT name_fold FROM name_folds)"
+)
+
+
 def test_sqlite_name_tiers_keep_the_case_page_order_after_incremental_updates(
     tmp_path: Path,
 ) -> None:
@@ -458,12 +463,21 @@ def test_sqlite_name_tiers_keep_the_case_page_order_after_incremental_updates(
     updated afterwards get ids after that range and must still come back in order."""
     cases, backend, pages = _rebuilt_sqlite(tmp_path)
     assert backend._sorted_max > 0
+    assert backend.db.execute(_UNLISTED_NAMES).fetchone()[0] == 0
     last = backend.db.execute("SELECT page_id FROM parties ORDER BY id DESC LIMIT 1").fetchone()
     sha = last[0].rsplit(":", 1)[0]
+    backend.db.execute(
+        "DELETE FROM name_folds WHERE name_fold IN (SELECT name_fold FROM parties WHERE rid IN"
+        " (SELECT rid FROM pages WHERE sha256 = ?))",
+        (sha,),
+    )
     backend.delete_file(sha)  # frees the highest ids of the ordered range
     backend.upsert([p for p in pages if p.sha256 == sha])
     low = backend.db.execute("SELECT min(id) FROM parties WHERE page_id = ?", last).fetchone()
     assert low[0] > backend._sorted_max
+    # The loose tier is read only when a distinct name matches: every name must be listed,
+    # also those of pages indexed incrementally.
+    assert backend.db.execute(_UNLISTED_NAMES).fetchone()[0] == 0
     names = {p.name for c in cases for p in c.people}
     queries = [*names, *(n.split()[-1] for n in names), "nguyen van", "tran thi"]
     for q in queries:
