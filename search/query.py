@@ -391,15 +391,18 @@ def _text_score(p: Plan, rec: dict[str, Any]) -> Scored | None:
     text_fold = rec.get("text_fold")
     if not p.tokens or text_fold is None:
         return None
-    words = text_fold.split()
-    present = set(words)
-    if not all(t in present for t in p.tokens):
+    # `text_fold` is tokens joined by single spaces: a token is one of its words exactly
+    # when " token " occurs in it padded (substring search, no list of words to build).
+    padded = f" {text_fold} "
+    if not all(f" {t} " in padded for t in p.tokens):
         return None
     phrase = " ".join(p.tokens)
-    padded = f" {text_fold} "
     n_phrase = padded.count(f" {phrase} ")
     s = SCORE_TEXT + (10.0 if n_phrase else 0.0) + min(n_phrase, 5)
-    s += min(sum(words.count(t) for t in p.tokens), 20) / 10.0
+    # Occurrences of each word: with every space doubled, repeated words ("a a") no longer
+    # share a space, so str.count finds each of them.
+    spaced = padded.replace(" ", "  ")
+    s += min(sum(spaced.count(f" {t} ") for t in p.tokens), 20) / 10.0
     return Scored(rec, s, "text")
 
 
@@ -515,6 +518,30 @@ def _fold_chars(text: str) -> str:
     return "".join((strip_marks(c.lower()) or " ")[0] for c in text)
 
 
+@lru_cache(maxsize=4096)
+def _needle_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The folded words as a phrase: one to three non-word characters between them."""
+    pattern = r"(?<![a-z0-9])" + r"[^a-z0-9]{1,3}".join(map(re.escape, words))
+    return re.compile(pattern + r"(?![a-z0-9])")
+
+
+@lru_cache(maxsize=2048)  # pages cited by a number come back in many searches
+def _number_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, loose key) of every document number written in `text`."""
+    return tuple(
+        (m.start(), m.end(), number_loose_key(m.group(0))) for m in _iter_numbers(repair(text))
+    )
+
+
+def _window_start(text: str, first: int) -> int:
+    """Where the snippet of a match starting at `first` begins (on a word)."""
+    lo = max(0, first - SNIPPET_CHARS // 3)
+    if lo > 0:
+        space = text.find(" ", lo, first)
+        lo = space + 1 if space >= 0 else lo
+    return lo
+
+
 def snippet(text: str, *, needles: list[list[str]], number_key: str | None = None) -> str:
     """About SNIPPET_CHARS of page text around the first match, matches in <mark>…</mark>,
     the rest HTML-escaped."""
@@ -522,29 +549,29 @@ def snippet(text: str, *, needles: list[list[str]], number_key: str | None = Non
         return ""
     spans: list[tuple[int, int]] = []
     if number_key:
-        for m in _iter_numbers(repair(text)):
-            if number_loose_key(m.group(0)) == number_key or number_loose_key(
-                m.group(0)
-            ).startswith(number_key + "/"):
-                spans.append((m.start(), m.end()))
+        for a, b, key in _number_spans(text):
+            if key == number_key or key.startswith(number_key + "/"):
+                spans.append((a, b))
     else:
         folded = _fold_chars(text)
         for words in needles:
             if not words:
                 continue
-            pattern = r"(?<![a-z0-9])" + r"[^a-z0-9]{1,3}".join(map(re.escape, words))
-            pattern += r"(?![a-z0-9])"
-            spans = [(m.start(), m.end()) for m in re.finditer(pattern, folded)]
-            if spans:
+            found = _needle_re(tuple(words)).search(folded)
+            if found is not None:
+                # Only matches inside the snippet's window are marked: stop at its end.
+                first = found.start()
+                hi = min(len(text), _window_start(text, first) + SNIPPET_CHARS)
+                for m in _needle_re(tuple(words)).finditer(folded, first):
+                    if m.start() >= hi:
+                        break
+                    spans.append((m.start(), m.end()))
                 break
     if not spans:
         body = text[:SNIPPET_CHARS]
         return _esc(" ".join(body.split())) + ("…" if len(text) > SNIPPET_CHARS else "")
     first = spans[0][0]
-    lo = max(0, first - SNIPPET_CHARS // 3)
-    if lo > 0:  # start on a word
-        space = text.find(" ", lo, first)
-        lo = space + 1 if space >= 0 else lo
+    lo = _window_start(text, first)
     hi = min(len(text), lo + SNIPPET_CHARS)
     parts: list[str] = ["…" if lo > 0 else ""]
     pos = lo
