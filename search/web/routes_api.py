@@ -15,6 +15,8 @@ from search.web.app import (
     NotFound,
     ctx_of,
     officer_from_api,
+    record_audit,
+    run_search,
     valid_case_id,
     valid_doc_id,
     valid_page_no,
@@ -26,7 +28,7 @@ router = APIRouter(prefix="/api", tags=["officer"])
 
 
 @router.get("/search", response_model=SearchResult)
-def api_search(
+async def api_search(
     request: Request,
     q: str = Query(..., min_length=1, max_length=300),
     role: Role | None = None,
@@ -54,8 +56,8 @@ def api_search(
         page=page,
         per_page=per_page,
     )
-    result = ctx.engine.search(query)
-    ctx.store.record_audit(user, "api_search", audit_target(query), result.total_cases)
+    result = await run_search(ctx, lambda: ctx.engine.search(query))
+    await record_audit(ctx, user, "api_search", audit_target(query), result.total_cases)
     return result
 
 

@@ -22,6 +22,8 @@ from search.web.app import (
     NotFound,
     ctx_of,
     officer_from_session,
+    record_audit,
+    run_search,
     safe_next,
     session_of,
     set_session,
@@ -151,7 +153,7 @@ def audit_target(query: SearchQuery) -> str:
 
 
 @router.get("/search")
-def search_page(
+async def search_page(
     request: Request,
     user: str = Depends(officer_from_session),
     q: str = "",
@@ -165,36 +167,43 @@ def search_page(
     q = q.strip()[:300]
     filters = parse_filters(role, doc_type, issuer, year)
     page_no = int(page) if page.isdigit() and 0 < int(page) <= 1000 else 1
-    result: SearchResult | None = None
-    error = None
-    if q:
-        query = SearchQuery(q=q, page=page_no, per_page=ctx.settings.per_page, **filters)
-        try:
-            result = ctx.engine.search(query)
-        except Exception as exc:  # the backend is down: say so, do not crash the page
-            error = f"Không tìm kiếm được ({type(exc).__name__})."
-        ctx.store.record_audit(
-            user, "search", audit_target(query), result.total_cases if result else None
-        )
-    n_pages = math.ceil(result.total_cases / ctx.settings.per_page) if result else 0
-    return render(
-        request,
-        "search.html",
-        {
-            "q": q,
-            "form": {
-                "role": role if role in ROLES else "",
-                "doc_type": doc_type if doc_type in DOC_TYPES else "",
-                "issuer": issuer,
-                "year": year if _YEAR.fullmatch(year.strip()) else "",
+    form = {
+        "role": role if role in ROLES else "",
+        "doc_type": doc_type if doc_type in DOC_TYPES else "",
+        "issuer": issuer,
+        "year": year if _YEAR.fullmatch(year.strip()) else "",
+    }
+
+    query = SearchQuery(q=q, page=page_no, per_page=ctx.settings.per_page, **filters) if q else None
+
+    def work() -> tuple[Response, int | None]:  # in a search thread (app.run_search)
+        result: SearchResult | None = None
+        error = None
+        if query is not None:
+            try:
+                result = ctx.engine.search(query)
+            except Exception as exc:  # the backend is down: say so, do not crash the page
+                error = f"Không tìm kiếm được ({type(exc).__name__})."
+        n_pages = math.ceil(result.total_cases / ctx.settings.per_page) if result else 0
+        response = render(
+            request,
+            "search.html",
+            {
+                "q": q,
+                "form": form,
+                "result": result,
+                "results_html": ctx.results.html(result.cases, q) if result else "",
+                "error": error,
+                "page": page_no,
+                "n_pages": n_pages,
             },
-            "result": result,
-            "results_html": ctx.results.html(result.cases, q) if result else "",
-            "error": error,
-            "page": page_no,
-            "n_pages": n_pages,
-        },
-    )
+        )
+        return response, result.total_cases if result else None
+
+    response, n_results = await run_search(ctx, work)
+    if query is not None:  # answered only once its audit entry is committed
+        await record_audit(ctx, user, "search", audit_target(query), n_results)
+    return response
 
 
 @router.get("/case/{case_id}")
