@@ -1,7 +1,9 @@
 """The page step: one pure function from a `PageTask` to a `PageResult`.
 
-load (text layer if trustworthy, else one page image) → preprocess (OpenCV) → OCR (one
-Tesseract run: words + searchable PDF page) → write `task.out_pdf` atomically. For a page
+load (text layer if trustworthy, else one page image) → preprocess (OpenCV: the cleaned page
+Tesseract reads, and the page as scanned for people) → OCR (one Tesseract run: words + the
+invisible text as a PDF page) → searchable PDF page (the scan under that text) → write
+`task.out_pdf` atomically. Word boxes are in the pixels of the page as scanned. For a page
 whose text layer is kept, the per-page PDF is the original page, so that assembly is uniform.
 `process_page` NEVER raises: any failure becomes `PageResult.error`, one line for the user.
 It runs in a worker process (local pool or Dask), so it touches no catalog and no shared state
@@ -21,6 +23,7 @@ import numpy as np
 from ingest.errors import HosoError
 from ingest.load import load_page, pdf_page_bytes
 from ingest.ocr import OcrOutput, ocr_number, ocr_page
+from ingest.pdfout import searchable_page
 from ingest.preprocess import (
     MIN_MEAN_CONF,
     corner_number_box,
@@ -88,15 +91,17 @@ def _run(task: PageTask, result: PageResult) -> None:
         and "osd" not in clean.steps
         and osd_rotation(clean.image, ocr_dpi, min(20.0, opts.timeout_s)) == 180
     ):
-        turned = rotate_quadrant(clean.image, 180)
-        second = run_ocr(turned)
+        second = run_ocr(rotate_quadrant(clean.image, 180))
         if (second.mean_conf or 0) > out.mean_conf:
             out = second
-            clean.image = turned
+            clean.rotate_180()
             clean.quality.rotation_deg = 180
             clean.steps.append("rotate 180 (low confidence)")
     if not clean.blank:
         _add_corner_number(clean.image, ocr_dpi, out, opts.lang, opts.timeout_s)
+    # Boxes are kept in the coordinates of the page image the archive shows (`clean.view`).
+    view = clean.view if clean.view is not None else clean.image
+    scale_words(out.words, view.shape[1] / clean.image.shape[1])
     quality = clean.quality
     quality.mean_conf = out.mean_conf
     if clean.blank:
@@ -111,9 +116,19 @@ def _run(task: PageTask, result: PageResult) -> None:
     result.words = out.words
     result.confidence = out.mean_conf
     result.quality = quality
-    result.height, result.width = clean.image.shape
+    result.height, result.width = view.shape
     if task.out_pdf and out.pdf is not None:
-        write_atomic(task.out_pdf, out.pdf)
+        write_atomic(task.out_pdf, searchable_page(out.pdf, view))
+
+
+def scale_words(words: list[Word], f: float) -> None:
+    """Word boxes read on an image `f` times smaller, in the larger image's pixels."""
+    if abs(f - 1.0) < 1e-3:
+        return
+    for w in words:
+        right, bottom = round((w.left + w.width) * f), round((w.top + w.height) * f)
+        w.left, w.top = round(w.left * f), round(w.top * f)
+        w.width, w.height = right - w.left, bottom - w.top
 
 
 def _add_corner_number(

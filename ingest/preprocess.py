@@ -37,17 +37,21 @@ BLANK_INK = 0.001  # share of ink pixels below which a page is blank (a text pag
 UPRIGHT_RATIO_MIN = 1.5  # see `upright_ratio`: upright ≥ 3.8, upside down ≤ 0.35 measured
 
 
-# Scans below OCR_DPI are enlarged to it last (bicubic); scans above MAX_WORK_DPI are reduced
-# to it first (INTER_AREA, before any other step). Measured with the whole page step
-# (`process_page`) on 24 office (300 dpi) and 24 poor (200 dpi, skew, uneven light, noise,
-# seals, signatures) samplegen pages, CER / Tesseract CPU per page, 2 seeds:
+# The page is cleaned at its scan resolution (at most MAX_WORK_DPI: larger scans are reduced
+# first, INTER_AREA), then the copy Tesseract reads is brought to OCR_DPI: enlarged (bicubic) or
+# reduced (INTER_AREA) as the last step. The archive's PDF shows the page at its own resolution
+# (`CleanPage.view`). Measured with the whole page step (`process_page`) on 24 office (300 dpi)
+# and 24 poor (200 dpi, skew, uneven light, noise, seals, signatures) samplegen pages, CER /
+# Tesseract CPU per page, 2 seeds, when the whole cleaning ran at the OCR resolution:
 #   300 dpi:  office 0.15% / 0.16%, 1.26 s;  poor 1.04% / 0.93%, 1.42 s
 #   250 dpi:  office 0.06% / 0.15%, 1.17 s;  poor 0.99% / 0.90%, 1.27 s
 #   200 dpi:  office 0.14% / 0.20%, 1.14 s;  poor 1.16% / 1.10%, 1.16 s
-# so poor pages are enlarged to 250 only. 300-dpi scans are NOT reduced to 250, although it
-# would save ~15% of their time: on the e2e sample sets (tests/test_ingest_e2e.py, seeds 7q,
-# 8, 9q) one clean page whose seal and signature cross "(Đã ký và đóng dấu)" and the
-# signer's name went from 0.2% to 4.2% CER at 250 dpi (clean pages 0.05% → 1.07% on 7q).
+# Cleaning 300-dpi scans at 250 cost one clean page of the e2e sample sets, whose seal and
+# signature cross "(Đã ký và đóng dấu)", 4 points of CER (MAX_WORK_DPI stays 300). Cleaning at
+# 300 and reducing only the OCR copy to 250 (session 3, 12 office pages, cleaned once, the same
+# Tesseract call): 1.64 → 1.39 s of Tesseract CPU a page, CER 0.15% both; 225 and 200 dpi saved
+# nothing more and read worse (0.29%, 0.20%). Poor pages read at 225 or 200 instead of 250:
+# 0.80%, 0.96% against 0.79%.
 # Rotating with bilinear instead of bicubic interpolation saves ~40 ms on an office page but
 # costs poor pages 0.3 points of CER.
 OCR_DPI = 250
@@ -73,11 +77,21 @@ SEAL_DPI = 50
 
 @dataclass
 class CleanPage:
-    image: np.ndarray  # 2-D uint8, deskewed, flattened, at `dpi`
+    image: np.ndarray  # 2-D uint8, deskewed, flattened, marks cleared: what Tesseract reads
     quality: PageQuality
     steps: list[str] = field(default_factory=list)  # what was done, for logs and tests
     blank: bool = False  # no ink at all: nothing to read, nothing to rescan
-    dpi: int = 300  # of `image` (the source dpi, or OCR_DPI when upscaled)
+    dpi: int = 300  # of `image`: OCR_DPI, or the scan's if higher when marks cross text
+    # The page as a person should see it (the searchable PDF's image): deskewed, turned,
+    # flattened and whitened like `image`, but seals, signatures and every other mark kept;
+    # at `view_dpi` (the scan's, at most MAX_WORK_DPI). None only in hand-made instances.
+    view: np.ndarray | None = None
+    view_dpi: int = 300
+
+    def rotate_180(self) -> None:
+        self.image = rotate_quadrant(self.image, 180)
+        if self.view is not None:
+            self.view = rotate_quadrant(self.view, 180)
 
 
 # --- measurements ------------------------------------------------------------------------
@@ -344,11 +358,11 @@ def seal_rings(flat: np.ndarray, dpi: int) -> list[tuple[int, int, int]]:
     return found
 
 
-def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
+def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int, int]:
     """Whiten everything that is not text ink: paper noise, specks, mid-grey stamps, seals,
     handwritten signatures and other marks far taller than the page's letters, except where
     such a mark crosses a line of text (there the letters it touches are kept). Returns (page,
-    marks removed).
+    marks removed, marks that cross text and were kept there).
 
     Text ink is a component of `flat < CORE_GREY` holding a pixel `< SEED_GREY` (see there);
     pixels within ~1/150 inch of it keep their grey (anti-aliased edges: Tesseract reads grey).
@@ -399,13 +413,16 @@ def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
         x, y, ww, hh = (int(v) for v in st[i, :4])
         if not near[y : y + hh, x : x + ww].any():
             mark[i] = True
+    crossing = 0
     for i in np.flatnonzero(~keep | mark):
         if i == 0:
             continue
         x, y, ww, hh = (int(v) for v in st[i, :4])
         drop = labels[y : y + hh, x : x + ww] == i
         if keep[i]:
-            drop &= ~band[y : y + hh, x : x + ww]
+            inside = band[y : y + hh, x : x + ww]
+            crossing += bool(mark[i] and (drop & inside).any())
+            drop &= ~inside
         inkmask[y : y + hh, x : x + ww][drop] = 0
     r = max(1, round(dpi / 150))
     near_ink = cv2.dilate(
@@ -413,7 +430,7 @@ def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int]:
     )
     # Paper (255) wherever no ink is near: flat | ~(near_ink · 255).
     out = cv2.bitwise_or(flat, cv2.bitwise_not(near_ink * np.uint8(255)))
-    return out, int(mark.sum())
+    return out, int(mark.sum()), crossing
 
 
 # `corner_number`: an archive sheet number (bút lục) is written by hand or stamped in the
@@ -526,18 +543,28 @@ def preprocess(
     if osd_done:
         steps.append("osd")
 
-    flat, threshold = whiten_paper(flat)
+    view, threshold = whiten_paper(flat)
     steps.append(f"whiten>={threshold}")
-    flat, scribbles = clear_marks(flat, work_dpi)
-    steps.append(f"clear marks ({scribbles} marks)")
+    flat, scribbles, crossing = clear_marks(view, work_dpi)
+    steps.append(f"clear marks ({scribbles} marks, {crossing} across text)")
     blank = bool(_small_ink(flat, work_dpi).mean() < BLANK_INK)
-    out_dpi = work_dpi
-    if work_dpi < OCR_DPI:
-        f = OCR_DPI / work_dpi
-        flat = cv2.resize(flat, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
-        out_dpi = OCR_DPI
-        steps.append(f"upscale {work_dpi}->{OCR_DPI} dpi")
-    return CleanPage(image=flat, quality=quality, steps=steps, blank=blank, dpi=out_dpi)
+    # A signature or seal stroke through letters is told from them by its detail: such a
+    # page is read at its own resolution if that is higher (see OCR_DPI).
+    ocr_dpi = max(OCR_DPI, work_dpi) if crossing else OCR_DPI
+    if work_dpi != ocr_dpi:
+        f = ocr_dpi / work_dpi
+        interp = cv2.INTER_CUBIC if f > 1 else cv2.INTER_AREA
+        flat = cv2.resize(flat, None, fx=f, fy=f, interpolation=interp)
+        steps.append(f"{'upscale' if f > 1 else 'reduce'} {work_dpi}->{ocr_dpi} dpi for OCR")
+    return CleanPage(
+        image=flat,
+        quality=quality,
+        steps=steps,
+        blank=blank,
+        dpi=ocr_dpi,
+        view=view,
+        view_dpi=work_dpi,
+    )
 
 
 def _small_ink(flat: np.ndarray, dpi: int) -> np.ndarray:

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from ingest.errors import OcrError
 from ingest.ocr import check_tesseract, ocr_page, parse_tsv
+from ingest.pdfout import searchable_page
 from ingest.preprocess import preprocess
 from ingest.quality import cer
 from schemas import Word
@@ -66,17 +67,19 @@ def test_plain_tesseract_is_far_worse_on_the_poor_scan(poor_scan, poor_result):
 
 
 def test_searchable_pdf_page_holds_the_ocr_text_and_the_image(office_result):
-    _, out = office_result
+    page, out = office_result
     assert out.pdf is not None
-    page = PdfReader(io.BytesIO(out.pdf)).pages[0]
-    assert cer(out.text, page.extract_text()) < 0.05
-    images = page.images
+    text_only = PdfReader(io.BytesIO(out.pdf)).pages[0]
+    assert len(text_only.images) == 0  # Tesseract gives the invisible text alone
+    pdf = PdfReader(io.BytesIO(searchable_page(out.pdf, page.view))).pages[0]
+    assert cer(out.text, pdf.extract_text()) < 0.05
+    images = pdf.images
     assert len(images) == 1
-    assert images[0].name.endswith((".jpg", ".jpeg")) or "DCT" in str(
-        images[0].indirect_reference.get_object().get("/Filter")
-    )
-    # A4 at 300 dpi: the page is 595×842 pt, whatever the pixel size.
-    assert abs(float(page.mediabox.width) - 595) < 3
+    assert "DCT" in str(images[0].indirect_reference.get_object().get("/Filter"))
+    # The page as scanned (300 dpi), not the 250-dpi copy Tesseract read.
+    assert images[0].image.size == (page.view.shape[1], page.view.shape[0])
+    # A4: the page is 595×842 pt, whatever the pixel size.
+    assert abs(float(pdf.mediabox.width) - 595) < 3
 
 
 def test_words_carry_boxes_lines_and_repaired_letters(office_result):

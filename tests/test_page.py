@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 
+import cv2
 import numpy as np
 import pytest
 import vnpages
@@ -48,7 +49,8 @@ def test_ocr_page_result_is_complete(scans):
     q = result.quality
     assert q.dpi == 300 and abs(q.skew_deg + 1.2) < 0.2 and q.mean_conf == result.confidence
     assert not q.needs_rescan, q.reasons
-    # A 300-dpi page is OCR'd (and its boxes given) at min(300, MAX_WORK_DPI) dpi.
+    # Boxes are given in the pixels of the page as scanned (at most MAX_WORK_DPI), whatever
+    # resolution Tesseract read.
     scale = min(300, MAX_WORK_DPI) / 300
     assert abs(result.width - 2481 * scale) <= 1 and abs(result.height - 3507 * scale) <= 1
     assert 0 < result.seconds < 60
@@ -113,3 +115,48 @@ def test_text_layer_and_ocr_pages_assemble_into_one_searchable_pdf(scans, tmp_pa
     assert cer(text_result.text, reader.pages[0].extract_text()) < 0.02
     assert cer(ocr_result.text, reader.pages[1].extract_text()) < 0.05
     assert [p.name for p in final.parent.iterdir()] == ["hoso.pdf"]
+
+
+def test_searchable_pdf_shows_the_page_as_scanned_seal_included(tmp_path):
+    """Tesseract reads a page cleared of seals and signatures, but the archive's PDF keeps
+    them; the words' boxes point at the words on that PDF's image."""
+    office = vnpages.office_scan(vnpages.render_page(300))
+    h, w = office.shape
+    centre, radius = (w // 2, int(0.85 * h)), 200  # blank paper on this page
+    cv2.circle(office, centre, radius, 150, thickness=6)
+    cv2.circle(office, centre, int(0.72 * radius), 150, thickness=3)
+    tif = tmp_path / "seal.tif"
+    Image.fromarray(office).save(tif, dpi=(300, 300))
+    out = tmp_path / "p1.pdf"
+    result = process_page(_task(tif, 1, out=out))
+    assert result.error is None, result.error
+    assert cer(vnpages.reference_text(), result.text) <= 0.005
+    page = PdfReader(out).pages[0]
+    [image] = page.images
+    scan = np.asarray(image.image.convert("L"))
+    assert scan.shape == (result.height, result.width)
+    # The rings are on the archived page (mid-grey: ~150 after flattening), turned with the
+    # page by the deskew (~1.2° about the centre: ≤ 30 px here): ~10,000 grey pixels.
+    x, y, r = centre[0], centre[1], radius + 40
+    area = scan[y - r : y + r, x - r : x + r]
+    grey = int(((area > 90) & (area < 210)).sum())
+    assert grey > 6000, grey
+    # Word boxes frame ink on that image.
+    word = next(wd for wd in result.words if "129/QĐ-CCTHADS" in wd.text)
+    box = scan[word.top : word.top + word.height, word.left : word.left + word.width]
+    assert box.size and (box < 100).mean() > 0.1
+    # And the invisible text sits where the words are: pypdf's text positions, in points
+    # from the bottom left, against the box in pixels from the top left.
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if "129/Q" in text:
+            found.append((tm[4], tm[5]))
+
+    page.extract_text(visitor_text=visit)
+    assert found
+    x_pt, y_pt = found[0]  # where Tesseract starts that word's line
+    line = [wd for wd in result.words if wd.line == word.line]
+    px = float(page.mediabox.width) / result.width
+    assert abs(x_pt - min(wd.left for wd in line) * px) < 5
+    assert abs((float(page.mediabox.height) - y_pt) - (word.top + word.height) * px) < 10

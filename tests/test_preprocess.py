@@ -10,6 +10,7 @@ from PIL import Image, ImageFilter
 
 from ingest.preprocess import (
     MAX_WORK_DPI,
+    OCR_DPI,
     estimate_skew,
     flatten,
     looks_sideways,
@@ -71,10 +72,15 @@ def test_blank_page_is_left_alone():
     blank = np.full((3508, 2480), 250, np.uint8)
     page = preprocess(blank, 300)
     assert page.quality.rotation_deg == 0 and page.quality.skew_deg == 0
-    # Nothing done to it but what every 300-dpi page gets (a reduction above MAX_WORK_DPI).
+    # Nothing done to it but what every 300-dpi page gets: a reduction above MAX_WORK_DPI,
+    # and the OCR copy at OCR_DPI.
     scale = min(300, MAX_WORK_DPI) / 300
-    assert page.image.shape == (round(3508 * scale), round(2480 * scale))
-    assert page.blank and page.dpi == min(300, MAX_WORK_DPI)
+    assert page.view is not None
+    assert page.view.shape == (round(3508 * scale), round(2480 * scale))
+    assert page.view_dpi == min(300, MAX_WORK_DPI)
+    f = OCR_DPI / page.view_dpi
+    assert page.image.shape == (round(page.view.shape[0] * f), round(page.view.shape[1] * f))
+    assert page.blank and page.dpi == OCR_DPI
 
 
 def test_page_is_kept_grey_not_binarised(clean300):
