@@ -83,21 +83,9 @@ class ResultCache:
         self.misses = 0
 
     def generation(self) -> Generation | None:
-        try:
-            if self.journal.exists():
-                return None
-            fd = os.open(self.path, os.O_RDONLY)
-            try:
-                st = os.fstat(fd)
-                header = os.pread(fd, self.HEADER, 0)
-            finally:
-                os.close(fd)
-        except OSError:
-            return None
-        if len(header) < self.HEADER or header[18] == 2 or header[19] == 2:  # WAL
-            return None
-        counter = int.from_bytes(header[24:28], "big")
-        return (st.st_dev, st.st_ino, st.st_ctime_ns, st.st_mtime_ns, counter)
+        from search.sqlite_backend import index_generation
+
+        return index_generation(self.path)
 
     def get(self, generation: Generation, key: str) -> SearchResult | None:
         with self._lock:

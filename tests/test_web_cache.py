@@ -17,6 +17,7 @@ from ingest.catalog import Catalog
 from ingest.index import all_pages, index_pages
 from schemas import Party, SearchQuery
 from search.engine import SearchEngine, open_engine, serve_cache_entries
+from search.query import plan
 from search.sqlite_backend import SqliteBackend
 
 
@@ -156,3 +157,61 @@ def test_a_repeated_search_page_reuses_the_rendered_case_list(
     assert "?q=nguyen%20van%20trang" in case_list(again.text)
     assert "?q=Nguy%E1%BB%85n%20V%C4%83n%20Tr%C3%A1ng" in case_list(other.text)
     assert len(app.state.ctx.results._data) == 2  # the repeat was not rendered again
+
+
+def test_decoded_records_are_reused_only_while_the_index_is_unchanged(
+    sample: SampleArchive,
+) -> None:
+    """The process-wide cache of decoded page records (search.sqlite_backend.RecordCache):
+    the next search reuses them, a caller mutating its records changes nothing for the
+    next one, and a write by another connection (in place, or a page deleted and indexed
+    again, which can reuse its rowid) is seen at once."""
+    engine = open_engine(sample.archive)  # no result cache: every search runs
+    backend = engine.index
+    assert isinstance(backend, SqliteBackend)
+    cache = backend._cache
+    case = sample.cases[0]
+
+    def issuers() -> set[str | None]:
+        hits = [h for c in engine.search(SearchQuery(q=case.judgment_number)).cases for h in c.hits]
+        assert hits
+        return {h.issuer for h in hits}
+
+    before = issuers()
+    assert cache._records and cache.generation() is not None
+    kept = dict(cache._records)
+    assert issuers() == before
+    assert all(cache._records[rid] is entry for rid, entry in kept.items())  # reused
+    # Callers get copies: mutating one is not seen by the next search.
+    p = plan(SearchQuery(q=case.judgment_number))
+    for rec in backend.candidates(p, SearchQuery(q=case.judgment_number), 10):
+        rec["issuer"] = "changed by a caller"
+        rec["text_fold"] = "x"
+    assert issuers() == before
+    # Another connection rewrites the records in place (same rowids).
+    db = sqlite3.connect(backend.path)
+    with db:
+        db.execute(
+            "UPDATE pages SET data = json_set(data, '$.issuer', 'Tòa án nhân dân tỉnh Mới')"
+            " WHERE sha256 = ?",
+            (case.sha256,),
+        )
+    db.close()
+    assert issuers() == {"Tòa án nhân dân tỉnh Mới"}
+    # The case's file deleted and indexed again with another issuer (rowids may be reused).
+    with Catalog(sample.archive) as cat:
+        pages = list(index_pages(cat, case.sha256))
+    writer = SqliteBackend(sample.archive)
+    writer.delete_file(case.sha256)
+    writer.upsert([pg.model_copy(update={"issuer": "Tòa án nhân dân huyện Cũ"}) for pg in pages])
+    writer.close()
+    assert issuers() == {"Tòa án nhân dân huyện Cũ"}
+    # No trusted generation (a write in progress): nothing is read from the cache.
+    journal = Path(f"{backend.path}-journal")
+    journal.write_bytes(b"")
+    try:
+        cache._records.clear()
+        assert issuers() == {"Tòa án nhân dân huyện Cũ"}
+        assert not cache._records
+    finally:
+        journal.unlink()
