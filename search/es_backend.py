@@ -28,7 +28,9 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from importlib import resources
 from typing import Any
 
+import orjson
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch.serializer import JsonSerializer, NdjsonSerializer
 
 from schemas import IndexPage, SearchQuery
 from search.query import Plan, derive, text_tokens
@@ -44,7 +46,6 @@ _REC = ["rec"]
 _REC_TEXT = ["rec", "fold"]
 # What a candidate search needs of the response: less JSON to produce and to parse.
 _HITS_PATH = [
-    "responses.hits.hits.sort",
     "responses.hits.hits.fields",
     "responses.error",
     "responses.status",
@@ -128,16 +129,15 @@ def _ndjson_chunk(index: str, pages: list[IndexPage]) -> list[bytes]:
     """Bulk NDJSON (action line + source line) of each page; runs in worker processes."""
     out = []
     for p in pages:
-        action = json.dumps({"index": {"_index": index, "_id": p.page_id}}, ensure_ascii=False)
-        source = json.dumps(es_document(p), ensure_ascii=False, separators=(",", ":"))
-        out.append(f"{action}\n{source}\n".encode())
+        action = orjson.dumps({"index": {"_index": index, "_id": p.page_id}})
+        out.append(b"%s\n%s\n" % (action, orjson.dumps(es_document(p))))
     return out
 
 
 def es_document(page: IndexPage) -> dict[str, Any]:
     doc = derive(page)
     rec = {k: v for k, v in doc.items() if k != "text_fold"}
-    doc["rec"] = _b64(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+    doc["rec"] = base64.b64encode(orjson.dumps(rec)).decode("ascii")
     doc["fold"] = _b64(doc["text_fold"])
     doc["text"] = page.text
     return doc
@@ -147,9 +147,8 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode("ascii")
 
 
-def _record(hit: dict[str, Any]) -> dict[str, Any]:
-    fields = hit.get("fields", {})
-    rec: dict[str, Any] = json.loads(base64.b64decode(fields["rec"][0]))
+def _record(fields: dict[str, Any]) -> dict[str, Any]:
+    rec: dict[str, Any] = orjson.loads(base64.b64decode(fields["rec"][0]))
     if "fold" in fields:
         rec["text_fold"] = base64.b64decode(fields["fold"][0]).decode()
     return rec
@@ -158,6 +157,30 @@ def _record(hit: dict[str, Any]) -> dict[str, Any]:
 def _index_actions(index: str, pages: Iterable[IndexPage]) -> Iterator[dict[str, Any]]:
     for p in pages:
         yield {"_op_type": "index", "_index": index, "_id": p.page_id, "_source": es_document(p)}
+
+
+class _Orjson:
+    """Request and response bodies through orjson (several times faster than `json`: a
+    search parses every candidate's record)."""
+
+    default: Any
+
+    def json_dumps(self, data: Any) -> bytes:
+        return orjson.dumps(data, default=self.default)
+
+    def json_loads(self, data: bytes) -> Any:
+        return orjson.loads(data)
+
+
+class _Json(_Orjson, JsonSerializer):
+    pass
+
+
+class _Ndjson(_Orjson, NdjsonSerializer):
+    pass
+
+
+_SERIALIZERS = {_Json.mimetype: _Json(), _Ndjson.mimetype: _Ndjson()}
 
 
 class EsBackend:
@@ -172,6 +195,7 @@ class EsBackend:
             max_retries=3,
             retry_on_timeout=True,
             retry_on_status=(502, 503, 504),
+            serializers=_SERIALIZERS,
         )
 
     def close(self) -> None:
@@ -317,7 +341,7 @@ class EsBackend:
         for attempt in range(6):
             try:
                 resp = self.es.bulk(
-                    operations=b"".join(docs),
+                    operations=b"".join(docs),  # type: ignore[arg-type]  # raw NDJSON
                     filter_path=["errors", "items.*.status", "items.*.error"],
                 )
             except TransportError as exc:
@@ -463,33 +487,36 @@ class EsBackend:
         limit: int,
         *,
         fields: list[str] = _REC,
-        skip: Iterable[str] = (),
     ) -> list[dict[str, Any]]:
-        """The first `limit` pages of the tiers in order (best first), without repeats and
-        without the pages in `skip`: the same candidates as SQLite's `_tiers`.
+        """The first `limit` pages of the tiers in order (best first), without repeats: the
+        same candidates as SQLite's `_tiers`.
 
-        One `_msearch` runs every tier in filter context, sorted by (case_id, page_id) like
-        the index itself, so each tier stops after `limit` pages however common the name or
-        phrase. Only the first tier returns its records; the others return sort values
-        (no doc values read), and the few pages only they found are fetched afterwards
-        (usually none: a common name fills the first tier, a rare one repeats across them)."""
+        One `_msearch`, one round trip: every tier runs in filter context, sorted by
+        (case_id, page_id) like the index itself, so each tier stops after `limit` pages
+        however common the name or phrase. Tier i excludes the pages of the tiers before it
+        (`must_not`), so the tiers are disjoint and each returns the records of its own new
+        pages only: a page is listed in its first tier, in (case_id, page_id) order within
+        it, exactly as when every tier is read whole and repeats are dropped."""
         if not tiers:
             return []
-        records: dict[str, dict[str, Any] | None] = dict.fromkeys(skip)
-        n_skip = len(records)
         body: list[dict[str, Any]] = []
         for i, tier in enumerate(tiers):
-            search: dict[str, Any] = {
-                "query": {"bool": {"filter": [tier, *filters]}},
-                "size": limit + n_skip,
-                "sort": _ORDER,
-                "track_total_hits": False,
-            }
-            search["stored_fields"] = "_none_"
-            if i == 0 and not n_skip:
-                search["docvalue_fields"] = fields
-            body += [{}, search]
+            query: dict[str, Any] = {"filter": [tier, *filters]}
+            if i:
+                query["must_not"] = tiers[:i]
+            body += [
+                {},
+                {
+                    "query": {"bool": query},
+                    "size": limit,
+                    "sort": _ORDER,
+                    "track_total_hits": False,
+                    "stored_fields": "_none_",
+                    "docvalue_fields": fields,
+                },
+            ]
         resp = self._call(self.es.msearch, index=self.alias, searches=body, filter_path=_HITS_PATH)
+        out: list[dict[str, Any]] = []
         for r in resp.get("responses", ()):
             if "error" in r:
                 if r.get("status") == 404:  # nothing indexed yet
@@ -499,24 +526,10 @@ class EsBackend:
                     raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {r['error']}")
                 raise RuntimeError(f"Elasticsearch refused a search: {r['error']}")
             for h in r.get("hits", {}).get("hits", ()):
-                if len(records) - n_skip >= limit:
+                if len(out) >= limit:
                     break
-                records.setdefault(h["sort"][1], _record(h) if "fields" in h else None)
-        kept = list(records)[n_skip:]
-        missing = [i for i in kept if records[i] is None]
-        if missing:
-            got = self._call(
-                self.es.search,
-                index=self.alias,
-                query={"ids": {"values": missing}},
-                size=len(missing),
-                track_total_hits=False,
-                docvalue_fields=fields,
-                filter_path=["hits.hits._id", "hits.hits.fields"],
-            )
-            for h in got.get("hits", {}).get("hits", ()):
-                records[h["_id"]] = _record(h)
-        return [r for i in kept if (r := records[i]) is not None]
+                out.append(_record(h["fields"]))
+        return out
 
     @staticmethod
     def _name_tiers(plan: Plan) -> list[dict[str, Any]]:
@@ -559,16 +572,8 @@ class EsBackend:
 
     def candidates(self, plan: Plan, query: SearchQuery, limit: int) -> list[dict[str, Any]]:
         if plan.kind == "name":
-            tiers = [self._nested(t, query) for t in self._name_tiers(plan)]
-            filters = self._filters(query, role=False)
-            # The fuzzy tier is costly on common syllables and only needed when the exact
-            # and folded tiers leave room: same top `limit` either way (tiers are strict).
-            strict = tiers[:-1] if plan.needs_loose else tiers
-            found = self._tiers(strict, filters, limit)
-            if len(found) >= limit or strict is tiers:
-                return found
-            skip = [r["page_id"] for r in found]
-            return found + self._tiers(tiers[-1:], filters, limit - len(found), skip=skip)
+            names = [self._nested(t, query) for t in self._name_tiers(plan)]
+            return self._tiers(names, self._filters(query, role=False), limit)
         if plan.kind == "number":
             keys = list(plan.number_keys)
             tiers: list[dict[str, Any]] = [
