@@ -90,13 +90,35 @@ class NotFound(Exception):
 def _e(value: object) -> str:
     """HTML-escaped text of a value: the characters and entities of markupsafe's `escape`
     (Jinja's autoescape), without making a Markup object for every value."""
+    s = value if type(value) is str else str(value)
+    if "&" in s or "<" in s or ">" in s or "'" in s or '"' in s:
+        return (
+            s.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace("'", "&#39;")
+            .replace('"', "&#34;")
+        )
+    return s
+
+
+# Pieces of the case list that depend on one value only, made once.
+_DOC_TYPE_TAGS = {k: f'<span class="tag">{_e(v)}</span>' for k, v in DOC_TYPE_LABELS_VI.items()}
+_ROLE_LABELS_HTML = {k: _e(v) for k, v in ROLE_LABELS_VI.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_html(iso: str) -> str:
+    return f"<span>ngày {_e(_vi_date(iso))}</span>"
+
+
+@functools.lru_cache(maxsize=4096)
+def _case_head_html(case_id: str) -> str:
     return (
-        str(value)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
+        '\n  <li class="case-group">\n'
+        f'    <h2><a href="/case/{_e(quote(case_id, safe=""))}">'
+        f"Hồ sơ {_e(case_id)}</a></h2>\n"
+        '    <ul class="hits">\n    '
     )
 
 
@@ -106,42 +128,37 @@ def results_list_html(cases: list[CaseGroup], q: str) -> str:
     ~10% of the CPU of a search request). Every value is escaped; the snippet keeps only
     its <mark> tags (`highlight.snippet_html`)."""
     out = ['<ol class="cases">\n']
+    append = out.append
     link_q = _e(quote(q, safe=""))
     for group in cases:
-        out.append(
-            '\n  <li class="case-group">\n'
-            f'    <h2><a href="/case/{_e(quote(str(group.case_id), safe=""))}">'
-            f"Hồ sơ {_e(group.case_id)}</a></h2>\n"
-            '    <ul class="hits">\n    '
-        )
+        append(_case_head_html(str(group.case_id)))
         for hit in group.hits:
             head = (
-                f'<span class="tag">{_e(DOC_TYPE_LABELS_VI[hit.doc_type])}</span>'
-                if hit.doc_type
-                else "",
+                _DOC_TYPE_TAGS[hit.doc_type] if hit.doc_type else "",
                 f'Số <span class="num">{_e(hit.own_number)}</span>' if hit.own_number else "",
-                f"<span>ngày {_e(_vi_date(hit.doc_date))}</span>" if hit.doc_date else "",
+                _date_html(hit.doc_date) if hit.doc_date else "",
                 f'<span class="muted">{_e(hit.issuer)}</span>' if hit.issuer else "",
             )
-            out.append('\n      <li class="hit">\n        <div class="hit-head">\n          ')
-            out.append("\n          ".join(head))
-            out.append("\n        </div>\n        ")
+            append('\n      <li class="hit">\n        <div class="hit-head">\n          ')
+            append("\n          ".join(head))
+            append("\n        </div>\n        ")
             party = hit.matched_party
             if party:
-                out.append(
-                    f'\n        <div class="party">{_e(ROLE_LABELS_VI[party.role])}: '
+                append(
+                    f'\n        <div class="party">{_ROLE_LABELS_HTML[party.role]}: '
                     f"<strong>{_e(party.name)}</strong></div>\n        "
                 )
             source = f" · {_e(hit.source_path)}" if hit.source_path else ""
-            out.append(
+            page_no = _e(hit.page_no)
+            append(
                 f'\n        <div class="snippet">{snippet_html(hit.snippet)}</div>\n'
-                f'        <a class="page-link" href="/page/{_e(hit.sha256)}/{_e(hit.page_no)}'
-                f'?q={link_q}">Trang {_e(hit.page_no)}{source}</a>\n      </li>\n    '
+                f'        <a class="page-link" href="/page/{_e(hit.sha256)}/{page_no}'
+                f'?q={link_q}">Trang {page_no}{source}</a>\n      </li>\n    '
             )
-        out.append("\n    </ul>\n  </li>\n")
+        append("\n    </ul>\n  </li>\n")
     if not cases:
-        out.append('\n  <li class="muted">Không tìm thấy hồ sơ nào.</li>\n')
-    out.append("\n</ol>")
+        append('\n  <li class="muted">Không tìm thấy hồ sơ nào.</li>\n')
+    append("\n</ol>")
     return "".join(out)
 
 
@@ -240,6 +257,11 @@ def set_session(request: Request, response: Response, session: Session) -> None:
 
 async def officer_from_session(request: Request) -> str:
     """Dependency of officer pages: the logged-in username, else LoginRequired."""
+    return _session_officer(request)
+
+
+def officer_of_request(request: Request) -> str:
+    """What `officer_from_session` gives, for an endpoint that checks it itself."""
     return _session_officer(request)
 
 
