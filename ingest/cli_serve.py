@@ -58,6 +58,20 @@ class PerThreadEngine:
         return engine.search(query)
 
 
+class ServeStore(accounts.CatalogStore):
+    """The catalog store of `hoso serve`: the audit entry of a search is also taken from the
+    event loop (`search.web.app.record_audit`), in the same group commit as the others,
+    without a thread of the pool waiting for each commit."""
+
+    async def record_audit_async(
+        self, username: str, action: str, target: str, n_results: int | None
+    ) -> None:
+        import time
+
+        # The entry `CatalogStore.record_audit` submits.
+        await self._audit.submit_async((time.time(), username, action, target, n_results))
+
+
 def build_app(
     archive: Path,
     es_url: str | None = None,
@@ -73,7 +87,7 @@ def build_app(
 
     if es_url is None:
         ensure_sqlite_index(archive)  # an archive ingested before search existed
-    store = accounts.CatalogStore(archive)
+    store = ServeStore(archive)
     policy = PublicPolicy.from_file(policy_file) if policy_file else PublicPolicy()
     if anonymize is not None:
         policy.anonymize_given_names = anonymize

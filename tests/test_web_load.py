@@ -8,6 +8,7 @@ ASGI middleware now: every response still carries them.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 
@@ -114,6 +115,87 @@ def test_a_failed_audit_transaction_fails_every_request_it_carried() -> None:
         gc.submit("bad")
     gc.submit("ok-after")
     assert "ok-after" in {r[0] for r in db.execute("SELECT target FROM audit")}
+
+
+def test_audits_from_an_event_loop_join_the_group_commit_and_keep_its_guarantees() -> None:
+    """`submit_async` (used by `hoso serve` for search audits): each entry committed once
+    before its coroutine returns, batched with the others (also with threads submitting at
+    the same time), and a failed transaction fails every submitter it carried."""
+    db = sqlite3.connect(":memory:", check_same_thread=False)
+    db.execute("CREATE TABLE audit (target TEXT NOT NULL CHECK (target != 'bad'))")
+    db_lock = threading.Lock()
+
+    def write_batch(items: list[str]) -> None:
+        with db_lock, db:  # one transaction: a CHECK failure rolls the whole batch back
+            db.executemany("INSERT INTO audit VALUES (?)", [(t,) for t in items])
+
+    def stored(target: str) -> int:
+        with db_lock:
+            return int(
+                db.execute("SELECT count(*) FROM audit WHERE target=?", (target,)).fetchone()[0]
+            )
+
+    gc: GroupCommit[str] = GroupCommit(write_batch)
+    outcome: dict[str, str] = {}
+
+    async def request(target: str) -> None:
+        try:
+            await gc.submit_async(target)
+        except sqlite3.IntegrityError:
+            outcome[target] = "failed" if stored(target) == 0 else "failed but stored"
+            return
+        outcome[target] = "returned" if stored(target) == 1 else "returned, not stored once"
+
+    def thread_request(target: str) -> None:
+        try:
+            gc.submit(target)
+            outcome[target] = "returned" if stored(target) == 1 else "returned, not stored once"
+        except sqlite3.IntegrityError:
+            outcome[target] = "failed" if stored(target) == 0 else "failed but stored"
+
+    async def main() -> None:
+        threads = [
+            threading.Thread(target=thread_request, args=(f"thread-{i}",)) for i in range(10)
+        ]
+        for t in threads:
+            t.start()
+        await asyncio.gather(*(request("bad" if i == 37 else f"loop-{i}") for i in range(200)))
+        for t in threads:
+            t.join(timeout=60)
+
+    asyncio.run(main())
+    assert len(outcome) == 210
+    assert outcome["bad"] == "failed"
+    assert set(outcome.values()) <= {"returned", "failed"}
+    n_stored = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+    assert n_stored == sum(v == "returned" for v in outcome.values()) == gc.items
+    assert gc.batches < gc.items  # grouped
+    asyncio.run(request("alone"))  # the writer thread serves a later loop too
+    assert outcome["alone"] == "returned"
+
+
+def test_hoso_serve_commits_the_audit_of_a_search_before_answering(
+    web_sample: SampleArchive,
+) -> None:
+    from ingest.cli_serve import ServeStore, build_app
+
+    app = build_app(web_sample.archive)
+    store = app.state.ctx.store
+    assert isinstance(store, ServeStore)
+    check = sqlite3.connect(web_sample.archive / "catalog.sqlite")
+    with TestClient(app) as client:
+        assert login(client).status_code == 303
+        for q in ("nguyen van trang", "khong co ai ten nay"):
+            r = client.get("/search", params={"q": q})
+            assert r.status_code == 200 and 'class="summary"' in r.text
+            rows = check.execute(
+                "SELECT target FROM web_audit WHERE username=? AND action='search'"
+                " AND target LIKE ?",
+                (web_fixtures.OFFICER, f'%"{q}"%'),
+            ).fetchall()
+            assert len(rows) >= 1, q
+    assert store._audit._writer is not None  # taken from the event loop
+    check.close()
 
 
 def test_every_response_carries_the_security_headers(

@@ -222,9 +222,15 @@ async def run_search(ctx: Ctx, work: Callable[[], T]) -> T:
 async def record_audit(
     ctx: Ctx, username: str, action: str, target: str, n_results: int | None
 ) -> None:
-    """Write an audit entry and return once it is committed. In a thread of the shared
-    pool, not a search thread: a search thread never waits for the catalog's write lock
-    (held in turn by every worker process), it goes on to the next search."""
+    """Write an audit entry and return once it is committed. Never in a search thread: a
+    search thread never waits for the catalog's write lock (held in turn by every worker
+    process), it goes on to the next search. A store with `record_audit_async` (that of
+    `hoso serve`) takes the entry from the event loop, no thread waiting for the commit;
+    otherwise a thread of the shared pool waits."""
+    submit = getattr(ctx.store, "record_audit_async", None)
+    if submit is not None:
+        await submit(username, action, target, n_results)
+        return
     await anyio.to_thread.run_sync(ctx.store.record_audit, username, action, target, n_results)
 
 
