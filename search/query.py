@@ -392,17 +392,23 @@ def _text_score(p: Plan, rec: dict[str, Any]) -> Scored | None:
     if not p.tokens or text_fold is None:
         return None
     # `text_fold` is tokens joined by single spaces: a token is one of its words exactly
-    # when " token " occurs in it padded (substring search, no list of words to build).
+    # when " token " occurs in it padded (substring search, no list of words to build), and
+    # str.count of " token " counts its occurrences unless two of them are adjacent ("a a"
+    # share a space): then every space is doubled first, so that none is shared.
     padded = f" {text_fold} "
-    if not all(f" {t} " in padded for t in p.tokens):
-        return None
+    words = 0
+    for t in p.tokens:
+        needle = f" {t} "
+        n = padded.count(needle)
+        if not n:
+            return None
+        if f" {t} {t} " in padded:
+            n = padded.replace(" ", "  ").count(needle)
+        words += n
     phrase = " ".join(p.tokens)
     n_phrase = padded.count(f" {phrase} ")
     s = SCORE_TEXT + (10.0 if n_phrase else 0.0) + min(n_phrase, 5)
-    # Occurrences of each word: with every space doubled, repeated words ("a a") no longer
-    # share a space, so str.count finds each of them.
-    spaced = padded.replace(" ", "  ")
-    s += min(sum(spaced.count(f" {t} ") for t in p.tokens), 20) / 10.0
+    s += min(words, 20) / 10.0
     return Scored(rec, s, "text")
 
 
