@@ -324,6 +324,34 @@ def _load_image_page(path: str, kind: str, page_no: int) -> LoadedPage:
 # --- public ------------------------------------------------------------------------------
 
 
+# The last bytes of a complete PNG (the IEND chunk) and of a complete JPEG (the EOI marker,
+# maybe zero-padded; any other trailer means a full decode). An EXIF thumbnail ends with an
+# EOI too, so a JPEG must END with one: a file cut after its thumbnail does not.
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+_JPEG_END = b"\xff\xd9"
+_TAIL = 4096
+
+
+def _ends_whole(path: str, kind: str) -> bool:
+    """True when a PNG or JPEG file ends as a complete one does. `count_pages` then skips
+    decoding it: planning decoded every image once in the main process, on top of the
+    worker's decode (~0.1–0.35 s a 300-dpi page, a core shared with the workers). A file
+    that does not end whole is decoded there, as before, so a cut file is still refused up
+    front; damage inside a whole-ending file is reported by the worker, as one line too."""
+    if kind not in ("png", "jpeg"):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, size - _TAIL))
+            tail = fh.read()
+    except OSError:
+        return False
+    if kind == "png":
+        return tail.endswith(_PNG_END)
+    return tail.rstrip(b"\x00").endswith(_JPEG_END)
+
+
 def count_pages(path: str, kind: str) -> int:
     """Number of pages, without rasterising. Raises InputFileError with one sentence.
 
@@ -340,9 +368,10 @@ def count_pages(path: str, kind: str) -> int:
                 n = int(getattr(img, "n_frames", 1))
             else:
                 n = 1
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    img.load()  # a truncated JPEG/PNG fails here, not mid-batch
+                if not _ends_whole(path, real):
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        img.load()  # a truncated JPEG/PNG fails here, not mid-batch
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             raise InputFileError(
                 f"{path}: the image is damaged or truncated ({_short(exc)})."

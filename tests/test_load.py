@@ -207,3 +207,33 @@ def test_page_beyond_the_end_is_refused(tmp_path, page150):
     Image.fromarray(page150).save(path, resolution=150)
     with pytest.raises(InputFileError, match="page 2 does not exist"):
         load_page(task(path, 2))
+
+
+def test_damage_inside_a_whole_ending_image_is_one_clear_sentence_at_load(tmp_path, page150):
+    """Planning no longer decodes images that end as complete files do (`_ends_whole`): a
+    JPEG or PNG cut short is still refused by `count_pages`, and one damaged in the middle is
+    refused by `load_page`, in one sentence, as the worker would report it."""
+    good = tmp_path / "good.png"
+    Image.fromarray(page150).save(good, compress_level=1)
+    data = bytearray(good.read_bytes())
+    start = data.index(b"IDAT") + 4
+    data[start + 100 : start + 400] = bytes(300)  # zeros inside the compressed pixels
+    inside = tmp_path / "inside.png"
+    inside.write_bytes(bytes(data))
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(bytes(data[: len(data) - 30]))
+    jpeg = tmp_path / "good.jpg"
+    Image.fromarray(page150).save(jpeg, quality=90)
+    cut_jpeg = tmp_path / "cut.jpg"
+    cut_jpeg.write_bytes(jpeg.read_bytes()[:-200])
+
+    assert count_pages(str(good), "png") == 1
+    assert count_pages(str(jpeg), "jpeg") == 1
+    assert count_pages(str(inside), "png") == 1  # not decoded while planning
+    for path in (cut, cut_jpeg):
+        with pytest.raises(InputFileError, match="damaged or truncated"):
+            count_pages(str(path), path.suffix.lstrip(".").replace("jpg", "jpeg"))
+    with pytest.raises(InputFileError) as caught:
+        load_page(task(inside, 1))
+    message = str(caught.value)
+    assert "damaged or truncated" in message and str(inside) in message and "\n" not in message
