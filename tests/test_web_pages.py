@@ -147,3 +147,50 @@ def test_cli_user_add_stores_an_argon2_hash_and_audit_lists_entries(
     res = runner.invoke(app, ["audit", "--archive", archive, "--json"])
     assert res.exit_code == 0
     assert isinstance(json.loads(res.output), list)
+
+
+def test_search_page_written_in_python_equals_the_template_rendering() -> None:
+    """The search page is written out in Python (`app.search_page_html`, rendered for every
+    search); the templates `search.html` in `base.html` stay the reference: both must give
+    the same bytes, whatever needs escaping, with or without a result, error or pager."""
+    import itertools
+
+    from markupsafe import Markup
+
+    from schemas import SearchQuery, SearchResult
+    from search.web.app import _templates, search_page_html
+
+    template = _templates().env.get_template("search.html")
+    odd = "a\"b<c>&'d"
+    results = [
+        None,
+        SearchResult(
+            query=SearchQuery(q="x"), total_cases=23, cases=[], backend="sqlite", took_ms=12.5
+        ),
+    ]
+    n = 0
+    for q, user, error, issuer, result in itertools.product(
+        ["", "Nguyễn Văn Tráng", odd, "%20&x=1"],
+        [None, "canbo", odd],
+        [None, "Không tìm kiếm được (X)."],
+        ["", odd],
+        results,
+    ):
+        for (role, doc_type, year), (page, n_pages) in itertools.product(
+            [("", "", ""), ("bi_don", "ban_an", "2020")], [(1, 0), (1, 3), (2, 3), (3, 3)]
+        ):
+            context = {
+                "user": user,
+                "csrf": odd if user == odd else "tok",
+                "site_name": "Hồ sơ & <thi hành án>",
+                "q": q,
+                "form": {"role": role, "doc_type": doc_type, "issuer": issuer, "year": year},
+                "result": result,
+                "results_html": Markup('<ol class="cases">…</ol>') if result else "",
+                "error": error,
+                "page": page,
+                "n_pages": n_pages,
+            }
+            assert search_page_html(**context) == template.render(**context), context
+            n += 1
+    assert n == 768

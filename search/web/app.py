@@ -75,8 +75,10 @@ class WebSettings:
     public_cache_s: float = 30.0
     # Searches (page and API) running at once in a worker process; the others wait their
     # turn. They are CPU-bound under one GIL: a few threads use the CPU as well as the 40
-    # of the shared thread pool, which spent more CPU a search switching between them.
-    search_threads: int = field(default_factory=lambda: _env_int("HOSO_SEARCH_THREADS", 4))
+    # of the shared thread pool, which spent more CPU a search switching between them. Two
+    # (one in Python while the other is in SQLite, which releases the GIL) against four:
+    # 3.3 against 4.6 ms of CPU a search request under the 50-officer load (BENCHMARKS.md).
+    search_threads: int = field(default_factory=lambda: _env_int("HOSO_SEARCH_THREADS", 2))
 
 
 class LoginRequired(Exception):
@@ -159,6 +161,95 @@ def results_list_html(cases: list[CaseGroup], q: str) -> str:
     if not cases:
         append('\n  <li class="muted">Không tìm thấy hồ sơ nào.</li>\n')
     append("\n</ol>")
+    return "".join(out)
+
+
+def _search_link(q: str, form: dict[str, str], page: int) -> str:
+    return (
+        f"/search?q={_e(quote(q, safe=''))}&role={_e(form['role'])}"
+        f"&doc_type={_e(form['doc_type'])}&issuer={_e(quote(form['issuer'], safe=''))}"
+        f"&year={_e(form['year'])}&page={page}"
+    )
+
+
+def search_page_html(
+    *,
+    user: str | None,
+    csrf: str,
+    site_name: str,
+    q: str,
+    form: dict[str, str],
+    result: SearchResult | None,
+    results_html: str,
+    error: str | None,
+    page: int,
+    n_pages: int,
+) -> str:
+    """The officer search page: what the templates `search.html` in `base.html` render,
+    byte for byte (tests/test_web_pages.py compares them), written out in Python: the page
+    is rendered for every search and Jinja's machinery was ~5% of a search request's CPU.
+    `results_html` is trusted markup (`results_list_html`); everything else is escaped."""
+    q_html, site = _e(q), _e(site_name)
+    out = [
+        '<!doctype html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>Tra cứu{': ' + q_html if q else ''} – {site}</title>\n"
+        '<link rel="stylesheet" href="/static/hoso.css">\n</head>\n<body>\n'
+        f'<header class="top">\n  <a class="brand" href="/">{site}</a>\n  <nav>\n    '
+    ]
+    if user:
+        out.append(
+            '\n      <a href="/search">Tra cứu</a>\n'
+            '      <a href="/public">Trang công khai</a>\n'
+            f'      <span class="who">{_e(user)}</span>\n'
+            '      <form method="post" action="/logout" class="inline">\n'
+            f'        <input type="hidden" name="csrf_token" value="{_e(csrf)}">\n'
+            '        <button type="submit">Đăng xuất</button>\n'
+            "      </form>\n    "
+        )
+    else:
+        out.append(
+            '\n      <a href="/public">Danh sách công khai</a>\n'
+            '      <a href="/login">Đăng nhập cán bộ</a>\n    '
+        )
+    out.append(
+        "\n  </nav>\n</header>\n<main>\n\n"
+        '<form method="get" action="/search" class="search">\n'
+        f'  <input type="search" name="q" value="{q_html}" placeholder="Tên đương sự, số bản án'
+        ' / quyết định, hoặc nội dung" aria-label="Tìm kiếm" maxlength="300">\n'
+        '  <select name="role" aria-label="Vai trò">\n'
+        '    <option value="">— Vai trò —</option>\n'
+        f"    {_select_options('role', form['role'])}\n"
+        "  </select>\n"
+        '  <select name="doc_type" aria-label="Loại văn bản">\n'
+        '    <option value="">— Loại văn bản —</option>\n'
+        f"    {_select_options('doc_type', form['doc_type'])}\n"
+        "  </select>\n"
+        f'  <input name="issuer" value="{_e(form["issuer"])}" placeholder="Cơ quan ban hành"'
+        ' aria-label="Cơ quan ban hành" maxlength="200">\n'
+        f'  <input name="year" value="{_e(form["year"])}" placeholder="Năm" aria-label="Năm"'
+        ' size="5" maxlength="4" inputmode="numeric">\n'
+        '  <button type="submit">Tìm</button>\n</form>\n'
+    )
+    if error:
+        out.append(f'<p class="error" role="alert">{_e(error)}</p>')
+    out.append("\n")
+    if result:
+        out.append(
+            f'\n<p class="summary">{_e(result.total_cases)} hồ sơ phù hợp · '
+            f"{result.took_ms:.0f} ms · {_e(result.backend)}</p>\n"
+            f"{results_html}\n"
+        )
+        if n_pages > 1:
+            out.append('\n<nav class="pager">\n  ')
+            if page > 1:
+                out.append(f'<a href="{_search_link(q, form, page - 1)}" rel="prev">‹ Trước</a>')
+            out.append(f"\n  <span>Trang {_e(page)} / {_e(n_pages)}</span>\n  ")
+            if page < n_pages:
+                out.append(f'<a href="{_search_link(q, form, page + 1)}" rel="next">Sau ›</a>')
+            out.append("\n</nav>\n")
+        out.append("\n")
+    out.append("\n\n</main>\n</body>\n</html>")
     return "".join(out)
 
 

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from schemas import SearchQuery, SearchResult
 from schemas.vocab import DOC_TYPES, ROLES
@@ -26,6 +26,7 @@ from search.web.app import (
     record_audit,
     run_search,
     safe_next,
+    search_page_html,
     session_of,
     set_session,
     valid_case_id,
@@ -187,19 +188,27 @@ async def search_page(request: Request) -> Response:
             except Exception as exc:  # the backend is down: say so, do not crash the page
                 error = f"Không tìm kiếm được ({type(exc).__name__})."
         n_pages = math.ceil(result.total_cases / ctx.settings.per_page) if result else 0
-        response = render(
-            request,
-            "search.html",
-            {
-                "q": q,
-                "form": form,
-                "result": result,
-                "results_html": ctx.results.html(result.cases, q) if result else "",
-                "error": error,
-                "page": page_no,
-                "n_pages": n_pages,
-            },
+        # What render(request, "search.html", …) gives, written out in Python (app.py).
+        current = session_of(request)
+        fresh = current is None
+        if current is None:
+            current = SessionCodec.anonymous()
+        response = HTMLResponse(
+            search_page_html(
+                user=current.username,
+                csrf=current.csrf,
+                site_name=ctx.settings.site_name,
+                q=q,
+                form=form,
+                result=result,
+                results_html=ctx.results.html(result.cases, q) if result else "",
+                error=error,
+                page=page_no,
+                n_pages=n_pages,
+            )
         )
+        if fresh:
+            set_session(request, response, current)
         return response, result.total_cases if result else None
 
     response, n_results = await run_search(ctx, work)
