@@ -533,3 +533,20 @@ def test_sqlite_text_tiers_keep_the_case_page_order_after_incremental_updates(
         some += first in got
     assert some  # the re-indexed first pages were merged in front
     backend.close()
+
+
+def test_snippet_shows_page_characters_once_escaped_and_keeps_only_its_marks():
+    """The engine's snippet is HTML-escaped text with <mark> tags (as the API returns it);
+    the web page escapes it once, not twice: "&" in a page reads "&", and the page's own
+    "<b>" stays text."""
+    from search.query import snippet
+    from search.web.highlight import snippet_html
+
+    text = "Công ty A & B <b>TNHH</b> nợ bà Nguyễn Thị Lan 5.000.000 đồng"
+    raw = snippet(text, needles=[["nguyen", "thi", "lan"]])
+    assert "<mark>" in raw and "&amp;" in raw and "&lt;b&gt;" in raw  # the API's form
+    html = str(snippet_html(raw))
+    assert "A &amp; B &lt;b&gt;TNHH&lt;/b&gt;" in html
+    assert "&amp;amp;" not in html and "&amp;lt;" not in html
+    assert html.count("<mark>") == 1 and html.count("</mark>") == 1
+    assert "<b>" not in html

@@ -8,6 +8,7 @@ outlined on its own.
 
 from __future__ import annotations
 
+import html
 import re
 
 from markupsafe import Markup, escape
@@ -44,8 +45,10 @@ def highlighted_indices(words: list[Word], query: str) -> list[int]:
 
 
 def snippet_html(snippet: str) -> Markup:
-    """Escape a search snippet, keeping only the engine's <mark>…</mark> tags."""
-    safe = str(escape(snippet))
+    """Escape a search snippet, keeping only the engine's <mark>…</mark> tags. The engine's
+    snippet is already HTML-escaped text (`search.query.snippet`, as the API returns it):
+    it is unescaped first, so that "&" in a page shows as "&", not "&amp;"."""
+    safe = str(escape(html.unescape(snippet)))
     safe = safe.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>")
     # An unbalanced <mark> would swallow the rest of the page's styling.
     if safe.count("<mark>") != safe.count("</mark>"):
