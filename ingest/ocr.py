@@ -26,6 +26,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from ingest.correct import fix_tones
 from ingest.errors import OcrError
 from schemas import Word
 from search.normalize import repair
@@ -312,6 +313,7 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
         for _, ws in sorted(visual[i], key=lambda kw: kw[1][0].left):
             words.extend(ws)
     fix_known_misreads(words)
+    fix_tones(words)  # after: "số 224", "(Bốn mươi" are settled there
 
     lines: list[str] = []
     last: tuple[int, int] | None = None
@@ -382,6 +384,19 @@ _DIEU = {"điêu", "điếu", "điểu", "điệu", "diều", "diêu"}
 # An amount in figures is followed by "đồng", never "đông" (east) or "dồng".
 _DONG = {"đông", "dồng", "đống", "đổng"}
 _AMOUNT = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+
+# Amounts are also written out in words ("(Bốn mươi chín triệu ba trăm nghìn đồng)"), from a
+# closed set of numeral words. Inside such a run, a word that is not one of them but is one
+# with another tone ("trắm", "bôn", "(Bồn") is misread; "đồng" follows the run.
+_NUMERAL_WORDS = (
+    "một hai ba bốn năm sáu bảy tám chín mười mươi mốt lăm tư trăm nghìn ngàn triệu tỷ linh lẻ"
+)
+_NUMERALS = frozenset(_NUMERAL_WORDS.split())
+_NUMERAL_BY_BARE: dict[str, str] = {}
+# "số" (number) before a number ("sô 224/QĐ-CCTHADS", "sổ 9623/2018/HĐTD": a notebook "sổ"
+# is never followed by digits in these documents); "vào hồi 10 giờ" (at ten o'clock).
+_SO = {"sô", "sổ", "sõ", "sỗ"}
+_HOI = {"hôi", "hối", "hỏi"}
 
 # Vietnamese phonotactics: a syllable closed by a stop (-p, -t, -c, -ch) carries the sắc or
 # the nặng tone, never ngang, huyền, hỏi or ngã. Such a syllable from OCR ("đât", "câp",
@@ -518,6 +533,24 @@ def fix_known_misreads(words: list[Word]) -> None:
         if low in _DIEU and i + 1 < n and _bare(words[i + 1].text).isdigit():
             w.text = _replace_core(w.text, _same_case(core, "điều"))
             continue
+        if low in _SO and i + 1 < n and words[i + 1].text[:1].isdigit():
+            w.text = _replace_core(w.text, _same_case(core, "số"))
+            continue
+        if (
+            low in _HOI
+            and i + 2 < n
+            and words[i + 1].text.isdigit()
+            and _bare(words[i + 2].text) == "giờ"
+        ):
+            w.text = _replace_core(w.text, _same_case(core, "hồi"))
+            continue
+        numeral = _numeral_misread(words, i, low)
+        if numeral:
+            w.text = _replace_core(w.text, _same_case(core, numeral))
+            continue
+        if low in _DONG and i > 0 and _bare(words[i - 1].text) in _NUMERALS - {"một", "năm"}:
+            w.text = _replace_core(w.text, _same_case(core, "đồng"))
+            continue
         if low in _DONG and i > 0 and _AMOUNT.match(_bare(words[i - 1].text)):
             w.text = _replace_core(w.text, _same_case(core, "đồng"))
             continue
@@ -542,6 +575,25 @@ def fix_known_misreads(words: list[Word]) -> None:
             fixed = fix_closed_syllable_tone(core)
             if fixed != core:
                 w.text = _replace_core(w.text, fixed)
+
+
+def _numeral_misread(words: list[Word], i: int, low: str) -> str | None:
+    """The numeral word `low` stands for, when it sits inside an amount written in words:
+    the next word is a numeral, and so is the previous one unless this word opens the
+    parenthesis ("(Bồn mươi")."""
+    if low in _NUMERALS or not low.isalpha():
+        return None
+    if not _NUMERAL_BY_BARE:
+        _NUMERAL_BY_BARE.update((_split_tone(x)[0], x) for x in _NUMERALS)
+        for bare in ("mươi", "mười", "mốt", "một", "năm", "lăm", "lẻ", "linh"):
+            _NUMERAL_BY_BARE.pop(_split_tone(bare)[0], None)  # two numerals share a bare form
+    right = _NUMERAL_BY_BARE.get(_split_tone(low)[0])
+    if right is None or i + 1 >= len(words) or _bare(words[i + 1].text) not in _NUMERALS:
+        return None
+    opens = words[i].text.startswith("(")
+    if not opens and (i == 0 or _bare(words[i - 1].text) not in _NUMERALS):
+        return None
+    return right
 
 
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")

@@ -161,3 +161,52 @@ def test_certified_copy_signature_line_crossed_by_a_signature():
         words = _words(read)
         fix_known_misreads(words)
         assert " ".join(w.text for w in words) == "(Đã ký và đóng dấu)"
+
+
+def _fixed(read: str) -> str:
+    from ingest.correct import fix_tones
+    from ingest.ocr import fix_known_misreads
+
+    words = _words(read)
+    fix_known_misreads(words)
+    fix_tones(words)
+    return " ".join(w.text for w in words)
+
+
+def test_tone_misreads_on_200_dpi_pages_are_restored_from_the_word_list():
+    # Real OCR output of poor (200 dpi) bench pages, seed 12, and the seed-8 sample archive.
+    assert _fixed("các cơ quan, tố chức, cá nhân") == "các cơ quan, tổ chức, cá nhân"
+    assert _fixed("Ngân hàng Thương mại cố phân Sài Gòn") == (
+        "Ngân hàng Thương mại cổ phần Sài Gòn"
+    )
+    assert _fixed("tranh chấp hợp đông vay tài sản") == "tranh chấp hợp đồng vay tài sản"
+    assert _fixed("thu nhập không ốn định, không đủ") == "thu nhập không ổn định, không đủ"
+    assert _fixed("xét xử văng mặt). NỘI DUNG") == "xét xử vắng mặt). NỘI DUNG"
+    # Closed sets: an amount in words, "số" before a number, "vào hồi 10 giờ".
+    assert _fixed("(Hai tỷ ba trắm linh một triệu bôn trăm bốn mươi nghìn đông)") == (
+        "(Hai tỷ ba trăm linh một triệu bốn trăm bốn mươi nghìn đồng)"
+    )
+    assert _fixed("(Bồn mươi chín triệu đồng)") == "(Bốn mươi chín triệu đồng)"
+    assert _fixed("CMND sô 307721181; thụ lý sõ 27/2019/TLST-KDTM") == (
+        "CMND số 307721181; thụ lý số 27/2019/TLST-KDTM"
+    )
+    assert _fixed("lập xong vào hôi 10 giờ 30") == "lập xong vào hồi 10 giờ 30"
+
+
+def test_tone_correction_leaves_names_and_true_text_alone():
+    # Names are capitalised: "Thăng", "Ốn" may be misreads, but never become other words.
+    for text in (
+        "ông Dương Văn Thăng, sinh năm 1963",
+        "Ông Trần Công Ốn - Công chức",
+        "tỉnh Lâm Đông",
+        # True text that a looser rule changed: "tròng đỏ", "an dân", "cung cấp", "con nợ",
+        # "khoán tiền", "ba lê" are words too.
+        "nghìn đồng), trong đó nợ gốc",
+        "Luật Thi hành án dân sự thì",
+        "- VKSND cùng cấp; THẨM PHÁN",
+        "khi xét xử còn nợ gốc",
+        "bảo đảm bằng khoản tiền 500.000.000 đồng",
+        "trả cho bà Lê Thị Loan",
+        "bảy triệu hai trăm hai mươi",
+    ):
+        assert _fixed(text) == text
