@@ -140,8 +140,11 @@ def test_workers_do_not_outlive_a_killed_ingest(ingested_quick, tmp_path):
         workers: set[int] = set()
         while len(workers) < 2:
             assert proc.poll() is None and time.monotonic() < deadline, "no workers started"
-            workers = {c for c in _children(proc.pid) if "spawn_main" in _cmdline(c)}
+            # Workers are forked by multiprocessing's fork server, a child of `hoso`.
+            servers = {c for c in _children(proc.pid) if "forkserver" in _cmdline(c)}
+            workers = {w for s in servers for w in _children(s)}
             time.sleep(0.1)
+        workers |= servers
         os.kill(proc.pid, signal.SIGKILL)  # the main process only
         proc.wait()
         deadline = time.monotonic() + 15
