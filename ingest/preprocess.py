@@ -73,6 +73,11 @@ TALL_STROKE_IN = 0.06
 # A component this many times taller than the page's letters is a mark, not text.
 MARK_HEIGHT = 2.2
 SEAL_DPI = 50
+# `_text_bands`: line pieces are found at 1/BAND_SCALE; two pieces of a line up to BRIDGE_GAP
+# letter heights apart are one line when marks cover BRIDGE_FILL of the gap's columns.
+BAND_SCALE = 4
+BRIDGE_GAP = 12.0
+BRIDGE_FILL = 0.6
 
 
 @dataclass
@@ -281,14 +286,23 @@ def whiten_paper(flat: np.ndarray, k: float = 3.0) -> tuple[np.ndarray, int]:
 
 
 def _text_bands(
-    st: np.ndarray, letters: np.ndarray, text_h: float, shape: tuple[int, int]
+    st: np.ndarray,
+    letters: np.ndarray,
+    text_h: float,
+    shape: tuple[int, int],
+    marked: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mask of text lines: the boxes of letter-like components, smeared along the line (gaps
     up to ~4 letter heights bridged, as run-length smearing does: a word a seal or signature
     swallowed leaves such a gap), kept where a band holds several letters, padded by a letter
     and a half either side. Returns (lines, lines with ~0.7 of a letter above for stacked
-    tone marks and 0.3 below)."""
-    f = 4  # drawn at 1/4 scale: bands are coarse, and this is 16× less to close
+    tone marks and 0.3 below).
+
+    `marked` (at 1/BAND_SCALE of the page, see `_marked_small`) is the ink of the marks: two
+    pieces of one line up to BRIDGE_GAP letter heights apart are joined when marks fill the
+    gap (a seal ring or signature swallowed the words between them: "Phạm [Minh] Toàn",
+    "( [Đã ký] và đóng dấu)"), so that the letters under the mark are kept."""
+    f = BAND_SCALE  # drawn at 1/4 scale: bands are coarse, and this is 16× less to close
     hs, ws = shape[0] // f + 1, shape[1] // f + 1
     boxes = np.zeros((hs, ws), dtype=np.uint8)
     for i in np.flatnonzero(letters):
@@ -299,11 +313,14 @@ def _text_bands(
         boxes, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1))
     )
     _, _, bst, _ = cv2.connectedComponentsWithStats(smeared, connectivity=4)
+    pieces = bst[1:, :4].astype(np.int64)
+    if marked is not None and len(pieces) > 1:
+        pieces = _bridge_marks(pieces, marked, BRIDGE_GAP * text_h / f)
     band = np.zeros_like(boxes)
     near = np.zeros_like(boxes)
     pad = max(1, int(1.5 * text_h / f))
     up, down = max(1, int(0.7 * text_h / f)), max(1, int(0.3 * text_h / f))
-    for x, y, w, h, _ in bst[1:]:
+    for x, y, w, h in pieces:
         if w >= 3 * text_h / f:  # several letters: a line (its whole box: capitals too)
             band[y : y + h, max(0, x - pad) : x + w + pad] = 1
             # Around it, the tone marks above its capitals (Ấ, Ỗ) and dots below (ạ, ụ).
@@ -313,6 +330,61 @@ def _text_bands(
         cv2.resize(band, size, interpolation=cv2.INTER_NEAREST) > 0,
         cv2.resize(near, size, interpolation=cv2.INTER_NEAREST) > 0,
     )
+
+
+def _bridge_marks(pieces: np.ndarray, marked: np.ndarray, far: float) -> np.ndarray:
+    """Join pieces of a line (x, y, w, h boxes) whose gap, at most `far`, marks fill: each
+    piece with its nearest neighbour to the right on the same line (rows overlapping by half
+    the smaller height, heights within 2×), when `marked` has ink in ≥ BRIDGE_FILL of the
+    gap's columns within the shared rows. Returns the joined boxes."""
+    n = len(pieces)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    x, y, w, h = pieces.T
+    right, bottom = x + w, y + h
+    for a in range(n):
+        g = x - right[a]
+        overlap = np.minimum(bottom, bottom[a]) - np.maximum(y, y[a])
+        ok = (
+            (g > 0)
+            & (g <= far)
+            & (overlap >= 0.5 * np.minimum(h, h[a]))
+            & (np.maximum(h, h[a]) <= 2 * np.minimum(h, h[a]))
+        )
+        if not ok.any():
+            continue
+        b = int(np.flatnonzero(ok)[np.argmin(g[ok])])
+        top, low = max(y[a], y[b]), min(bottom[a], bottom[b])
+        cols = marked[top:low, right[a] : x[b]].any(axis=0)
+        if cols.size and cols.mean() >= BRIDGE_FILL:
+            parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    out = []
+    for members in groups.values():
+        m = pieces[members]
+        x0, y0 = m[:, 0].min(), m[:, 1].min()
+        out.append((x0, y0, (m[:, 0] + m[:, 2]).max() - x0, (m[:, 1] + m[:, 3]).max() - y0))
+    return np.array(out, dtype=np.int64)
+
+
+def _marked_small(labels: np.ndarray, st: np.ndarray, mark: np.ndarray) -> np.ndarray:
+    """The pixels of the `mark` components, at 1/BAND_SCALE (a cell is set if any of its
+    pixels is)."""
+    f = BAND_SCALE
+    out = np.zeros((labels.shape[0] // f + 1, labels.shape[1] // f + 1), dtype=bool)
+    for i in np.flatnonzero(mark):
+        x, y, w, h = (int(v) for v in st[i, :4])
+        ys, xs = np.nonzero(labels[y : y + h, x : x + w] == i)
+        out[(ys + y) // f, (xs + x) // f] = True
+    return out
 
 
 def seal_rings(flat: np.ndarray, dpi: int) -> list[tuple[int, int, int]]:
@@ -404,7 +476,8 @@ def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int, int]:
     # (specks are tiny; a full-page label look-up would cost more than all of them).
     inkmask = core
     letters = keep & ~mark & (h >= 0.5 * text_h)
-    band, near = _text_bands(st, letters, text_h, flat.shape)
+    marked = _marked_small(labels, st, mark)
+    band, near = _text_bands(st, letters, text_h, flat.shape, marked)
     # Small ink away from every line of text (dashes of a broken seal ring, specks darker
     # than SEED_GREY, a stray dot) is not text either; things as big as a digit are kept (a
     # page number alone on its line).

@@ -2,9 +2,14 @@
 
 Same pages, same number of processes, in the same run; reports pages/minute, the ratio
 hoso / raw tesseract (median of the repeats), character error rate of each against the
-ground truth by quality, and peak memory per worker on a 300+ page PDF.
+ground truth by quality, and peak memory per worker on a 300+ page PDF. With --cpu N, also
+the CPU time a page costs (getrusage, one process, N pages per quality after one warm-up
+page): raw tesseract, and hoso's page step split into its own Python work and the Tesseract
+processes it starts. On a machine whose cores are all busy, CPU per page is what sets
+throughput, so that split shows where the ratio goes, without the wall-clock noise.
 
     .venv/bin/python scripts/bench_ingest.py --pages 16 --repeat 3 --big 320
+    .venv/bin/python scripts/bench_ingest.py --pages 0 --cpu 12       # only the CPU split
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -136,6 +142,45 @@ def run_ocrmypdf(pages: list[Path], workers: int, tmp: Path) -> tuple[float, lis
     return elapsed, sidecar.read_text(encoding="utf-8").split("\f")
 
 
+def _cpu() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def cpu_split(pages: list[Path], tmp: Path) -> dict[str, float]:
+    """CPU seconds a page (median-free: totals over the pages / their number), in this
+    process, one page at a time: raw `tesseract`, then hoso's page step (own / Tesseract)."""
+    from ingest.page import process_page
+    from ingest.tasks import PageTask
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    warm, pages = pages[0], pages[1:]
+    out = tmp / "cpu"
+    out.mkdir(parents=True, exist_ok=True)
+    _, kids0 = _cpu()
+    for p in pages:
+        subprocess.run(["tesseract", str(p), str(out / p.stem), "-l", "vie"],
+                       check=True, capture_output=True)  # fmt: skip
+    _, kids1 = _cpu()
+    process_page(PageTask(str(warm), "warm", 1, "png", out_pdf=str(out / "warm.pdf")))
+    own0, kids2 = _cpu()
+    for p in pages:
+        res = process_page(PageTask(str(p), p.stem, 1, "png", out_pdf=str(out / f"{p.stem}.pdf")))
+        if res.error:
+            raise SystemExit(f"{p}: {res.error}")
+    own1, kids3 = _cpu()
+    n = len(pages)
+    raw, own, tess = (kids1 - kids0) / n, (own1 - own0) / n, (kids3 - kids2) / n
+    return {
+        "pages": n,
+        "raw_tesseract_cpu_s": round(raw, 3),
+        "hoso_own_cpu_s": round(own, 3),
+        "hoso_tesseract_cpu_s": round(tess, 3),
+        "cpu_ratio": round(raw / (own + tess), 3),
+    }
+
+
 def peak_memory(pdf_pages: int, workers: int, tmp: Path, page_png: Path) -> dict[str, float]:
     """Ingest one `pdf_pages`-page PDF and sample the RSS of every process in the tree."""
     folder = tmp / "big" / "HS-BIG"
@@ -189,11 +234,16 @@ def peak_memory(pdf_pages: int, workers: int, tmp: Path, page_png: Path) -> dict
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pages", type=int, default=16, help="pages per quality")
+    ap.add_argument(
+        "--pages", type=int, default=16, help="pages per quality (0: no speed comparison)"
+    )
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--qualities", default="office,poor")
     ap.add_argument("--big", type=int, default=0, help="pages of the memory test PDF (0: skip)")
+    ap.add_argument(
+        "--cpu", type=int, default=0, help="pages per quality for the CPU split (0: skip)"
+    )
     ap.add_argument("--no-ocrmypdf", action="store_true")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
@@ -201,7 +251,16 @@ def main() -> int:
     report: dict[str, object] = {"workers": a.workers, "pages_per_quality": a.pages}
     try:
         for qi, quality in enumerate(a.qualities.split(",")):
-            made = make_pages(tmp / quality / "HS-BENCH", a.pages, quality, seed=11 + qi)
+            if a.cpu:  # the same pages (same seed), in a folder of their own
+                own = make_pages(tmp / "cpu-pages" / quality, a.cpu + 1, quality, seed=11 + qi)
+                split = cpu_split([p for p, _ in own], tmp / "cpu-out" / quality)
+                report[f"cpu_{quality}"] = split
+                print(f"cpu {quality}", json.dumps(split), file=sys.stderr)
+            made = make_pages(
+                tmp / quality / "HS-BENCH", max(a.pages, 1 if a.big else 0), quality, seed=11 + qi
+            )
+            if not a.pages:
+                continue
             paths = [p for p, _ in made]
             truth = [t for _, t in made]
             tess_t, hoso_t = [], []

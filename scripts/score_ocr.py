@@ -211,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dir", type=Path, help="where sets are generated and reused")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--errors", type=int, nargs="?", const=25, default=0, metavar="TOP")
+    ap.add_argument("--dump", type=Path, metavar="DIR",
+                    help="write each page's OCR text and truth there, worst pages first in "
+                    "DIR/index.tsv")  # fmt: skip
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
     if not a.bench and not a.archive:
@@ -225,11 +228,27 @@ def main(argv: list[str] | None = None) -> int:
         if a.dir is None:
             shutil.rmtree(root, ignore_errors=True)
     report = build_report(pages, a.errors)
+    if a.dump:
+        dump(pages, a.dump)
     if a.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
         print_report(report)
     return 0
+
+
+def dump(pages: list[Page], out: Path) -> None:
+    """Per page: NAME.ocr.txt and NAME.truth.txt; index.tsv lists CER, name, source."""
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for p in pages:
+        name = f"{p.set_name}-{p.quality}-{Path(p.path).stem}-p{p.page_no}"
+        (out / f"{name}.ocr.txt").write_text(p.text + "\n", encoding="utf-8")
+        (out / f"{name}.truth.txt").write_text(p.truth + "\n", encoding="utf-8")
+        rows.append((cer(p.truth, p.text), name, f"{p.path}#{p.page_no}"))
+    rows.sort(reverse=True)
+    lines = [f"{100 * c:.2f}\t{n}\t{src}" for c, n, src in rows]
+    (out / "index.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def collect(a: argparse.Namespace, root: Path, qualities: list[str]) -> list[Page]:

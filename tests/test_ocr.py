@@ -210,3 +210,22 @@ def test_tone_correction_leaves_names_and_true_text_alone():
         "bảy triệu hai trăm hai mươi",
     ):
         assert _fixed(text) == text
+
+
+def test_list_dashes_read_as_tildes_are_dashes():
+    columns = "level page_num block_num par_num line_num word_num left top width height conf text"
+    header = "\t".join(columns.split())
+    lines = [  # (words, confidence of the first): as the LSTM read ragged dashes, poor pages
+        (["Nơi", "nhận:"], 93),
+        (["~", "Như", "Điều", "2;"], 92),
+        (["~-", "Lưu", "hồ", "sơ."], 45),
+        (["5", "~", "3"], 90),  # not at the start of a line: left alone
+        (["~"], 40),  # nothing after it: a stroke, not a dash
+    ]
+    rows = [header]
+    for n, (words, conf) in enumerate(lines, start=1):
+        for i, w in enumerate(words):
+            c = conf if i == 0 else 93
+            rows.append(f"5\t1\t1\t1\t{n}\t{i + 1}\t{100 + 60 * i}\t{40 * n}\t50\t30\t{c}\t{w}")
+    _, text = parse_tsv("\n".join(rows))
+    assert text == "Nơi nhận:\n- Như Điều 2;\n- Lưu hồ sơ.\n5 ~ 3"

@@ -3,6 +3,7 @@ Tesseract OSD only where a cheap signal asks for it)."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 import vnpages
@@ -11,6 +12,7 @@ from PIL import Image, ImageFilter
 from ingest.preprocess import (
     MAX_WORK_DPI,
     OCR_DPI,
+    clear_marks,
     estimate_skew,
     flatten,
     looks_sideways,
@@ -144,3 +146,33 @@ def test_corner_number_is_found_only_when_alone_in_the_top_right(clean300):
         (round(4.2 * 300), round(0.45 * 300)), "Mẫu số 01/THADS", font=font, fill=0
     )
     assert corner_number_box(np.asarray(img), 300) is None
+
+
+def test_letters_a_signature_stroke_runs_through_are_kept():
+    """A signature stroke that touches letters joins them into one component with it: the
+    stroke is removed, but the letters on it stay. Here it underlines "Minh" (touching every
+    letter) and flies off upwards; with the line cut there, the page read "Phạm M"."""
+    from PIL import ImageDraw, ImageFont
+
+    from ingest.ocr import ocr_page
+
+    dpi = 200
+    img = Image.new("L", (1600, 700), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(vnpages.FONT_BOLD, round(13 * dpi / 72))
+    lines = ["TM. HỘI ĐỒNG XÉT XỬ SƠ THẨM", "THẨM PHÁN - CHỦ TỌA PHIÊN TÒA", "Phạm Minh Toàn"]
+    for i, line in enumerate(lines):
+        draw.text((300, 150 + 60 * i + (200 if i == 2 else 0)), line, font=font, fill=0)
+    page = np.asarray(img).copy()
+    x0 = draw.textbbox((300, 470), "Phạm ", font=font)[2]
+    left, top, right, bottom = draw.textbbox((x0, 470), "Minh", font=font)
+    stroke = [(left - 6, bottom + 1), (right + 6, bottom + 1), (right + 40, top - 160)]
+    cv2.polylines(page, [np.array(stroke + [(right + 90, top - 120)])], False, 30, thickness=2)
+    cleaned, marks, crossing = clear_marks(page, dpi)
+    assert marks >= 1 and crossing >= 1
+    word = page[top - 5 : bottom + 5, left:right]
+    kept = cleaned[top - 5 : bottom + 5, left:right]
+    assert (kept < 128).sum() >= 0.7 * (word < 128).sum()  # the letters and a bit of stroke
+    assert (cleaned[top - 150 : top - 20, right + 20 : right + 100] < 128).sum() == 0  # flourish
+    out = ocr_page(cleaned, dpi=dpi, want_pdf=False)
+    assert "Phạm Minh Toàn" in out.text
