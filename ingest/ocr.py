@@ -251,11 +251,26 @@ def _is_garbage(word: Word) -> bool:
 # Vietnamese documents open no line with a tilde. Poor bench pages: 8 of 152 list dashes
 # came out as "~", 6 were dropped as garbage.
 _LIST_DASH = re.compile(r"^[-~¬–—]{1,3}$")
+_GLUED_DASH = re.compile(r"^~['’`]?(?=[^\W\d_])")  # "~'VKSND": the dash glued to the word
 
 
 def _list_dash(line: list[Word]) -> bool:
     """If `line` (one Tesseract line) opens with a misread list dash, make it "-"; True when
-    it opens with a list dash, which then counts as text whatever its confidence."""
+    it opens with a list dash, which then counts as text whatever its confidence. A dash
+    read glued to the first word becomes a word of its own (the box split by characters)."""
+    first = line[0] if line else None
+    glued = _GLUED_DASH.match(first.text) if first is not None else None
+    if first is not None and glued:
+        n = len(glued.group())
+        cut = round(first.width * n / len(first.text))
+        rest = first.text[n:]
+        line.insert(
+            1,
+            Word(text=rest, conf=first.conf, left=first.left + cut, top=first.top,
+                 width=first.width - cut, height=first.height, line=first.line),
+        )  # fmt: skip
+        first.text, first.width = "-", cut
+        return True
     if len(line) < 2 or not _LIST_DASH.match(line[0].text):
         return False
     nxt = line[1].text[:1]
@@ -515,7 +530,9 @@ def _replace_core(text: str, core: str) -> str:
 # "(Đã ký và đóng dấu)" marks the signature of a certified copy ("bản sao") of a judgment or
 # decision. It sits under the signer's title, where the handwritten signature goes, so its
 # strokes cross "ký và" ("kýxà", "ký-và", "kšxà", "xà") and the parenthesis ("tĐã").
-_DA_KY = re.compile(r"^(k\S{0,2}[-—]?)?[xv]à$", re.IGNORECASE)
+# "ký và" between "(Đã" and "đóng dấu)" as read where the signature crosses it: "kýxà",
+# "ký-và", "xà", and with the k lost too ("Rýxà", "Fđxà": office pages of archives 8, 10).
+_DA_KY = re.compile(r"^(\S{0,3}[-—]?)?[xv]à$", re.IGNORECASE)
 
 
 _DOUBLE_D = re.compile(r"(Đ)Đ+")

@@ -78,6 +78,8 @@ SEAL_DPI = 50
 BAND_SCALE = 4
 BRIDGE_GAP = 12.0
 BRIDGE_FILL = 0.6
+STRAY_MAX = 6
+STRAY_BASELINE = 0.5
 
 
 @dataclass
@@ -291,17 +293,20 @@ def _text_bands(
     text_h: float,
     shape: tuple[int, int],
     marked: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Mask of text lines: the boxes of letter-like components, smeared along the line (gaps
     up to ~4 letter heights bridged, as run-length smearing does: a word a seal or signature
     swallowed leaves such a gap), kept where a band holds several letters, padded by a letter
     and a half either side. Returns (lines, lines with ~0.7 of a letter above for stacked
-    tone marks and 0.3 below).
+    tone marks and 0.3 below, components that are not text after all).
 
     `marked` (at 1/BAND_SCALE of the page, see `_marked_small`) is the ink of the marks: two
     pieces of one line up to BRIDGE_GAP letter heights apart are joined when marks fill the
     gap (a seal ring or signature swallowed the words between them: "Phạm [Minh] Toàn",
-    "( [Đã ký] và đóng dấu)"), so that the letters under the mark are kept."""
+    "( [Đã ký] và đóng dấu)"), so that the letters under the mark are kept. A short piece
+    next to a mark whose "letters" do not stand on one baseline is what a signature leaves
+    when it breaks into strokes of a letter's size: not a line, and its components are
+    returned to be cleared with the mark."""
     f = BAND_SCALE  # drawn at 1/4 scale: bands are coarse, and this is 16× less to close
     hs, ws = shape[0] // f + 1, shape[1] // f + 1
     boxes = np.zeros((hs, ws), dtype=np.uint8)
@@ -320,7 +325,13 @@ def _text_bands(
     near = np.zeros_like(boxes)
     pad = max(1, int(1.5 * text_h / f))
     up, down = max(1, int(0.7 * text_h / f)), max(1, int(0.3 * text_h / f))
+    strays: list[int] = []
     for x, y, w, h in pieces:
+        if marked is not None:
+            stray = _stray_strokes(st, letters, text_h, (x, y, w, h), marked)
+            if stray:
+                strays.extend(stray)
+                continue
         if w >= 3 * text_h / f:  # several letters: a line (its whole box: capitals too)
             band[y : y + h, max(0, x - pad) : x + w + pad] = 1
             # Around it, the tone marks above its capitals (Ấ, Ỗ) and dots below (ạ, ụ).
@@ -329,7 +340,36 @@ def _text_bands(
     return (
         cv2.resize(band, size, interpolation=cv2.INTER_NEAREST) > 0,
         cv2.resize(near, size, interpolation=cv2.INTER_NEAREST) > 0,
+        strays,
     )
+
+
+def _stray_strokes(
+    st: np.ndarray,
+    letters: np.ndarray,
+    text_h: float,
+    piece: tuple[int, int, int, int],
+    marked: np.ndarray,
+) -> list[int]:
+    """The letter-sized components of `piece` (a box at 1/BAND_SCALE) if they are the strokes
+    of a broken-up signature, else []: at most STRAY_MAX letters, within a letter height of a
+    mark, fewer than STRAY_BASELINE of them ending on their median bottom (±0.2 letter). On
+    the sample pages text lines score 0.67–1.0 (descenders, dots below), signature strokes
+    0.0–0.4."""
+    f = BAND_SCALE
+    x, y, w, h = piece
+    d = max(1, int(text_h / f))
+    if not marked[max(0, y - d) : y + h + d, max(0, x - d) : x + w + d].any():
+        return []
+    cx = st[:, 0] + st[:, 2] // 2
+    cy = st[:, 1] + st[:, 3] // 2
+    inside = letters & (cx >= x * f) & (cx < (x + w) * f) & (cy >= y * f) & (cy < (y + h) * f)
+    idx = np.flatnonzero(inside)
+    if len(idx) == 0 or len(idx) > STRAY_MAX:
+        return []
+    bottoms = st[idx, 1] + st[idx, 3]
+    on_line = np.abs(bottoms - np.median(bottoms)) <= 0.2 * text_h
+    return [int(i) for i in idx] if on_line.mean() < STRAY_BASELINE else []
 
 
 def _bridge_marks(pieces: np.ndarray, marked: np.ndarray, far: float) -> np.ndarray:
@@ -477,7 +517,8 @@ def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int, int]:
     inkmask = core
     letters = keep & ~mark & (h >= 0.5 * text_h)
     marked = _marked_small(labels, st, mark)
-    band, near = _text_bands(st, letters, text_h, flat.shape, marked)
+    band, near, strays = _text_bands(st, letters, text_h, flat.shape, marked)
+    mark[strays] = True
     # Small ink away from every line of text (dashes of a broken seal ring, specks darker
     # than SEED_GREY, a stray dot) is not text either; things as big as a digit are kept (a
     # page number alone on its line).

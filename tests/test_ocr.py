@@ -157,6 +157,8 @@ def test_certified_copy_signature_line_crossed_by_a_signature():
         "(Đã kýxà đóng dấu)",
         "(Đã ký-và đóng dấu)",
         "(Đã xà đóng dấu)",
+        "(Đã Rýxà đóng dấu)",
+        "(Đã Fđxà đóng dấu)",
     ):
         words = _words(read)
         fix_known_misreads(words)
@@ -219,6 +221,7 @@ def test_list_dashes_read_as_tildes_are_dashes():
         (["Nơi", "nhận:"], 93),
         (["~", "Như", "Điều", "2;"], 92),
         (["~-", "Lưu", "hồ", "sơ."], 45),
+        (["~'VKSND", "cùng", "cấp;"], 70),
         (["5", "~", "3"], 90),  # not at the start of a line: left alone
         (["~"], 40),  # nothing after it: a stroke, not a dash
     ]
@@ -228,4 +231,4 @@ def test_list_dashes_read_as_tildes_are_dashes():
             c = conf if i == 0 else 93
             rows.append(f"5\t1\t1\t1\t{n}\t{i + 1}\t{100 + 60 * i}\t{40 * n}\t50\t30\t{c}\t{w}")
     _, text = parse_tsv("\n".join(rows))
-    assert text == "Nơi nhận:\n- Như Điều 2;\n- Lưu hồ sơ.\n5 ~ 3"
+    assert text == "Nơi nhận:\n- Như Điều 2;\n- Lưu hồ sơ.\n- VKSND cùng cấp;\n5 ~ 3"

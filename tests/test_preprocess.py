@@ -176,3 +176,34 @@ def test_letters_a_signature_stroke_runs_through_are_kept():
     assert (cleaned[top - 150 : top - 20, right + 20 : right + 100] < 128).sum() == 0  # flourish
     out = ocr_page(cleaned, dpi=dpi, want_pdf=False)
     assert "Phạm Minh Toàn" in out.text
+
+
+def test_a_signature_broken_into_letter_sized_strokes_is_cleared():
+    """A thin signature breaks up when scanned: one stroke tall enough to be a mark, and
+    beside it strokes of a letter's size. Those do not stand on a baseline as letters do,
+    and are cleared with the mark (they read "e C \\ e" between title and name)."""
+    from PIL import ImageDraw, ImageFont
+
+    from ingest.ocr import ocr_page
+
+    dpi = 200
+    img = Image.new("L", (1400, 700), 255)
+    draw = ImageDraw.Draw(img)
+    bold = ImageFont.truetype(vnpages.FONT_BOLD, round(13 * dpi / 72))
+    regular = ImageFont.truetype(vnpages.FONT, round(13 * dpi / 72))
+    draw.text((200, 60), "Biên bản lập xong vào hồi 10 giờ 30 phút cùng ngày, đã đọc lại cho",
+              font=regular, fill=0)  # fmt: skip
+    draw.text((200, 110), "những người có mặt cùng nghe, công nhận đúng và cùng ký tên dưới đây.",
+              font=regular, fill=0)  # fmt: skip
+    draw.text((500, 200), "CHẤP HÀNH VIÊN", font=bold, fill=0)
+    draw.text((530, 440), "Lê Thị Quỳnh", font=bold, fill=0)
+    page = np.asarray(img).copy()
+    cv2.polylines(page, [np.array([(560, 380), (585, 270), (600, 375)])], False, 40, thickness=2)
+    for i, (dy, size) in enumerate([(0, 30), (30, 22), (-25, 28), (12, 35)]):
+        centre = (620 + 32 * i, 320 + dy)
+        cv2.ellipse(page, centre, (10, size // 2), 20 * i, 30, 330, 40, thickness=2)
+    cleaned, marks, _ = clear_marks(page, dpi)
+    assert marks == 5
+    assert (cleaned[260:420, 540:760] < 128).sum() == 0
+    text = ocr_page(cleaned, dpi=dpi, want_pdf=False).text
+    assert "CHẤP HÀNH VIÊN\n\nLê Thị Quỳnh" in text
