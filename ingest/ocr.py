@@ -408,7 +408,24 @@ _PAIRS: list[tuple[str, str, int, str]] = [
     ("phai", "thi", +1, "phải"),
     ("phái", "chịu", +1, "phải"),
     ("hất", "thời", +1, "hết"),
+    # Poor bench and sample pages (session 6): Hội thẩm nhân dân, thành phần Hội đồng,
+    # Tổng giám đốc, số tiền, tỉnh Đồng Nai / Đồng Tháp ("Đông" is a word and a name, but
+    # neither province; "Lâm Đông" may be a person, so it stays).
+    ("thấm", "hội", -1, "thẩm"),
+    ("phân", "thành", -1, "phần"),
+    ("tống", "giám", +1, "tổng"),
+    ("sô", "tiền", +1, "số"),
+    ("sô", "tiên", +1, "số"),
+    ("đông", "nai", +1, "đồng"),
+    ("đông", "tháp", +1, "đồng"),
+    ("đâu", "đóng", -1, "dấu"),
+    ("đấu", "đóng", -1, "dấu"),
 ]
+# Whole tokens that are one thing only: "V/v" (về việc) of a document's subject line; "m²"
+# after a number (diện tích 659,7 m²), read "m2", "m°".
+_TOKENS = {"V/%": "V/v", "V/y": "V/v", "V/w": "V/v"}
+_SQUARE_M = {"m2", "m°"}
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 # "Lưu: VT" (filed with the clerical office) closes the "Nơi nhận" list of every
 # administrative document (Decree 30/2020 layout); its "VT," is read "VTF,"/"VTI,"/"VI,".
 _LUU_VT = re.compile(r"^V[TI][FIl1]?$")
@@ -538,14 +555,26 @@ _DA_KY = re.compile(r"^(\S{0,3}[-—]?)?[xv]à$", re.IGNORECASE)
 _DOUBLE_D = re.compile(r"(Đ)Đ+")
 
 
+_DA = re.compile(r"^\S{0,2}đ[ãàảạa]$", re.IGNORECASE)  # "(Đã" as read: "tĐã", "_(Đã", "(Đà"
+_DAU = re.compile(r"^[dđ][âấầ]u\)", re.IGNORECASE)  # "dấu)", "đâu)", "đấu)"
+_KY = {"ký", "kỹ", "ky", "kỷ", "kí"}
+
+
 def _fix_da_ky_va(words: list[Word]) -> None:
     for j in range(2, len(words) - 1):
-        if _bare(words[j].text) != "đóng" or not words[j + 1].text.lower().startswith("dấu)"):
+        if _bare(words[j].text) != "đóng" or not _DAU.match(words[j + 1].text):
             continue
         ky, da = words[j - 1], words[j - 2]
-        if _DA_KY.match(ky.text) and da.text.lower().endswith("đã") and len(da.text) <= 4:
+        if _DA_KY.match(ky.text) and _DA.match(da.text):
             ky.text = "ký và"
             da.text = "(Đã"
+        elif (
+            j >= 3
+            and _bare(ky.text) in ("và", "xà")
+            and _bare(da.text) in _KY
+            and _DA.match(words[j - 3].text)
+        ):
+            words[j - 3].text, da.text, ky.text = "(Đã", "ký", "và"
 
 
 def fix_known_misreads(words: list[Word]) -> None:
@@ -560,6 +589,12 @@ def fix_known_misreads(words: list[Word]) -> None:
         core = w.text.strip(_PUNCT)
         low = core.lower()
         if not core:
+            continue
+        if core in _TOKENS:
+            w.text = _replace_core(w.text, _TOKENS[core])
+            continue
+        if low in _SQUARE_M and i > 0 and _NUMBER.match(_bare(words[i - 1].text)):
+            w.text = _replace_core(w.text, "m²")
             continue
         if (
             low in _THI

@@ -159,6 +159,9 @@ def test_certified_copy_signature_line_crossed_by_a_signature():
         "(Đã xà đóng dấu)",
         "(Đã Rýxà đóng dấu)",
         "(Đã Fđxà đóng dấu)",
+        "(Đà ký và đóng đâu)",
+        "(Đà kýxà đóng đấu)",
+        "_(Đã kýxvà đóng dấu)",
     ):
         words = _words(read)
         fix_known_misreads(words)
@@ -232,3 +235,22 @@ def test_list_dashes_read_as_tildes_are_dashes():
             rows.append(f"5\t1\t1\t1\t{n}\t{i + 1}\t{100 + 60 * i}\t{40 * n}\t50\t30\t{c}\t{w}")
     _, text = parse_tsv("\n".join(rows))
     assert text == "Nơi nhận:\n- Như Điều 2;\n- Lưu hồ sơ.\n- VKSND cùng cấp;\n5 ~ 3"
+
+
+def test_closed_phrases_of_the_document_types_are_restored():
+    # Real OCR output of poor (200 dpi) bench pages and sample archives.
+    assert _fixed("Các Hội thấm nhân dân: - Thành phân Hội đồng") == (
+        "Các Hội thẩm nhân dân: - Thành phần Hội đồng"
+    )
+    assert _fixed("Chức vụ: Tống giám đốc, sô tiên vay 2.825.000.000") == (
+        "Chức vụ: Tổng giám đốc, số tiền vay 2.825.000.000"
+    )
+    assert _fixed("tỉnh Đông Nai, tỉnh Đông Tháp, tỉnh Lâm Đông") == (
+        "tỉnh Đồng Nai, tỉnh Đồng Tháp, tỉnh Lâm Đông"
+    )
+    assert _fixed("V/% thi hành án; diện tích 659,7 m2, và 120 m°.") == (
+        "V/v thi hành án; diện tích 659,7 m², và 120 m²."
+    )
+    # Left alone: names, other places, and these words elsewhere.
+    for text in ("ông Tống Văn Minh", "phường Đông Hà", "Hà Đông", "mã m2 của", "V/%x"):
+        assert _fixed(text) == text
