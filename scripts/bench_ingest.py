@@ -149,34 +149,36 @@ def _cpu() -> tuple[float, float]:
 
 
 def cpu_split(pages: list[Path], tmp: Path) -> dict[str, float]:
-    """CPU seconds a page (median-free: totals over the pages / their number), in this
-    process, one page at a time: raw `tesseract`, then hoso's page step (own / Tesseract)."""
+    """CPU seconds a page (totals over the pages / their number), in this process, one page
+    at a time, raw `tesseract` and hoso's page step (own / Tesseract) alternating page by
+    page so that the machine's noise hits both alike; the first page only warms up."""
     from ingest.page import process_page
     from ingest.tasks import PageTask
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    warm, pages = pages[0], pages[1:]
-    out = tmp / "cpu"
+    out = tmp
     out.mkdir(parents=True, exist_ok=True)
-    _, kids0 = _cpu()
+    warm, pages = pages[0], pages[1:]
+    process_page(PageTask(str(warm), "warm", 1, "png", out_pdf=str(out / "warm.pdf")))
+    raw = own = tess = 0.0
     for p in pages:
+        own0, kids0 = _cpu()
         subprocess.run(["tesseract", str(p), str(out / p.stem), "-l", "vie"],
                        check=True, capture_output=True)  # fmt: skip
-    _, kids1 = _cpu()
-    process_page(PageTask(str(warm), "warm", 1, "png", out_pdf=str(out / "warm.pdf")))
-    own0, kids2 = _cpu()
-    for p in pages:
+        own1, kids1 = _cpu()
         res = process_page(PageTask(str(p), p.stem, 1, "png", out_pdf=str(out / f"{p.stem}.pdf")))
+        own2, kids2 = _cpu()
         if res.error:
             raise SystemExit(f"{p}: {res.error}")
-    own1, kids3 = _cpu()
+        raw += kids1 - kids0
+        own += own2 - own1
+        tess += kids2 - kids1
     n = len(pages)
-    raw, own, tess = (kids1 - kids0) / n, (own1 - own0) / n, (kids3 - kids2) / n
     return {
         "pages": n,
-        "raw_tesseract_cpu_s": round(raw, 3),
-        "hoso_own_cpu_s": round(own, 3),
-        "hoso_tesseract_cpu_s": round(tess, 3),
+        "raw_tesseract_cpu_s": round(raw / n, 3),
+        "hoso_own_cpu_s": round(own / n, 3),
+        "hoso_tesseract_cpu_s": round(tess / n, 3),
         "cpu_ratio": round(raw / (own + tess), 3),
     }
 
@@ -302,7 +304,7 @@ def main() -> int:
             report[quality] = row
             print(quality, json.dumps(row), file=sys.stderr)
         if a.big:
-            first = next((tmp / a.qualities.split(",")[0] / "HS-BENCH").glob("*.png"))
+            first = sorted((tmp / a.qualities.split(",")[0] / "HS-BENCH").glob("*.png"))[0]
             report["memory_mib"] = peak_memory(a.big, a.workers, tmp, first)
             print("memory", json.dumps(report["memory_mib"]), file=sys.stderr)
     finally:
