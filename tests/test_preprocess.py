@@ -207,3 +207,27 @@ def test_a_signature_broken_into_letter_sized_strokes_is_cleared():
     assert (cleaned[260:420, 540:760] < 128).sum() == 0
     text = ocr_page(cleaned, dpi=dpi, want_pdf=False).text
     assert "CHẤP HÀNH VIÊN\n\nLê Thị Quỳnh" in text
+
+
+@pytest.mark.parametrize("name", ["Lý Quý", "Hy Quý", "Lý Ý"])
+def test_a_short_name_with_descenders_beside_a_signature_stays(name):
+    """The baseline test must not take a short name whose letters hang below the line (y,
+    Q) for the strokes of a signature that ends right beside it (each of these names is
+    judged by that test here: with every judged piece called strokes, all three fail)."""
+    from PIL import ImageDraw, ImageFont
+
+    dpi = 200
+    img = Image.new("L", (1400, 700), 255)
+    draw = ImageDraw.Draw(img)
+    bold = ImageFont.truetype(vnpages.FONT_BOLD, round(13 * dpi / 72))
+    regular = ImageFont.truetype(vnpages.FONT, round(13 * dpi / 72))
+    draw.text((200, 60), "Biên bản lập xong vào hồi 10 giờ 30 phút cùng ngày, đã đọc lại cho",
+              font=regular, fill=0)  # fmt: skip
+    draw.text((500, 200), "CHẤP HÀNH VIÊN", font=bold, fill=0)
+    draw.text((560, 400), name, font=bold, fill=0)
+    page = np.asarray(img).copy()
+    cv2.polylines(page, [np.array([(520, 390), (545, 270), (560, 385)])], False, 40, thickness=2)
+    cleaned, marks, _ = clear_marks(page, dpi)
+    assert marks == 1
+    box = (slice(390, 470), slice(555, 800))
+    assert (cleaned[box] < 128).sum() == (page[box] < 128).sum()
