@@ -420,10 +420,18 @@ _PAIRS: list[tuple[str, str, int, str]] = [
     ("đông", "tháp", +1, "đồng"),
     ("đâu", "đóng", -1, "dấu"),
     ("đấu", "đóng", -1, "dấu"),
+    # The signer's title "CHI CỤC TRƯỞNG" (the seal's ring under it takes the dot of Ụ) and
+    # headers "THÀNH PHỐ", "HÀ NỘI" read without their marks ("cuc", "pho", "nọi" are no words).
+    ("cuc", "chi", -1, "cục"),
+    ("cuc", "trưởng", +1, "cục"),
+    ("pho", "thành", -1, "phố"),
+    ("pho", "thanh", -1, "phố"),
+    ("thanh", "pho", +1, "thành"),
+    ("nọi", "hà", -1, "nội"),
 ]
 # Whole tokens that are one thing only: "V/v" (về việc) of a document's subject line; "m²"
 # after a number (diện tích 659,7 m²), read "m2", "m°".
-_TOKENS = {"V/%": "V/v", "V/y": "V/v", "V/w": "V/v"}
+_TOKENS = {"V/%": "V/v", "V/%v": "V/v", "V/y": "V/v", "V/w": "V/v"}
 _SQUARE_M = {"m2", "m°"}
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
 # "Lưu: VT" (filed with the clerical office) closes the "Nơi nhận" list of every

@@ -73,6 +73,7 @@ TALL_STROKE_IN = 0.06
 # A component this many times taller than the page's letters is a mark, not text.
 MARK_HEIGHT = 2.2
 SEAL_DPI = 50
+RING_SPREAD = 0.06  # see `_follows_circle`: half the width of the band a ring is sought in
 # `_text_bands`: line pieces are found at 1/BAND_SCALE; two pieces of a line up to BRIDGE_GAP
 # letter heights apart are one line when marks cover BRIDGE_FILL of the gap's columns.
 BAND_SCALE = 4
@@ -470,6 +471,21 @@ def seal_rings(flat: np.ndarray, dpi: int) -> list[tuple[int, int, int]]:
     return found
 
 
+def _follows_circle(
+    labels: np.ndarray, st: np.ndarray, i: int, circle: tuple[int, int, int]
+) -> bool:
+    """Component `i` lies along the circle: its pixels' distances to the centre spread over
+    at most RING_SPREAD·r + 2 px (5th to 95th percentile). A ring's fragment spreads over its
+    stroke's width (≤ 6 px at 300 dpi on the sample seals); a letter the ring passes by
+    over its height (20–31 px: "CHI CỤC TRƯỞNG" lost its "CH" to the ring below it)."""
+    x, y, w, h = (int(v) for v in st[i, :4])
+    ys, xs = np.nonzero(labels[y : y + h, x : x + w] == i)
+    cx, cy, r = circle
+    d = np.hypot(xs + (x - cx), ys + (y - cy))
+    spread = float(np.percentile(d, 95) - np.percentile(d, 5)) if len(d) > 2 else 0.0
+    return spread <= RING_SPREAD * r + 2
+
+
 def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int, int]:
     """Whiten everything that is not text ink: paper noise, specks, mid-grey stamps, seals,
     handwritten signatures and other marks far taller than the page's letters, except where
@@ -508,7 +524,10 @@ def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int, int]:
         ring = np.zeros(flat.shape, dtype=np.uint8)
         cv2.circle(ring, (cx, cy), r, 1, thickness=max(3, round(0.12 * r)))
         on_ring = np.bincount(labels[(ring > 0) & (core > 0)], minlength=n)
-        mark |= keep & (on_ring >= 0.6 * area)
+        # Taller than a letter: an arc, maybe fused with letters it crosses (those are kept
+        # where it crosses their line); letter-sized: only if it lies along the circle.
+        for i in np.flatnonzero(keep & ~mark & (on_ring >= 0.6 * area)):
+            mark[i] = h[i] > 1.5 * text_h or _follows_circle(labels, st, i, (cx, cy, r))
         centre_x, centre_y = st[:, 0] + w / 2, st[:, 1] + h / 2
         inside = np.hypot(centre_x - cx, centre_y - cy) < 0.5 * r
         mark |= keep & inside & (h >= 1.3 * text_h) & (w >= 1.3 * text_h)

@@ -251,6 +251,9 @@ def test_closed_phrases_of_the_document_types_are_restored():
     assert _fixed("V/% thi hành án; diện tích 659,7 m2, và 120 m°.") == (
         "V/v thi hành án; diện tích 659,7 m², và 120 m²."
     )
+    assert _fixed("V/%v cướp giật; Nơi nhận: CHI CUC TRƯỞNG; THANH PHO HÀ NỌI") == (
+        "V/v cướp giật; Nơi nhận: CHI CỤC TRƯỞNG; THÀNH PHỐ HÀ NỘI"
+    )
     # Left alone: names, other places, and these words elsewhere.
     for text in ("ông Tống Văn Minh", "phường Đông Hà", "Hà Đông", "mã m2 của", "V/%x"):
         assert _fixed(text) == text

@@ -224,3 +224,31 @@ def test_a_short_name_with_descenders_beside_a_signature_stays(name):
     assert marks == 1
     box = (slice(390, 470), slice(559, 800))  # the name, not the stroke
     assert (cleaned[box] < 128).sum() == (page[box] < 128).sum()
+
+
+def test_letters_a_seal_ring_passes_through_are_not_taken_for_its_fragments():
+    """A red seal scans mid-grey: its ring is no ink, but the letters of the signer's title
+    it runs through lie along the circle, and were cleared as the broken ring's fragments
+    ("CHI CỤC TRƯỞNG" read "I CUC TRƯỞNG"). Fragments lie along the circle; letters don't."""
+    from PIL import ImageDraw, ImageFont
+
+    dpi = 300
+    img = Image.new("L", (2000, 1200), 255)
+    draw = ImageDraw.Draw(img)
+    bold = ImageFont.truetype(vnpages.FONT_BOLD, round(13 * dpi / 72))
+    regular = ImageFont.truetype(vnpages.FONT, round(13 * dpi / 72))
+    draw.text((150, 80), "Quyết định này có hiệu lực kể từ ngày ký và được gửi cho các bên.",
+              font=regular, fill=0)  # fmt: skip
+    draw.text((150, 160), "Nơi nhận:", font=bold, fill=0)
+    draw.text((1100, 160), "CHI CỤC TRƯỞNG", font=bold, fill=0)
+    draw.text((150, 230), "- Như Điều 2;", font=regular, fill=0)
+    left, top, right, bottom = draw.textbbox((1100, 160), "CH", font=bold)
+    page = np.asarray(img).copy()
+    radius = 210  # 0.7 inch: a seal's ring, its top through the middle of "CH"
+    centre = ((left + right) // 2 + 60, (top + bottom) // 2 + radius)
+    cv2.circle(page, centre, radius, 150, thickness=5)
+    cv2.circle(page, centre, int(0.75 * radius), 150, thickness=2)
+    cleaned, _, _ = clear_marks(page, dpi)
+    letters = (slice(top - 2, bottom + 2), slice(left - 2, right + 2))
+    assert (cleaned[letters] < 128).sum() == (page[letters] < 128).sum()
+    assert (cleaned[centre[1] + radius - 3 : centre[1] + radius + 3] < 200).sum() == 0  # ring gone
