@@ -3,6 +3,8 @@ Tesseract OSD only where a cheap signal asks for it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 import pytest
@@ -178,21 +180,31 @@ def test_letters_a_signature_stroke_runs_through_are_kept():
     assert "Phạm Minh Toàn" in out.text
 
 
-def _signer_block(name: str, name_at: tuple[int, int], dpi: int = 200) -> np.ndarray:
-    """A 200-dpi strip: two lines of body text, the signer's title and name (bold)."""
+def _text_strip(
+    size: tuple[int, int], dpi: int, lines: list[tuple[tuple[int, int], str, bool]]
+) -> tuple[np.ndarray, Callable[[tuple[int, int], str], tuple[int, int, int, int]]]:
+    """A white strip with `lines` ((x, y), text, bold) drawn in Liberation Serif 13 pt at
+    `dpi`; returns it and a function giving a bold text's box at a place."""
     from PIL import ImageDraw, ImageFont
 
-    img = Image.new("L", (1400, 700), 255)
+    img = Image.new("L", size, 255)
     draw = ImageDraw.Draw(img)
     bold = ImageFont.truetype(vnpages.FONT_BOLD, round(13 * dpi / 72))
     regular = ImageFont.truetype(vnpages.FONT, round(13 * dpi / 72))
-    draw.text((200, 60), "Biên bản lập xong vào hồi 10 giờ 30 phút cùng ngày, đã đọc lại cho",
-              font=regular, fill=0)  # fmt: skip
-    draw.text((200, 110), "những người có mặt cùng nghe, công nhận đúng và cùng ký tên dưới đây.",
-              font=regular, fill=0)  # fmt: skip
-    draw.text((500, 200), "CHẤP HÀNH VIÊN", font=bold, fill=0)
-    draw.text(name_at, name, font=bold, fill=0)
-    return np.asarray(img).copy()
+    for at, text, is_bold in lines:
+        draw.text(at, text, font=bold if is_bold else regular, fill=0)
+    return np.asarray(img).copy(), lambda at, text: draw.textbbox(at, text, font=bold)
+
+
+def _signer_block(name: str, name_at: tuple[int, int]) -> np.ndarray:
+    """A 200-dpi strip: two lines of body text, the signer's title and name (bold)."""
+    page, _ = _text_strip((1400, 700), 200, [
+        ((200, 60), "Biên bản lập xong vào hồi 10 giờ 30 phút cùng ngày, đã đọc lại cho", False),
+        ((200, 110), "những người có mặt cùng nghe, công nhận đúng và cùng ký tên.", False),
+        ((500, 200), "CHẤP HÀNH VIÊN", True),
+        (name_at, name, True),
+    ])  # fmt: skip
+    return page
 
 
 def test_a_signature_broken_into_letter_sized_strokes_is_cleared():
@@ -230,25 +242,18 @@ def test_letters_a_seal_ring_passes_through_are_not_taken_for_its_fragments():
     """A red seal scans mid-grey: its ring is no ink, but the letters of the signer's title
     it runs through lie along the circle, and were cleared as the broken ring's fragments
     ("CHI CỤC TRƯỞNG" read "I CUC TRƯỞNG"). Fragments lie along the circle; letters don't."""
-    from PIL import ImageDraw, ImageFont
-
-    dpi = 300
-    img = Image.new("L", (2000, 1200), 255)
-    draw = ImageDraw.Draw(img)
-    bold = ImageFont.truetype(vnpages.FONT_BOLD, round(13 * dpi / 72))
-    regular = ImageFont.truetype(vnpages.FONT, round(13 * dpi / 72))
-    draw.text((150, 80), "Quyết định này có hiệu lực kể từ ngày ký và được gửi cho các bên.",
-              font=regular, fill=0)  # fmt: skip
-    draw.text((150, 160), "Nơi nhận:", font=bold, fill=0)
-    draw.text((1100, 160), "CHI CỤC TRƯỞNG", font=bold, fill=0)
-    draw.text((150, 230), "- Như Điều 2;", font=regular, fill=0)
-    left, top, right, bottom = draw.textbbox((1100, 160), "CH", font=bold)
-    page = np.asarray(img).copy()
+    page, box = _text_strip((2000, 1200), 300, [
+        ((150, 80), "Quyết định này có hiệu lực kể từ ngày ký và được gửi cho các bên.", False),
+        ((150, 160), "Nơi nhận:", True),
+        ((1100, 160), "CHI CỤC TRƯỞNG", True),
+        ((150, 230), "- Như Điều 2;", False),
+    ])  # fmt: skip
+    left, top, right, bottom = box((1100, 160), "CH")
     radius = 210  # 0.7 inch: a seal's ring, its top through the middle of "CH"
     centre = ((left + right) // 2 + 60, (top + bottom) // 2 + radius)
     cv2.circle(page, centre, radius, 150, thickness=5)
     cv2.circle(page, centre, int(0.75 * radius), 150, thickness=2)
-    cleaned, _, _ = clear_marks(page, dpi)
+    cleaned, _, _ = clear_marks(page, 300)
     letters = (slice(top - 2, bottom + 2), slice(left - 2, right + 2))
     assert (cleaned[letters] < 128).sum() == (page[letters] < 128).sum()
     assert (cleaned[centre[1] + radius - 3 : centre[1] + radius + 3] < 200).sum() == 0  # ring gone
