@@ -428,6 +428,14 @@ _PAIRS: list[tuple[str, str, int, str]] = [
     ("pho", "thanh", -1, "phố"),
     ("thanh", "pho", +1, "thành"),
     ("nọi", "hà", -1, "nội"),
+    # dân sự, để thi hành / để bảo đảm, thi hành, cưỡng chế: "dẫn sự", "đế thi", "đế bảo",
+    # "thí hành", "cường chế", "cưỡng chê" are no phrases.
+    ("dẫn", "sự", +1, "dân"),
+    ("đế", "thi", +1, "để"),
+    ("đế", "bảo", +1, "để"),
+    ("thí", "hành", +1, "thi"),
+    ("cường", "chế", +1, "cưỡng"),
+    ("chê", "cưỡng", -1, "chế"),
 ]
 # Whole tokens that are one thing only: "V/v" (về việc) of a document's subject line; "m²"
 # after a number (diện tích 659,7 m²), read "m2", "m°".

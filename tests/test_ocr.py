@@ -254,6 +254,12 @@ def test_closed_phrases_of_the_document_types_are_restored():
     assert _fixed("V/%v cướp giật; Nơi nhận: CHI CUC TRƯỞNG; THANH PHO HÀ NỌI") == (
         "V/v cướp giật; Nơi nhận: CHI CỤC TRƯỞNG; THÀNH PHỐ HÀ NỘI"
     )
+    assert _fixed("Cưỡng chê kê biên; bị cường chế; không đủ đế thi hành; án dẫn sự") == (
+        "Cưỡng chế kê biên; bị cưỡng chế; không đủ để thi hành; án dân sự"
+    )
+    assert _fixed("tự nguyện thí hành thì; 659,7 m², đế bảo đảm") == (
+        "tự nguyện thi hành thì; 659,7 m², để bảo đảm"
+    )
     # Left alone: names, other places, and these words elsewhere.
     for text in ("ông Tống Văn Minh", "phường Đông Hà", "Hà Đông", "mã m2 của", "V/%x"):
         assert _fixed(text) == text
