@@ -54,6 +54,8 @@ class LoadedPage:
     source: str = ""  # text_layer | embedded_image | rendered | image
     width: int | None = None  # pixels at `dpi` (for text-layer pages: at the task's dpi)
     height: int | None = None
+    dpi_tag: int | None = None  # what the file claimed, when that was not believed
+    paper: str | None = None  # the paper size `dpi` was inferred from (see infer_resolution)
 
 
 def sniff_kind(path: str) -> str:
@@ -171,8 +173,9 @@ def pdf_text(path: str, page_no: int) -> str:
         return ""
 
 
-def _embedded_full_page_image(page: Any) -> tuple[Image.Image, int] | None:
-    """The page's only image when it is the whole page (a typical scan), with its dpi."""
+def _embedded_full_page_image(page: Any) -> tuple[Image.Image, Resolution] | None:
+    """The page's only image when it is the whole page (a typical scan), with its dpi (from
+    the page size, unless that is no plausible paper: see `infer_resolution`)."""
     try:
         images = page.images
         if len(images) != 1:
@@ -192,10 +195,10 @@ def _embedded_full_page_image(page: Any) -> tuple[Image.Image, int] | None:
     img_ratio = img.width / img.height
     if abs(img_ratio - page_ratio) / page_ratio > 0.02:
         return None  # placed on part of the page, or cropped: render instead
-    dpi = round(img.width / (w_pt / 72.0))
-    if dpi < 50:
+    res = infer_resolution(round(img.width / (w_pt / 72.0)), img.width, img.height)
+    if res.dpi is None or res.dpi < 50:
         return None
-    return img, dpi
+    return img, res
 
 
 def _render_pdf_page(path: str, page_no: int, dpi: int, timeout_s: float) -> np.ndarray:
@@ -252,13 +255,70 @@ def _check_pixels(path: str, img: Image.Image) -> None:
 
 
 def _image_dpi(img: Image.Image) -> int | None:
+    """The resolution tag of an image file (None when absent or "aspect only", 1 dpi)."""
     dpi = img.info.get("dpi")
     try:
         value = round(float(dpi[0])) if dpi else None
     except (TypeError, ValueError, IndexError):
         return None
-    # JFIF "aspect only" files report 1 dpi; nobody scans below 50 dpi.
-    return value if value and value >= 50 else None
+    return value if value and value > 1 else None
+
+
+# Paper sizes in inches (portrait), in the order a tie goes: THADS files are A4.
+PAPERS: list[tuple[str, float, float]] = [
+    ("A4", 8.27, 11.69),
+    ("Letter", 8.5, 11.0),
+    ("Legal", 8.5, 14.0),
+    ("A3", 11.69, 16.54),
+    ("A5", 5.83, 8.27),
+]
+# A tag is believed when the page it implies is between a small slip and A3 with a margin.
+PLAUSIBLE_LONG_SIDE_IN = (4.0, 18.5)
+# How far the pixel shape may be from a paper's (a phone photo has a border: 3:4 ~ Letter).
+PAPER_ASPECT_TOLERANCE = 0.12
+MAX_INFERRED_DPI = 600
+
+
+@dataclass(frozen=True)
+class Resolution:
+    dpi: int | None  # what the page is read at (None: unknown, the default is used)
+    tag: int | None  # what the file said
+    paper: str | None = None  # set when `dpi` was inferred from this paper size
+
+    @property
+    def inferred(self) -> bool:
+        return self.paper is not None
+
+
+def infer_resolution(tag: int | None, width: int, height: int) -> Resolution:
+    """The resolution a page of `width` × `height` pixels is read at.
+
+    The file's tag is believed when the page it implies is a plausible size of paper; phone
+    cameras write 72 dpi and some tools 10000, which would make an A4 scan a 3-foot poster
+    or a stamp. Otherwise (or without a tag) the pixel shape is matched against the
+    `PAPERS`, portrait or landscape like the image, and the resolution follows from that
+    paper's size; a shape that fits no paper gives `dpi=None` (the caller's default)."""
+    if tag is not None and width > 0 and height > 0:
+        long_in = max(width, height) / tag
+        if PLAUSIBLE_LONG_SIDE_IN[0] <= long_in <= PLAUSIBLE_LONG_SIDE_IN[1]:
+            return Resolution(dpi=tag, tag=tag)
+    if width <= 0 or height <= 0:
+        return Resolution(dpi=None, tag=tag)
+    landscape = width > height
+    fits: list[tuple[tuple[float, bool, int], int, str]] = []
+    for order, (name, short, long) in enumerate(PAPERS):
+        pw, ph = (long, short) if landscape else (short, long)
+        misfit = abs((height / width) / (ph / pw) - 1.0)
+        if misfit <= PAPER_ASPECT_TOLERANCE:
+            dpi = round(((width / pw) * (height / ph)) ** 0.5)
+            # Shapes within 1% are one shape (A5, A4, A3): the order decides, unless the
+            # resolution that gives is beyond any scanner's.
+            rank = (round(misfit, 2), dpi > MAX_INFERRED_DPI, order)
+            fits.append((rank, dpi, f"{name} landscape" if landscape else name))
+    if not fits:
+        return Resolution(dpi=None, tag=tag)
+    _, dpi, paper = min(fits)
+    return Resolution(dpi=dpi, tag=tag, paper=paper)
 
 
 def to_grey8(img: Image.Image) -> np.ndarray:
@@ -298,7 +358,7 @@ def _load_image_page(path: str, kind: str, page_no: int) -> LoadedPage:
             if page_no > 1:
                 img.seek(page_no - 1)
             _check_pixels(path, img)
-            dpi = _image_dpi(img)
+            tag = _image_dpi(img)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 frame = ImageOps.exif_transpose(img) if kind == "jpeg" else img
@@ -310,14 +370,17 @@ def _load_image_page(path: str, kind: str, page_no: int) -> LoadedPage:
             raise InputFileError(
                 f"{path}: page {page_no} is damaged or truncated ({_short(exc)})."
             ) from None
+    res = infer_resolution(tag, grey.shape[1], grey.shape[0])
     return LoadedPage(
         page_no=page_no,
         kind=kind,
         image=grey,
-        dpi=dpi,
+        dpi=res.dpi,
         source="image",
         width=grey.shape[1],
         height=grey.shape[0],
+        dpi_tag=res.tag if res.inferred else None,
+        paper=res.paper,
     )
 
 
@@ -405,18 +468,20 @@ def load_page(task: PageTask) -> LoadedPage:
             )
     embedded = _embedded_full_page_image(page)
     if embedded is not None:
-        img, dpi = embedded
+        img, res = embedded
         if img.width * img.height <= MAX_PIXELS:
             grey = to_grey8(img)
             return LoadedPage(
                 page_no=task.page_no,
                 kind=kind,
                 image=grey,
-                dpi=dpi,
+                dpi=res.dpi,
                 text_layer=verdict,
                 source="embedded_image",
                 width=grey.shape[1],
                 height=grey.shape[0],
+                dpi_tag=res.tag if res.inferred else None,
+                paper=res.paper,
             )
     if (w_pt / 72 * opts.dpi) * (h_pt / 72 * opts.dpi) > MAX_PIXELS:
         raise InputFileError(

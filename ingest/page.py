@@ -104,6 +104,7 @@ def _run(task: PageTask, result: PageResult) -> None:
     scale_words(out.words, view.shape[1] / clean.image.shape[1])
     quality = clean.quality
     quality.mean_conf = out.mean_conf
+    quality.dpi_tag, quality.paper = loaded.dpi_tag, loaded.paper
     if clean.blank:
         quality.reasons = ["blank page"]
     else:

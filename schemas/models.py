@@ -34,7 +34,9 @@ class PageQuality(_Model):
     contrast: float = 0.0  # std-dev of grey levels (0-255)
     illumination_range: float = 0.0  # spread of the estimated background (uneven light)
     mean_conf: float | None = None  # mean Tesseract word confidence (0-100)
-    dpi: int | None = None
+    dpi: int | None = None  # the resolution the page was read at
+    dpi_tag: int | None = None  # the file's resolution tag, when it was not believed
+    paper: str | None = None  # the paper size `dpi` was inferred from (ingest.load)
     needs_rescan: bool = False
     reasons: list[str] = Field(default_factory=list)
 
