@@ -188,6 +188,15 @@ class Catalog:
             )
             self.db.commit()
 
+    def check(self) -> None:
+        """CatalogDamaged unless SQLite's quick check of the whole file passes (~1 s a GB):
+        ingest runs it before writing, so that no work is added to a broken file."""
+        from ingest.failures import damaged
+
+        problems = [r[0] for r in self.db.execute("PRAGMA quick_check(3)")]
+        if problems != ["ok"]:
+            raise damaged(self.db_path, "catalog", "; ".join(problems))
+
     # -- locations -------------------------------------------------------------------------
     @property
     def db_path(self) -> Path:

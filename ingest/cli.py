@@ -80,4 +80,9 @@ def __getattr__(name: str) -> Any:
 def main() -> None:
     verb = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
     module = COMMANDS.get(verb or "")
-    build_app([module] if module else _COMMAND_MODULES)()
+    try:
+        build_app([module] if module else _COMMAND_MODULES)()
+    except Exception as exc:  # never a traceback: one sentence, the details in a file
+        from ingest.cli_common import report_unexpected
+
+        sys.exit(report_unexpected(exc))

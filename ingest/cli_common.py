@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 
 from ingest.errors import ExitCode, HosoError
+from ingest.failures import Database, explain
 
 DEFAULT_ARCHIVE = Path("hoso-archive")
 
@@ -58,10 +67,65 @@ def print_jsonl(obj: Any) -> None:
     sys.stdout.write(json.dumps(to_jsonable(obj), ensure_ascii=False) + "\n")
 
 
+# C0 and C1 controls (newline, ESC of terminal sequences…), DEL, and the Unicode line
+# separators and direction overrides that can make one name look like another line.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: object) -> str:
+    """`text` (a file name, or a reason that quotes one) fit for the terminal: control
+    characters are shown escaped (\\n, \\x1b…) so that no name can forge a line of a report or
+    drive the terminal, and Rich markup is escaped. `--json` output needs none of this."""
+    shown = _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
+    return escape(shown)
+
+
 def fail(exc: HosoError | str, code: ExitCode | None = None) -> typer.Exit:
     """Print one clear line and return the Exit to raise."""
-    msg = str(exc)
-    console.print(f"[bold red]error:[/] {msg}", highlight=False)
+    console.print(f"[bold red]error:[/] {safe(exc)}", highlight=False, soft_wrap=True)
     if code is None:
         code = exc.exit_code if isinstance(exc, HosoError) else ExitCode.BAD_INPUT
     return typer.Exit(int(code))
+
+
+@contextmanager
+def archive_errors(archive: Path, what: Database = "catalog") -> Iterator[None]:
+    """A command's body: a disk full, a folder it may not write or a damaged database of
+    `archive` ends the command with one sentence and its exit code (`ingest.failures`)."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        named = explain(exc, archive, what)
+        if named is None:
+            raise
+        raise fail(named) from None
+
+
+def report_unexpected(exc: BaseException) -> int:
+    """The last resort of `hoso`: one sentence on the terminal, the traceback in a file
+    (HOSO_TRACEBACK=1 prints it instead). Returns the exit code."""
+    if isinstance(exc, HosoError):
+        console.print(f"[bold red]error:[/] {safe(exc)}", highlight=False, soft_wrap=True)
+        return int(exc.exit_code)
+    details = "".join(traceback.format_exception(exc))
+    if os.environ.get("HOSO_TRACEBACK"):
+        sys.stderr.write(details)
+        where = "above"
+    else:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        path = Path(tempfile.gettempdir()) / f"hoso-error-{stamp}-{os.getpid()}.txt"
+        try:
+            path.write_text(f"hoso {' '.join(sys.argv[1:])}\n{details}", encoding="utf-8")
+            where = f"in {path}"
+        except OSError:
+            where = "nowhere (it could not be saved: run with HOSO_TRACEBACK=1 to see it)"
+    what = safe(f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__)
+    console.print(
+        f"[bold red]error:[/] hoso stopped on an unexpected error ({what}); this is a bug, "
+        f"please report it with the details {where}",
+        highlight=False,
+        soft_wrap=True,  # a path the user copies is never cut
+    )
+    return int(ExitCode.INTERNAL)

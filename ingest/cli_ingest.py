@@ -24,6 +24,7 @@ from ingest.cli_common import (
     ArchiveOpt,
     EsUrlOpt,
     JsonOpt,
+    archive_errors,
     console,
     fail,
     print_json,
@@ -142,12 +143,11 @@ def ingest(
     )
     progress = None if json or not console.is_terminal else RichProgress()
     try:
-        summary = run_ingest(paths, archive, options, progress)
+        with archive_errors(archive):
+            summary = run_ingest(paths, archive, options, progress)
     except KeyboardInterrupt:
         console.print("interrupted: pages already catalogued are kept; rerun to finish")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-    except ValueError as exc:  # bad manifest
-        raise fail(str(exc)) from None
     if json:
         print_json(summary.as_dict())
     else:
@@ -156,13 +156,16 @@ def ingest(
         raise typer.Exit(int(ExitCode.SOME_FAILED))
 
 
-def status(archive: ArchiveOpt = DEFAULT_ARCHIVE, json: JsonOpt = False) -> None:
-    """Counts, failures with reasons, and pages that should be rescanned."""
+def _open_catalog(archive: Path) -> Catalog:
     try:
-        catalog = Catalog(archive, readonly=True)
+        return Catalog(archive, readonly=True)
     except FileNotFoundError as exc:
         raise fail(str(exc)) from None
-    with catalog:
+
+
+def status(archive: ArchiveOpt = DEFAULT_ARCHIVE, json: JsonOpt = False) -> None:
+    """Counts, failures with reasons, and pages that should be rescanned."""
+    with archive_errors(archive), _open_catalog(archive) as catalog:
         s = catalog.summary()
     if json:
         print_json(s)
@@ -197,11 +200,7 @@ def export(
     case_id: Annotated[str | None, typer.Option("--case", help="Only this case.")] = None,
 ) -> None:
     """Print one JSON record per page (JSON Lines) to standard output."""
-    try:
-        catalog = Catalog(archive, readonly=True)
-    except FileNotFoundError as exc:
-        raise fail(str(exc)) from None
-    with catalog:
+    with archive_errors(archive), _open_catalog(archive) as catalog:
         for page in catalog.pages(with_words=words):
             if case_id and case_id not in page.case_ids:
                 continue

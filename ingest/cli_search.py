@@ -11,7 +11,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from ingest.catalog import Catalog
-from ingest.cli_common import ArchiveOpt, EsUrlOpt, JsonOpt, console, fail, print_json
+from ingest.cli_common import (
+    ArchiveOpt,
+    EsUrlOpt,
+    JsonOpt,
+    archive_errors,
+    console,
+    fail,
+    print_json,
+)
 from ingest.errors import BackendUnavailable, ExitCode
 from schemas import SearchQuery, SearchResult
 from schemas.vocab import DOC_TYPES, ROLES
@@ -35,15 +43,15 @@ def parse_years(spec: str | None) -> tuple[int | None, int | None]:
 
 def ensure_sqlite_index(archive: Path) -> None:
     """Build the archive's SQLite index from the catalog when it is missing or empty."""
-    from ingest.index import reindex
-    from search.sqlite_backend import SqliteBackend
+    from ingest.index import open_sqlite_index, reindex
 
     if not (archive / Catalog.FILENAME).exists():
         raise fail(f"no hoso catalog in {archive} (run `hoso ingest` first)", ExitCode.BAD_INPUT)
-    backend = SqliteBackend(archive)
+    with archive_errors(archive, "index"):
+        backend = open_sqlite_index(archive)
     try:
         if backend.count() == 0:
-            with Catalog(archive) as catalog:
+            with archive_errors(archive, "catalog"), Catalog(archive) as catalog:
                 if catalog.summary()["pages"]:
                     console.print("building the search index from the catalog…")
                     reindex(catalog, backend)
@@ -57,7 +65,7 @@ def run_search(archive: Path, es_url: str | None, query: SearchQuery) -> SearchR
     if not es_url:
         ensure_sqlite_index(archive)
     try:
-        with open_engine(archive, es_url) as engine:
+        with archive_errors(archive, "index"), open_engine(archive, es_url) as engine:
             return engine.search(query)
     except Exception as exc:
         from search.es_backend import SearchBackendUnavailable
@@ -156,18 +164,20 @@ def register(app: typer.Typer) -> None:
         """Rebuild the search index from the catalog (no OCR) and swap it in atomically:
         the archive's SQLite index, or with --es-url a new Elasticsearch index behind the
         alias. Searches keep working throughout."""
-        from ingest.index import ES_QUEUE, open_es, sync
+        from ingest.index import ES_QUEUE, open_es, open_sqlite_index, sync
         from ingest.index import reindex as do_reindex
-        from search.sqlite_backend import SqliteBackend
 
         if not (archive / Catalog.FILENAME).exists():
             raise fail(f"no hoso catalog in {archive}", ExitCode.BAD_INPUT)
         import time
 
         t0 = time.perf_counter()
-        backend = open_es(es_url) if es_url else SqliteBackend(archive)
+        with archive_errors(archive, "index"):
+            backend = (
+                open_es(es_url) if es_url else open_sqlite_index(archive, discard_damaged=True)
+            )
         try:
-            with Catalog(archive) as catalog:
+            with archive_errors(archive, "catalog"), Catalog(archive) as catalog:
                 if pending and es_url:
                     n = sync(catalog, backend, queue=ES_QUEUE)
                 else:

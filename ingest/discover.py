@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.errors import ManifestError
+
 SUPPORTED_SUFFIXES = {
     ".pdf": "pdf",
     ".tif": "tiff",
@@ -88,16 +90,21 @@ def load_manifest(manifest: Path) -> dict[str, str]:
     """Read `path,case_id` rows; paths relative to the manifest's folder, resolved."""
     base = manifest.parent
     out: dict[str, str] = {}
-    with open(manifest, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        if reader.fieldnames is None or not {"path", "case_id"} <= set(reader.fieldnames):
-            raise ValueError(f"{manifest}: the manifest needs the columns path,case_id")
-        for row in reader:
-            p = (row.get("path") or "").strip()
-            case = (row.get("case_id") or "").strip()
-            if not p or not case:
-                continue
-            out[os.path.realpath(base / p)] = case
+    try:
+        with open(manifest, newline="", encoding="utf-8-sig") as f:
+            reader = csv.DictReader(f)
+            if reader.fieldnames is None or not {"path", "case_id"} <= set(reader.fieldnames):
+                raise ManifestError(f"{manifest}: the manifest needs the columns path,case_id")
+            for row in reader:
+                p = (row.get("path") or "").strip()
+                case = (row.get("case_id") or "").strip()
+                if not p or not case:
+                    continue
+                out[os.path.realpath(base / p)] = case
+    except UnicodeDecodeError:
+        raise ManifestError(f"{manifest}: the manifest is not UTF-8 text") from None
+    except (OSError, csv.Error) as exc:
+        raise ManifestError(f"{manifest}: the manifest cannot be read ({exc})") from None
     return out
 
 

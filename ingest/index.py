@@ -13,14 +13,16 @@ This module reads the catalog and writes search indices; it never OCRs or extrac
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ingest.catalog import Catalog
+from ingest.failures import damaged, is_damaged
 from schemas import Document, IndexPage
 from search.engine import Backend, es_alias
-from search.sqlite_backend import SqliteBackend
+from search.sqlite_backend import INDEX_FILENAME, SqliteBackend
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,31 @@ def all_pages(catalog: Catalog) -> Iterator[IndexPage]:
     shas = [r[0] for r in catalog.db.execute("SELECT DISTINCT sha256 FROM pages ORDER BY sha256")]
     for sha in shas:
         yield from index_pages(catalog, sha)
+
+
+def open_sqlite_index(archive: Path, *, discard_damaged: bool = False) -> SqliteBackend:
+    """The archive's SQLite index. When SQLite finds it damaged: IndexDamaged, or with
+    `discard_damaged` (the callers that rebuild it) it is deleted and opened empty; it is
+    derived from the catalog, so nothing is lost."""
+    path = Path(archive) / INDEX_FILENAME
+    backend: SqliteBackend | None = None
+    try:
+        backend = SqliteBackend(archive)
+        backend.count()
+        return backend
+    except sqlite3.Error as exc:
+        if backend is not None:
+            backend.close()
+        if not is_damaged(exc):
+            raise
+        if not discard_damaged:
+            raise damaged(path, "index", exc) from None
+        log.warning(
+            "the search index %s is damaged (%s): rebuilding it from the catalog", path, exc
+        )
+        for p in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
+            p.unlink(missing_ok=True)
+        return SqliteBackend(archive)
 
 
 def open_es(es_url: str, alias: str | None = None) -> Backend:
@@ -185,7 +212,7 @@ class Indexer:
         batch: int = 200,
     ) -> None:
         self.catalog = catalog
-        self.sqlite = SqliteBackend(Path(catalog.archive))
+        self.sqlite = open_sqlite_index(Path(catalog.archive), discard_damaged=True)
         if self.sqlite.count() == 0 and catalog.db.execute("SELECT 1 FROM pages").fetchone():
             # No index yet (or an older layout) over a catalog with pages: build it whole,
             # so that incremental updates extend a complete index.
@@ -223,7 +250,10 @@ class Indexer:
         try:
             sync(self.catalog, self.sqlite, queue=SQLITE_QUEUE)
         except Exception as exc:  # the index is derived: never lose the catalog's work
-            log.warning("SQLite index update failed (%s); left queued for the next run", exc)
+            if is_damaged(exc):
+                log.warning("%s", damaged(self.sqlite.path, "index", exc))
+            else:
+                log.warning("SQLite index update failed (%s); left queued for the next run", exc)
 
     def flush(self) -> int:
         """Send queued work to Elasticsearch (this run's and anything left from earlier).

@@ -255,6 +255,11 @@ def run_ingest(
     progress = progress or NoProgress()
     started = time.monotonic()
     catalog = Catalog(archive)
+    try:
+        catalog.check()
+    except BaseException:
+        catalog.close()
+        raise
     run_id = catalog.begin_run("ingest", {"roots": [str(r) for r in roots], **options.__dict__})
     summary = IngestSummary(run_id=run_id)
     hooks = _Hooks(catalog, options)

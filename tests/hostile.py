@@ -1,0 +1,70 @@
+"""Helpers of the hostile-case tests (issue 15): real scans made here, `hoso` in a subprocess,
+and the check every case shares: one sentence, a named exit code, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from ingest.errors import ExitCode
+
+HOSO = [sys.executable, "-m", "ingest"]
+LINES = ["QUYẾT ĐỊNH THI HÀNH ÁN", "Số: 129/QĐ-CCTHADS", "Ông Nguyễn Văn Tráng, sinh năm 1965"]
+
+
+def page_image(lines: list[str] = LINES, dpi: int = 200) -> np.ndarray:
+    from samplegen import render_page
+
+    return render_page(lines, dpi=dpi)
+
+
+def write_scans(folder: Path, n: int, lines: list[str] = LINES, dpi: int = 200) -> list[Path]:
+    """`n` one-page PNG scans with different bytes (a page number in the last line)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        path = folder / f"page-{i + 1:02d}.png"
+        Image.fromarray(page_image([*lines, f"Trang {i + 1}"], dpi)).save(path)
+        out.append(path)
+    return out
+
+
+def hoso(*args: str | Path, timeout: float = 300, **kw: object) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "200", **kw.pop("env", {})}  # type: ignore[dict-item]
+    return subprocess.run(
+        [*HOSO, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def assert_named(proc: subprocess.CompletedProcess, code: ExitCode, *words: str) -> None:
+    """Exit `code`, no traceback, and each of `words` in what the user reads."""
+    said = proc.stderr + proc.stdout
+    assert "Traceback" not in said, said
+    assert proc.returncode == code, f"exit {proc.returncode}, not {code.name}: {said}"
+    for w in words:
+        assert w in " ".join(said.split()), f"{w!r} not in: {said}"
+
+
+def copy_archive(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def pages_in(archive: Path) -> int:
+    con = sqlite3.connect(f"file:{archive / 'catalog.sqlite'}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+    finally:
+        con.close()
