@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +13,7 @@ from rich.table import Table
 from ingest.catalog import Catalog
 from ingest.cli_common import ArchiveOpt, EsUrlOpt, JsonOpt, console, fail, print_json
 from ingest.errors import ExitCode, HosoError
-from ingest.evaluate import FIELDS, evaluate, evaluate_ocr, load_labelled
+from ingest.evaluate import FIELDS, FieldScore, evaluate, evaluate_ocr, load_labelled
 from ingest.extract import extract_pages
 from schemas import ExtractedFile
 
@@ -115,9 +116,11 @@ def extract(
 
 
 def eval_cmd(
-    folder: Annotated[Path, typer.Argument(help="Folder of NNN.txt + NNN.json labels.")],
+    folder: Annotated[Path, typer.Argument(help="Folder of ID.txt + ID.json labels.")],
     json: JsonOpt = False,
-    details: Annotated[bool, typer.Option(help="List every mismatch per document.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "--details", "-v", help="List every miss per document.")
+    ] = False,
     ocr: Annotated[
         str | None,
         typer.Option(
@@ -128,12 +131,24 @@ def eval_cmd(
     only: Annotated[
         str | None, typer.Option(help="Comma-separated document names (001,008) to score.")
     ] = None,
+    ids: Annotated[
+        str | None,
+        typer.Option(help="Score only documents whose name matches this regular expression."),
+    ] = None,
     workers: Annotated[int, typer.Option("--workers", "-j", help="OCR processes.")] = 2,
 ) -> None:
-    """Precision, recall and F1 per field of extraction on a labelled folder."""
+    """Precision, recall and F1 per field, per document type and per category of extraction
+    on a labelled folder (label format: schemas/LABELS.md)."""
     if not folder.is_dir():
         raise fail(f"no such folder: {folder}")
-    items = load_labelled(folder)
+    try:
+        items = load_labelled(folder, ids)
+    except re.error as exc:
+        raise fail(f"--ids is not a regular expression: {exc}", ExitCode.USAGE) from None
+    except ValueError as exc:
+        raise fail(
+            f"a label file in {folder} is not valid JSON: {exc}", ExitCode.BAD_INPUT
+        ) from None
     if only:
         wanted = {n.strip() for n in only.split(",")}
         items = [i for i in items if i.name in wanted]
@@ -145,9 +160,9 @@ def eval_cmd(
     else:
         report = evaluate(items)
     if report.n_docs == 0:
-        raise fail(f"no labelled documents (NNN.txt + NNN.json) in {folder}", ExitCode.BAD_INPUT)
+        raise fail(f"no labelled documents (ID.txt + ID.json) in {folder}", ExitCode.BAD_INPUT)
     if json:
-        print_json(report.as_dict(details=details))
+        print_json(report.as_dict(details=verbose))
         return
     source = f"{ocr} scans, OCR'd" if ocr else "text"
     table = Table(title=f"extraction on {report.n_docs} labelled documents ({source})")
@@ -155,6 +170,8 @@ def eval_cmd(
         table.add_column(col, justify="left" if col == "field" else "right")
     for name in FIELDS:
         s = report.fields[name]
+        if not s.n:
+            continue
         table.add_row(
             name,
             f"{s.precision:.3f}",
@@ -165,15 +182,37 @@ def eval_cmd(
             str(s.fn),
         )
     typer.echo(_render(table))
-    if details:
+    for title, groups, counts in (
+        ("document type", report.by_type, report.docs_by_type),
+        ("category", report.by_category, report.docs_by_category),
+    ):
+        if len(groups) > 1:
+            typer.echo(_render(_group_table(title, groups, counts)))
+    if verbose:
         for e in report.errors:
             typer.echo(f"{e['doc']} {e['field']}: missing {e['missing']} extra {e['extra']}")
+
+
+def _group_table(
+    title: str, groups: dict[str, dict[str, FieldScore]], counts: dict[str, int]
+) -> Table:
+    """F1 of each scored field per group (blank where the group has nothing to score)."""
+    shown = [f for f in FIELDS if any(g[f].n for g in groups.values())]
+    table = Table(title=f"F1 per {title}")
+    table.add_column(title)
+    table.add_column("docs", justify="right")
+    for f in shown:
+        table.add_column(f.replace("_", " "), justify="right")
+    for name, scores in sorted(groups.items()):
+        cells = [f"{scores[f].f1:.2f}" if scores[f].n else "" for f in shown]
+        table.add_row(name, str(counts[name]), *cells)
+    return table
 
 
 def _render(table: Table) -> str:
     from rich.console import Console
 
-    c = Console(width=100, record=True)
+    c = Console(width=160, record=True)
     with c.capture() as cap:
         c.print(table)
     return cap.get()

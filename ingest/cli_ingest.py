@@ -198,9 +198,20 @@ def export(
     json: Annotated[bool, typer.Option("--json", help="JSON Lines (the only format).")] = True,
     words: Annotated[bool, typer.Option(help="Include OCR words with boxes.")] = False,
     case_id: Annotated[str | None, typer.Option("--case", help="Only this case.")] = None,
+    documents: Annotated[
+        bool,
+        typer.Option(
+            "--documents",
+            help="One record per extracted document (typed dates, parties, numbers) instead.",
+        ),
+    ] = False,
 ) -> None:
     """Print one JSON record per page (JSON Lines) to standard output."""
     with archive_errors(archive), _open_catalog(archive) as catalog:
+        if documents:
+            for doc in catalog.documents(case_id=case_id) if case_id else catalog.documents():
+                print_jsonl(doc.model_dump(mode="json"))
+            return
         for page in catalog.pages(with_words=words):
             if case_id and case_id not in page.case_ids:
                 continue

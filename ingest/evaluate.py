@@ -1,17 +1,25 @@
-"""Scoring extraction against a labelled set: precision, recall and F1 per field.
+"""Scoring extraction against a labelled set: precision, recall and F1 per field and type.
 
-A labelled set is a folder of `NNN.txt` (the text; form feeds separate pages) and `NNN.json`
-labels: {"doc_type", "own_number", "numbers": [as written], "dates": [ISO], "issuer",
-"parties": [{"name", "role"}], "amounts_vnd": [int]}. Numbers are compared by
-`number_key` (spaces, dash and Đ/D do not matter), issuers by their folded canonical name,
-party names after NFC with the role exact. Single-valued fields count a wrong value as one
-false positive and one false negative. `evaluate_ocr` renders the same texts as degraded
-scans (samplegen) and OCRs them with the page step, to measure what OCR costs.
+A labelled set is a folder of `ID.txt` (the text; form feeds separate pages) and `ID.json`
+labels, in the format `schemas/LABELS.md` describes (v2: typed dates, the document's own
+`date`, representatives with `represents`, `category`). Labels of the older form (the
+self-written set: `dates` as plain ISO strings) are scored as before, against every date
+found, whatever its kind.
+
+Fields scored (`FIELDS`): doc_type, own_number, date (the document's own), numbers (by
+`number_key`: spaces, dash and Đ/D do not matter), dates (v2: the (date, kind) pairs of
+kinds document and cited), dates_hearing / dates_event / dates_other (apart), issuer (by
+its folded canonical name), parties (NFC name + role), party_names (NFC name), represents
+((representative, party represented) pairs), amounts_vnd. Single-valued fields count a
+wrong value as one false positive and one false negative. Every field is also totalled per
+document type and per category of the label. `evaluate_ocr` renders the same texts as
+degraded scans (samplegen) and OCRs them with the page step, to measure what OCR costs.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
@@ -23,12 +31,30 @@ from ingest.extract.issuers import issuer_key
 from schemas import Document
 from search.normalize import number_key
 
-FIELDS = ("doc_type", "own_number", "numbers", "dates", "issuer", "parties", "amounts_vnd")
+FIELDS = (
+    "doc_type",
+    "own_number",
+    "date",
+    "numbers",
+    "dates",
+    "dates_hearing",
+    "dates_event",
+    "dates_other",
+    "issuer",
+    "parties",
+    "party_names",
+    "represents",
+    "amounts_vnd",
+)
+SINGLE = ("doc_type", "own_number", "date", "issuer")
+# The date kinds that make up the "dates" field; the others are scored one field each.
+DOCUMENT_DATE_KINDS = ("document", "cited")
+OTHER_DATE_KINDS = ("hearing", "event", "other")
 
 
 @dataclass(frozen=True)
 class Labelled:
-    name: str  # "001"
+    name: str  # "001", "j014"
     text: str
     label: dict[str, Any]
 
@@ -52,6 +78,13 @@ class FieldScore:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    @property
+    def n(self) -> int:
+        return self.tp + self.fp + self.fn
+
+    def add(self, tp: int, fp: int, fn: int) -> None:
+        self.tp, self.fp, self.fn = self.tp + tp, self.fp + fp, self.fn + fn
+
     def as_dict(self) -> dict[str, float | int]:
         return {
             "precision": round(self.precision, 4),
@@ -63,28 +96,49 @@ class FieldScore:
         }
 
 
+def _scores() -> dict[str, FieldScore]:
+    return {f: FieldScore() for f in FIELDS}
+
+
 @dataclass
 class Report:
     n_docs: int = 0
-    fields: dict[str, FieldScore] = field(default_factory=lambda: {f: FieldScore() for f in FIELDS})
+    fields: dict[str, FieldScore] = field(default_factory=_scores)
+    by_type: dict[str, dict[str, FieldScore]] = field(default_factory=dict)
+    by_category: dict[str, dict[str, FieldScore]] = field(default_factory=dict)
+    docs_by_type: dict[str, int] = field(default_factory=dict)
+    docs_by_category: dict[str, int] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)  # per document, per field
 
     def as_dict(self, *, details: bool = False) -> dict[str, Any]:
+        def table(groups: dict[str, dict[str, FieldScore]], n: dict[str, int]) -> dict[str, Any]:
+            return {
+                g: {
+                    "n_docs": n[g],
+                    "fields": {f: s.as_dict() for f, s in scores.items() if s.n},
+                }
+                for g, scores in sorted(groups.items())
+            }
+
         out: dict[str, Any] = {
             "n_docs": self.n_docs,
             "fields": {name: s.as_dict() for name, s in self.fields.items()},
+            "by_doc_type": table(self.by_type, self.docs_by_type),
+            "by_category": table(self.by_category, self.docs_by_category),
         }
         if details:
             out["errors"] = self.errors
         return out
 
 
-def load_labelled(folder: Path) -> list[Labelled]:
-    """Every NNN.txt with its NNN.json in `folder`, in name order."""
+def load_labelled(folder: Path, ids: str | None = None) -> list[Labelled]:
+    """Every ID.txt with its ID.json in `folder`, in name order; `ids`: a regular
+    expression the names must contain a match of (`re.search`)."""
     out: list[Labelled] = []
+    pattern = re.compile(ids) if ids else None
     for txt in sorted(Path(folder).glob("*.txt")):
         label_path = txt.with_suffix(".json")
-        if not label_path.exists():
+        if not label_path.exists() or (pattern and not pattern.search(txt.stem)):
             continue
         out.append(
             Labelled(
@@ -97,7 +151,7 @@ def load_labelled(folder: Path) -> list[Labelled]:
 
 
 def _nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s).strip()
+    return " ".join(unicodedata.normalize("NFC", s).split())
 
 
 def _keys(name: str, values: Iterable[Any]) -> set[Hashable]:
@@ -107,43 +161,93 @@ def _keys(name: str, values: Iterable[Any]) -> set[Hashable]:
         return {issuer_key(v) for v in values if v}
     if name == "parties":
         return {(_nfc(p["name"]), p["role"]) for p in values}
+    if name == "party_names":
+        return {_nfc(p["name"]) for p in values}
+    if name == "represents":
+        return {(_nfc(p["name"]), _nfc(r)) for p in values for r in p.get("represents") or []}
     if name == "amounts_vnd":
         return {int(v) for v in values}
     return {v for v in values if v}
 
 
-def predicted_fields(docs: list[Document]) -> dict[str, Any]:
+def _typed(dates: list[Any]) -> bool:
+    return any(isinstance(d, dict) for d in dates)
+
+
+def label_fields(label: dict[str, Any]) -> dict[str, Any]:
+    """The scored fields a label defines (a field it lacks is not scored)."""
+    plain = ("doc_type", "own_number", "date", "numbers", "issuer", "amounts_vnd")
+    out = {f: label[f] for f in plain if f in label}
+    dates = label.get("dates")
+    if "parties" in label:
+        out["parties"] = out["party_names"] = label["parties"]
+        if "category" in label or _typed(dates or []):  # v2 labels say whom each represents
+            out["represents"] = label["parties"]
+    if dates is not None:
+        if _typed(dates):
+            out["dates"] = [
+                (d["date"], d["kind"]) for d in dates if d["kind"] in DOCUMENT_DATE_KINDS
+            ]
+            for kind in OTHER_DATE_KINDS:
+                out[f"dates_{kind}"] = [d["date"] for d in dates if d["kind"] == kind]
+        else:
+            out["dates"] = list(dates)
+    return out
+
+
+def predicted_fields(docs: list[Document], *, typed: bool = True) -> dict[str, Any]:
     """The label-shaped view of what was extracted from one labelled text.
 
     A labelled text is one document; if segmentation split it, single-valued fields come
-    from the first part and lists are the union of all parts.
+    from the first part and lists are the union of all parts. `typed=False` gives `dates`
+    as plain ISO strings of every kind (for labels of the older form).
     """
     first = docs[0] if docs else Document(pages=[1, 1])
-    return {
+    dates = [x for d in docs for x in d.dates]
+    out: dict[str, Any] = {
         "doc_type": first.doc_type,
         "own_number": first.own_number,
+        "date": first.date,
         "numbers": [n.text for d in docs for n in d.numbers],
-        "dates": [x for d in docs for x in d.dates],
         "issuer": first.issuer,
-        "parties": [{"name": p.name, "role": p.role} for d in docs for p in d.parties],
+        "parties": [p.model_dump() for d in docs for p in d.parties],
         "amounts_vnd": [a for d in docs for a in d.amounts_vnd],
     }
+    out["party_names"] = out["represents"] = out["parties"]
+    if typed:
+        out["dates"] = [(x.date, x.kind) for x in dates if x.kind in DOCUMENT_DATE_KINDS]
+        for kind in OTHER_DATE_KINDS:
+            out[f"dates_{kind}"] = [x.date for x in dates if x.kind == kind]
+    else:
+        out["dates"] = [x.date for x in dates]
+    return out
 
 
 def score_one(report: Report, name: str, label: dict[str, Any], pred: dict[str, Any]) -> None:
-    """Add one document's comparison to `report`."""
+    """Add one document's comparison to `report` (overall, per doc type, per category).
+
+    `label` is a label file's content; `pred` is `predicted_fields` (or a dict of the same
+    shape). Fields the label lacks are not scored."""
     report.n_docs += 1
+    gold_fields = label_fields(label)
+    groups = []
+    for key, table, counts in (
+        ("doc_type", report.by_type, report.docs_by_type),
+        ("category", report.by_category, report.docs_by_category),
+    ):
+        group = str(label.get(key) or "-")
+        counts[group] = counts.get(group, 0) + 1
+        groups.append(table.setdefault(group, _scores()))
     for f in FIELDS:
-        if f not in label:
+        if f not in gold_fields:
             continue
-        gold_v, pred_v = label[f], pred.get(f)
-        single = f in ("doc_type", "own_number", "issuer")
+        gold_v, pred_v = gold_fields[f], pred.get(f)
+        single = f in SINGLE
         gold = _keys(f, [gold_v] if single else gold_v or [])
         got = _keys(f, [pred_v] if single else pred_v or [])
-        s = report.fields[f]
-        s.tp += len(gold & got)
-        s.fp += len(got - gold)
-        s.fn += len(gold - got)
+        counts3 = (len(gold & got), len(got - gold), len(gold - got))
+        for scores in (report.fields, *groups):
+            scores[f].add(*counts3)
         if gold != got:
             report.errors.append(
                 {
@@ -155,18 +259,22 @@ def score_one(report: Report, name: str, label: dict[str, Any], pred: dict[str, 
             )
 
 
+def _predict(label: dict[str, Any], docs: list[Document]) -> dict[str, Any]:
+    return predicted_fields(docs, typed=_typed(label.get("dates") or []))
+
+
 def evaluate(
     items: list[Labelled], extract: Callable[[str], list[Document]] = extract_text
 ) -> Report:
     """Score `extract` on labelled items."""
     report = Report()
     for item in items:
-        score_one(report, item.name, item.label, predicted_fields(extract(item.text)))
+        score_one(report, item.name, item.label, _predict(item.label, extract(item.text)))
     return report
 
 
-def evaluate_dir(folder: Path) -> Report:
-    return evaluate(load_labelled(folder))
+def evaluate_dir(folder: Path, ids: str | None = None) -> Report:
+    return evaluate(load_labelled(folder, ids))
 
 
 # -- the same labelled texts as degraded scans, OCR'd by the page step ----------------------
@@ -250,5 +358,5 @@ def evaluate_ocr(
     report = Report()
     for item, tasks in jobs:
         pages = [(i, next(results).text) for i in range(1, len(tasks) + 1)]
-        score_one(report, item.name, item.label, predicted_fields(extract_pages(pages)))
+        score_one(report, item.name, item.label, _predict(item.label, extract_pages(pages)))
     return report

@@ -74,6 +74,7 @@ def index_pages(
                 own_number=doc.own_number if doc else None,
                 numbers=[n.text for n in doc.numbers] if doc else [],
                 doc_date=doc.date if doc else None,
+                dates=list(doc.dates) if doc else [],
                 issuer=doc.issuer if doc else None,
                 parties=list(doc.parties) if doc else [],
             )

@@ -4,7 +4,7 @@
 filing order. A `Doc` carries layout `blocks` (see `samplegen.render`) and `truth`, a dict:
 
     {"doc_type", "title", "own_number", "date", "numbers": [as written],
-     "numbers_detail": [{"text", "kind"}], "dates": [ISO], "issuer",
+     "numbers_detail": [{"text", "kind"}], "dates": [{"date": ISO, "kind"}], "issuer",
      "parties": [{"name", "role", "honorific", "birth_year", "id_number", "address",
                   "is_organization", "represents"}],
      "amounts_vnd": [int], "references": [{"number", "date", "issuer", "kind"}],
@@ -58,7 +58,7 @@ class DocBuilder:
         self.doc_type, self.title, self.issuer, self.date = doc_type, title, issuer, date
         self.blocks: list[Block] = []
         self.numbers: list[dict[str, str]] = []
-        self.dates: list[str] = []
+        self.dates: list[dict[str, str]] = []
         self.amounts: list[int] = []
         self.parties: list[dict[str, Any]] = []
         self.references: list[dict[str, Any]] = []
@@ -73,10 +73,11 @@ class DocBuilder:
             self.own_number = text
         return text
 
-    def d(self, when: dt.date, style: str = "/") -> str:
-        iso = when.isoformat()
-        if iso not in self.dates:
-            self.dates.append(iso)
+    def d(self, when: dt.date, style: str = "/", kind: str = "event") -> str:
+        """A date as written, recorded with its kind (schemas.vocab.DateKind)."""
+        ref = {"date": when.isoformat(), "kind": kind}
+        if ref not in self.dates:
+            self.dates.append(ref)
         return date_long(when) if style == "long" else date_num(when, style)
 
     def money(self, value: int, words: bool = False, unit: str = " đồng") -> str:
@@ -91,7 +92,7 @@ class DocBuilder:
         self.references.append(
             {"number": number, "date": when.isoformat(), "issuer": issuer, "kind": kind}
         )
-        return f"số {number} ngày {self.d(when, style)}"
+        return f"số {number} ngày {self.d(when, style, 'cited')}"
 
     def party(
         self, p: Person, role: str, detail: str = "name", when: dt.date | None = None
@@ -106,7 +107,7 @@ class DocBuilder:
             "id_number": (p.id_number or None) if detail == "full" else None,
             "address": p.address if shown_by else None,
             "is_organization": p.is_organization,
-            "represents": None,
+            "represents": [],
         }
         old = next((x for x in self.parties if x["name"] == p.name and x["role"] == role), None)
         if old is None:
@@ -127,7 +128,7 @@ class DocBuilder:
                     "id_number": None,
                     "address": None,
                     "is_organization": False,
-                    "represents": p.name,
+                    "represents": [p.name],
                 }
             )
 
@@ -155,7 +156,7 @@ class DocBuilder:
         s += f", sinh năm {p.birth_year}"
         if detail == "full":
             style = "0/" if p.id_date.day < 10 else "/"
-            issued = self.d(p.id_date, style)
+            issued = self.d(p.id_date, style, "other")
             s += f"; {p.id_kind} số {p.id_number} do {p.id_issuer} cấp ngày {issued}"
         return s + f"; địa chỉ: {p.address}"
 
@@ -272,7 +273,13 @@ def _agency_header(b: DocBuilder, ag: Agency, number: str, when: dt.date) -> Non
             ),
             (
                 *MOTTO,
-                Line(f"{ag.place}, {b.d(when, 'long')}", "center", "italic", 12.5, gap_before=4),
+                Line(
+                    f"{ag.place}, {b.d(when, 'long', 'document')}",
+                    "center",
+                    "italic",
+                    12.5,
+                    gap_before=4,
+                ),
             ),
         ),
         Space(14),
@@ -311,7 +318,7 @@ def ban_an(f: Facts, rng: random.Random) -> Doc:
             (
                 *head,
                 Line(f"Bản án số: {b.num(j.number, 'own')}", "center", "regular", 12, gap_before=4),
-                Line(f"Ngày: {b.d(j.date, '-')}", "center"),
+                Line(f"Ngày: {b.d(j.date, '-', 'document')}", "center"),
                 Line(f"V/v {j.subject}", "center", "italic", 12),
             ),
             MOTTO,
@@ -340,7 +347,8 @@ def ban_an(f: Facts, rng: random.Random) -> Doc:
     crim = j.kind == "hinh_su"
     if crim:
         b.para(
-            f"{b.d(j.date, 'long').capitalize()}, tại trụ sở {j.court.short} xét xử sơ thẩm công "
+            f"{b.d(j.date, 'long', 'hearing').capitalize()}, "
+            f"tại trụ sở {j.court.short} xét xử sơ thẩm công "
             f"khai vụ án hình sự thụ lý {b.ref(j.thu_ly, j.thu_ly_date, j.court.name, 'thu_ly')} "
             f"theo Quyết định đưa vụ án ra xét xử "
             f"{b.ref(j.qdxx, j.qdxx_date, j.court.name, 'dua_ra_xet_xu')} đối với bị cáo:"
@@ -349,7 +357,8 @@ def ban_an(f: Facts, rng: random.Random) -> Doc:
         b.para(f"- Bị hại: {b.who(f.creditor, 'other', 'short')}; có mặt.", first_indent=0)
     else:
         b.para(
-            f"{b.d(j.date, 'long').capitalize()}, tại trụ sở {j.court.short} xét xử sơ thẩm công "
+            f"{b.d(j.date, 'long', 'hearing').capitalize()}, "
+            f"tại trụ sở {j.court.short} xét xử sơ thẩm công "
             f"khai vụ án thụ lý {b.ref(j.thu_ly, j.thu_ly_date, j.court.name, 'thu_ly')} về việc "
             f'"{j.subject[0].upper() + j.subject[1:]}" theo Quyết định đưa vụ án ra xét xử '
             f"{b.ref(j.qdxx, j.qdxx_date, j.court.name, 'dua_ra_xet_xu')}, giữa các đương sự:"
@@ -563,7 +572,7 @@ def bien_ban_xac_minh(f: Facts, rng: random.Random) -> Doc:
     b.para(
         f"Hôm nay, vào lúc {rng.randint(8, 10):02d} giờ "
         f"{rng.choice(['00', '15', '30', '45'])} phút, "
-        f"{b.d(when, 'long')}, tại Ủy ban nhân dân {commune}.",
+        f"{b.d(when, 'long', 'document')}, tại Ủy ban nhân dân {commune}.",
         gap_before=10,
     )
     b.para("Chúng tôi gồm:", first_indent=0)
@@ -636,7 +645,7 @@ def qd_chua_co_dieu_kien(f: Facts, rng: random.Random) -> Doc:
     b.para("Căn cứ khoản 1 Điều 44a Luật Thi hành án dân sự;", gap_before=8)
     b.para(
         f"Căn cứ Điều 9 Nghị định số {b.num('62/2015/NĐ-CP', 'van_ban_phap_luat')} ngày "
-        f"{b.d(dt.date(2015, 7, 18), '0/')} của Chính phủ;"
+        f"{b.d(dt.date(2015, 7, 18), '0/', 'cited')} của Chính phủ;"
     )
     b.para(
         f"Căn cứ Quyết định thi hành án "

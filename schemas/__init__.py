@@ -7,6 +7,7 @@ from schemas.models import (
     Amount,
     Case,
     CaseGroup,
+    DateRef,
     Document,
     ExtractedFile,
     Failure,
@@ -22,12 +23,24 @@ from schemas.models import (
     SearchResult,
     Word,
 )
-from schemas.vocab import DOC_TYPES, NUMBER_KINDS, ROLES, DocType, NumberKind, Role
+from schemas.vocab import (
+    DATE_KINDS,
+    DOC_TYPES,
+    NUMBER_KINDS,
+    ROLES,
+    DateKind,
+    DocType,
+    NumberKind,
+    Role,
+)
 
 __all__ = [
     "Amount",
     "Case",
     "CaseGroup",
+    "DATE_KINDS",
+    "DateKind",
+    "DateRef",
     "DOC_TYPES",
     "DocType",
     "Document",

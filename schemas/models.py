@@ -6,9 +6,11 @@ JSON columns, the HTTP API and the Elasticsearch documents are all built from th
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
-from schemas.vocab import DocType, FileKind, NumberKind, PageMethod, Role
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from schemas.vocab import DateKind, DocType, FileKind, NumberKind, PageMethod, Role
 
 
 class _Model(BaseModel):
@@ -95,7 +97,23 @@ class Party(_Model):
     id_number: str | None = None
     address: str | None = None
     is_organization: bool = False
-    represents: str | None = None  # for representatives/lawyers (role "other"): whom
+    # For a representative, guardian or lawyer (role "other"): the names they act for.
+    represents: list[str] = Field(default_factory=list)
+
+    @field_validator("represents", mode="before")
+    @classmethod
+    def _one_name(cls, v: Any) -> Any:
+        """Records written before the list (catalogs, JSON) held one name or null."""
+        if v is None:
+            return []
+        return [v] if isinstance(v, str) else v
+
+
+class DateRef(_Model):
+    """A calendar date in a document and what it is to the document (`DateKind`)."""
+
+    date: str  # ISO
+    kind: DateKind = "other"
 
 
 class Reference(_Model):
@@ -114,13 +132,29 @@ class Document(_Model):
     pages: list[int]  # [first, last], 1-based, inclusive
     own_number: str | None = None
     numbers: list[NumberRef] = Field(default_factory=list)
-    date: str | None = None  # ISO date of the document
-    dates: list[str] = Field(default_factory=list)
+    date: str | None = None  # ISO date of the document itself
+    dates: list[DateRef] = Field(default_factory=list)  # every date, each with its kind
     issuer: str | None = None
     parties: list[Party] = Field(default_factory=list)
     amounts_vnd: list[int] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     case_id: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_dates(cls, data: Any) -> Any:
+        """Records written before typed dates held ISO strings: the document's own date
+        becomes kind "document", the others "other"."""
+        if isinstance(data, dict) and any(isinstance(x, str) for x in data.get("dates") or []):
+            own = data.get("date")
+            data = dict(data)
+            data["dates"] = [
+                {"date": x, "kind": "document" if x == own else "other"}
+                if isinstance(x, str)
+                else x
+                for x in data["dates"]
+            ]
+        return data
 
 
 class ExtractedFile(_Model):
@@ -192,7 +226,8 @@ class IndexPage(_Model):
     doc_type: DocType | None = None
     own_number: str | None = None
     numbers: list[str] = Field(default_factory=list)  # every number the document carries
-    doc_date: str | None = None  # ISO
+    doc_date: str | None = None  # ISO, the document's own (year filters use it)
+    dates: list[DateRef] = Field(default_factory=list)  # every date of the document, typed
     issuer: str | None = None
     parties: list[Party] = Field(default_factory=list)
 

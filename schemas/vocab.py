@@ -1,4 +1,4 @@
-"""The project's controlled vocabulary: party roles, document types, number kinds.
+"""The project's controlled vocabulary: party roles, document types, number and date kinds.
 
 One place for each name; code, JSON, the catalog and the UI all import from here.
 """
@@ -63,6 +63,24 @@ NumberKind = Literal[
     "other",
 ]
 NUMBER_KINDS: tuple[str, ...] = get_args(NumberKind)
+
+# What a date is to the document that carries it (the labelled corpus's kinds).
+DateKind = Literal[
+    "document",  # the document's own date
+    "cited",  # the date of a judgment, decision, notice or acceptance it cites
+    "hearing",  # a hearing, trial or session
+    "event",  # a contract, petition, loan, payment or other happening
+    "other",  # birth dates, ID-card issue dates, anything else
+]
+DATE_KINDS: tuple[str, ...] = get_args(DateKind)
+
+DATE_KIND_LABELS_VI: dict[str, str] = {
+    "document": "Ngày ban hành",
+    "cited": "Ngày văn bản viện dẫn",
+    "hearing": "Ngày xét xử",
+    "event": "Ngày sự việc",
+    "other": "Ngày khác",
+}
 
 PageMethod = Literal["ocr", "text_layer", "text_layer_repaired"]
 FileKind = Literal["pdf", "tiff", "jpeg", "png"]

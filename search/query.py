@@ -128,6 +128,7 @@ def derive(page: IndexPage) -> dict[str, Any]:
             "name_fold": _name_fields(p.name)[1],
             "honorific": p.honorific,
             "is_organization": p.is_organization,
+            "represents": p.represents,
         }
         for p in page.parties
     ]
@@ -155,6 +156,7 @@ def derive(page: IndexPage) -> dict[str, Any]:
         "text_number_keys": sorted({_loose(m.group(0)) for m in _iter_numbers(text)}),
         "doc_date": page.doc_date,
         "doc_year": doc_year,
+        "dates": [d.model_dump() for d in page.dates],
         "issuer": page.issuer,
         "issuer_fold": " ".join(text_tokens(page.issuer)) if page.issuer else None,
         "parties": parties,
@@ -487,6 +489,7 @@ def _hit(s: Scored, p: Plan, text: str) -> SearchHit:
             role=pr["role"],
             honorific=pr.get("honorific"),
             is_organization=pr.get("is_organization", False),
+            represents=pr.get("represents") or [],
         )
         needles.append(pr["name_fold"].split())
         needles.append([t.fold for t in p.terms])

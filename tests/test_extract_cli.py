@@ -53,3 +53,66 @@ def test_extract_of_a_missing_file_fails_with_one_line(tmp_path):
     result = CliRunner().invoke(app, ["extract", str(tmp_path / "nope.pdf")])
     assert result.exit_code != 0
     assert "no such file" in result.output
+
+
+def test_extract_archive_carries_typed_dates_and_representatives_to_both_indexes(tmp_path):
+    """An archive catalogued before typed dates (plain ISO strings, `represents` one name)
+    is re-extracted without OCR; catalog, export, SQLite and Elasticsearch get the new fields."""
+    import os
+    import uuid
+
+    from schemas import SearchQuery
+    from search.engine import open_engine
+    from search.es_backend import EsBackend
+    from search.query import plan
+
+    es_url = os.environ.get("HOSO_TEST_ES_URL", "http://127.0.0.1:9200")
+    alias = f"hoso-test-{uuid.uuid4().hex[:8]}"
+    archive = tmp_path / "archive"
+    sha = "c" * 64
+    with Catalog(archive) as catalog:
+        catalog.add_file(sha, "pdf", 10, "/scans/ho-so-9/ban-an.pdf", "ho-so-9")
+        text = (LABELLED / "001.txt").read_text(encoding="utf-8")
+        catalog.save_page(PageRow(sha, 1, "ocr", text, 90.0, PageQuality(), None, None, None, 0.0))
+        old = {"pages": [1, 1], "date": "2017-08-23", "dates": ["2017-08-23", "2017-05-15"]}
+        old["parties"] = [{"name": "Trần Văn T1", "role": "other", "represents": "Công ty X"}]
+        catalog.db.execute(
+            "INSERT INTO documents VALUES (?, ?, 1, 1, 'ban_an', NULL, NULL, ?, NULL, ?, 0)",
+            (f"{sha}:1", sha, "2017-08-23", json.dumps(old)),
+        )
+        catalog.db.commit()
+        (before,) = catalog.documents(sha256=sha)  # the old form still loads
+        assert before.parties[0].represents == ["Công ty X"]
+    result = CliRunner().invoke(
+        app,
+        ["extract", "--archive", str(archive), "--es-url", es_url],
+        env={"HOSO_ES_INDEX": alias},
+    )
+    assert result.exit_code == 0, result.output
+    es = EsBackend(es_url, alias=alias)
+    try:
+        es.refresh()
+        with Catalog(archive) as catalog:
+            (doc,) = catalog.documents(sha256=sha)
+        kinds = {(d.date, d.kind) for d in doc.dates}
+        assert {("2017-08-23", "document"), ("2017-08-23", "hearing")} <= kinds
+        assert ("2017-05-15", "cited") in kinds
+        company = "Công ty TNHH MTV Dịch vụ Bảo vệ Long Hải"
+        for engine_args in ((archive,), (archive, es_url)):
+            with open_engine(*engine_args, es_alias_name=alias) as engine:
+                res = engine.search(SearchQuery(q="Trần Văn T1", year_from=2017, year_to=2017))
+                hit = res.cases[0].hits[0]
+                assert (hit.case_id, hit.doc_date) == ("ho-so-9", "2017-08-23")
+                assert hit.matched_party is not None
+                assert hit.matched_party.represents == [company]
+                query = SearchQuery(q="Trần Văn T1")
+                record = engine.index.candidates(plan(query), query, 5)[0]
+                assert {"date": "2017-05-15", "kind": "cited"} in record["dates"]
+    finally:
+        es.drop()
+        es.close()
+    out = CliRunner().invoke(app, ["export", "--archive", str(archive), "--documents"])
+    (line,) = out.output.splitlines()
+    exported = json.loads(line)
+    assert {"date": "2017-05-15", "kind": "cited"} in exported["dates"]
+    assert exported["parties"][2]["represents"] == [company]

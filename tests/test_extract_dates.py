@@ -40,7 +40,54 @@ def test_document_date_is_the_place_date_line_not_a_cited_date():
     )
     (doc,) = extract_text(text)
     assert doc.date == "2018-10-12"
-    assert doc.dates == ["2018-10-12", "2018-09-30"]
+    assert [(d.date, d.kind) for d in doc.dates] == [
+        ("2018-10-12", "document"),
+        ("2018-09-30", "cited"),
+    ]
+
+
+def test_each_date_gets_its_kind_from_the_words_around_it():
+    text = (
+        "TÒA ÁN NHÂN DÂN HUYỆN A\nBản án số: 12/2020/DS-ST\nNgày: 25-9-2020\nNHÂN DANH\n"
+        "Ngày 25 tháng 9 năm 2020, tại trụ sở Tòa án nhân dân huyện A xét xử sơ thẩm công khai"
+        " vụ án thụ lý số 3/2020/TLST-DS ngày 02/3/2020 theo Quyết định đưa vụ án ra xét xử số"
+        " 9/2020/QĐXXST-DS ngày 10/9/2020, giữa:\nNguyên đơn: Ông Lê Văn B, sinh ngày"
+        " 01/02/1970; CMND số 123456789 cấp ngày 05/6/2010.\nTheo đơn khởi kiện ngày 15/01/2020,"
+        " ngày 20/5/2018 hai bên ký Hợp đồng vay số 01/2018/HĐV ngày 20/5/2018."
+    )
+    (doc,) = extract_text(text)
+    assert [(d.date, d.kind) for d in doc.dates] == [
+        ("2020-09-25", "document"),
+        ("2020-09-25", "hearing"),
+        ("2020-03-02", "cited"),
+        ("2020-09-10", "cited"),
+        ("1970-02-01", "other"),
+        ("2010-06-05", "other"),
+        ("2020-01-15", "event"),
+        ("2018-05-20", "event"),
+    ]
+
+
+def test_a_bien_ban_is_dated_by_its_hom_nay_line():
+    text = (
+        "CHI CỤC THI HÀNH ÁN DÂN SỰ HUYỆN X\nBIÊN BẢN\nXác minh điều kiện thi hành án\n"
+        "Hôm nay, vào lúc 09 giờ 15 phút, ngày 12 tháng 3 năm 2021, tại Ủy ban nhân dân xã Y."
+    )
+    (doc,) = extract_text(text)
+    assert doc.date == "2021-03-12"
+    assert [(d.date, d.kind) for d in doc.dates] == [("2021-03-12", "document")]
+
+
+def test_catalogued_documents_with_plain_dates_still_load():
+    from schemas import Document
+
+    doc = Document.model_validate(
+        {"pages": [1, 1], "date": "2020-01-02", "dates": ["2020-01-02", "2019-05-06"]}
+    )
+    assert [(d.date, d.kind) for d in doc.dates] == [
+        ("2020-01-02", "document"),
+        ("2019-05-06", "other"),
+    ]
 
 
 def test_judgment_date_comes_from_its_ngay_header():

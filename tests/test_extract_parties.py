@@ -45,10 +45,10 @@ def test_representatives_and_lawyers_are_kept_apart_from_the_party_they_represen
     )
     got = find_parties(prepare(text))
     assert [(p.name, p.role, p.represents, p.is_organization) for p in got] == [
-        ("Ngân hàng Thương mại cổ phần SG-HN", "nguyen_don", None, True),
-        ("Hồ Hùng A", "other", "Ngân hàng Thương mại cổ phần SG-HN", False),
-        ("Công ty TNHH MTV ĐTNT", "bi_don", None, True),
-        ("Lê Thị Thúy K", "other", "Công ty TNHH MTV ĐTNT", False),
+        ("Ngân hàng Thương mại cổ phần SG-HN", "nguyen_don", [], True),
+        ("Hồ Hùng A", "other", ["Ngân hàng Thương mại cổ phần SG-HN"], False),
+        ("Công ty TNHH MTV ĐTNT", "bi_don", [], True),
+        ("Lê Thị Thúy K", "other", ["Công ty TNHH MTV ĐTNT"], False),
     ]
 
 

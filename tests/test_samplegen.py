@@ -109,7 +109,7 @@ def test_entities_are_written_on_the_pages(archive: tuple[samplegen.Manifest, fl
                         assert str(party[key]) in flat, (key, party)
             for v in doc["amounts_vnd"]:
                 assert money(v, "") in flat
-            assert doc["date"] in doc["dates"]
+            assert {"date": doc["date"], "kind": "document"} in doc["dates"]
 
 
 def test_manifest_csv(archive: tuple[samplegen.Manifest, float]) -> None:

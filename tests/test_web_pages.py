@@ -62,6 +62,18 @@ def test_case_page_links_the_judgment_and_the_decisions_citing_it(
     assert text.count(f"/page/{case.sha256}/") >= 3  # the scanned pages are listed
 
 
+def test_case_page_shows_typed_dates_and_links_a_lawyer_to_the_party_represented(
+    officer: TestClient, web_sample: SampleArchive
+) -> None:
+    text = officer.get(f"/case/{web_sample.cases[1].case_id}").text
+    assert "Ngày ban hành" in text and "Ngày văn bản viện dẫn" in text
+    row = re.search(r'<tr id="(doc-0-party-\d+)">(?:(?!</tr>).)*' + web_fixtures.LAWYER, text, re.S)
+    assert row is not None
+    target = re.search(r'đại diện cho <a href="#(doc-0-party-\d+)">([^<]+)</a>', text)
+    assert target is not None and target.group(2) == web_sample.cases[1].creditor
+    assert f'<tr id="{target.group(1)}">' in text
+
+
 def test_case_page_flags_pages_that_need_rescanning(
     officer: TestClient, web_sample: SampleArchive
 ) -> None:

@@ -28,6 +28,7 @@ from reportlab.pdfgen import canvas
 from ingest.catalog import Catalog, PageRow
 from schemas import (
     CaseGroup,
+    DateRef,
     Document,
     NumberRef,
     PageQuality,
@@ -48,6 +49,7 @@ LINE_H = 40
 MARGIN = 90
 
 # (full name, honorific, CCCD, birth date, street address, area)
+LAWYER = "Trương Minh Luật"  # the lawyer of case 1's creditor (name on no page)
 PEOPLE = [
     (
         "Nguyễn Văn Tráng",
@@ -321,6 +323,12 @@ def build_web_archive(root: Path, n_cases: int = 6) -> SampleArchive:
         cat.set_file_status(sha, "done", searchable_pdf=str(cat.searchable_pdf_path(sha)))
 
         judg_ref = Reference(number=judgment, date=d_judg, issuer=court, kind="ban_an")
+        # The second case's creditor has a lawyer (a party of role other who represents them).
+        lawyer = (
+            [Party(name=LAWYER, role="other", represents=[PEOPLE[cred_i % len(PEOPLE)][0]])]
+            if i == 1
+            else []
+        )
         docs = [
             Document(
                 doc_type="ban_an",
@@ -329,9 +337,9 @@ def build_web_archive(root: Path, n_cases: int = 6) -> SampleArchive:
                 own_number=judgment,
                 numbers=[NumberRef(text=judgment, kind="own", norm=number_key(judgment))],
                 date=d_judg,
-                dates=[d_judg],
+                dates=[DateRef(date=d_judg, kind="document")],
                 issuer=court,
-                parties=[_party(role_a, cred_i), _party(role_b, debt_i)],
+                parties=[_party(role_a, cred_i), _party(role_b, debt_i), *lawyer],
                 amounts_vnd=[amount],
             ),
             Document(
@@ -344,7 +352,7 @@ def build_web_archive(root: Path, n_cases: int = 6) -> SampleArchive:
                     NumberRef(text=judgment, kind="ban_an", norm=number_key(judgment)),
                 ],
                 date=d_dec,
-                dates=[d_dec, d_judg],
+                dates=[DateRef(date=d_dec, kind="document"), DateRef(date=d_judg, kind="cited")],
                 issuer=agency,
                 parties=[
                     _party("nguoi_phai_thi_hanh_an", debt_i),

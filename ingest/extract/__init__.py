@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ingest.extract.amounts import find_amounts, unique_values
-from ingest.extract.dates import document_date, find_dates, unique_isos
+from ingest.extract.dates import document_date, find_dates, typed_dates
 from ingest.extract.doctype import classify, find_title
 from ingest.extract.issuers import header_issuer, text_issuers
 from ingest.extract.links import find_references, link_siblings
@@ -68,6 +68,7 @@ def extract_document(text: str, pages: list[int]) -> Document:
     numbers = find_numbers(text)
     own = own_number(text, numbers, header_end)
     dates = find_dates(text)
+    own_date = document_date(text, dates, header_end)
     issuer = header_issuer(issuer_lines)
     named = text_issuers(text)
     if issuer is None:
@@ -89,8 +90,8 @@ def extract_document(text: str, pages: list[int]) -> Document:
         pages=pages,
         own_number=own.text if own else None,
         numbers=number_refs(numbers, own),
-        date=document_date(text, dates, header_end),
-        dates=unique_isos(dates),
+        date=own_date.iso if own_date else None,
+        dates=typed_dates(text, dates, own_date),
         issuer=issuer,
         parties=find_parties(text, enforcement=enforcement),
         amounts_vnd=unique_values(find_amounts(text)),

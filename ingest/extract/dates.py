@@ -5,6 +5,8 @@ year-less forms ("ngày 13-6", "ngày 2 tháng 12") whose year comes from the do
 date or the nearest full date before them. Impossible dates (12/0/2019, 31/02) are dropped.
 The document date is the place-date line ("Hà Nội, ngày … tháng … năm …") or the
 "Ngày: dd-mm-yyyy" header of a judgment. Dates inside document numbers are not dates.
+`typed_dates` gives each date its kind (`schemas.vocab.DateKind`) from the words around it:
+the document's own date, a cited document's date, a hearing, an event, or other.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import re
 from dataclasses import dataclass
 
 from ingest.extract.text import skeleton
+from schemas import DateRef
+from schemas.vocab import DateKind
 
 _LONG = re.compile(
     r"ngay\s*[:.]?\s*(\d{1,2})\s+thang\s+(\d{1,2})\s*(?:,\s*)?(?:nam\s+(\d{4}))?(?!\s*\d)"
@@ -81,7 +85,7 @@ def find_dates(text: str) -> list[FoundDate]:
     return out
 
 
-def document_date(text: str, found: list[FoundDate], header_end: int) -> str | None:
+def document_date(text: str, found: list[FoundDate], header_end: int) -> FoundDate | None:
     """The date the document was made: place-date line, "Ngày:" header, else first date."""
     skel = skeleton(text)
     for pattern in (_PLACE_DATE, _HEADER_DATE):
@@ -90,22 +94,91 @@ def document_date(text: str, found: list[FoundDate], header_end: int) -> str | N
                 break
             for f in found:
                 if f.start >= m.start() and f.start - m.end() < 12 and f.has_year:
-                    return f.iso
+                    return f
     head = [f for f in found if f.start <= header_end and f.has_year]
     if head:
-        return head[0].iso
-    # Judgments open the body with "Ngày 23 tháng 8 năm 2017, tại trụ sở Tòa án…".
-    m = re.search(r"(?:^|\n)\s*(?:trong )?(?:cac )?ngay\s+\d[^\n]{0,60}tai\s+tru so", skel)
-    if m:
-        for f in found:
-            if f.start >= m.start():
-                return f.iso
+        return head[0]
+    # Judgments open the body with "Ngày 23 tháng 8 năm 2017, tại trụ sở Tòa án…",
+    # biên bản with "Hôm nay, vào lúc 9 giờ, ngày …".
+    for body in (_BODY_DATE, _TODAY):
+        m = body.search(skel)
+        if m:
+            for f in found:
+                if f.start >= m.start():
+                    return f
     return None
 
 
-def unique_isos(found: list[FoundDate]) -> list[str]:
-    seen: list[str] = []
+_BODY_DATE = re.compile(r"(?:^|\n)\s*(?:trong )?(?:cac )?ngay\s+\d[^\n]{0,60}tai\s+tru so")
+_TODAY = re.compile(r"(?:^|\n)\s*hom nay\b[^.;]{0,60}?ngay\s*\d")
+
+
+# Words just before a date that make it a birth or ID-issue date ("cấp ngày", "sinh ngày").
+_OTHER_BEFORE = re.compile(
+    r"(?:sinh|ngay sinh|cap|cap lai|ngay cap)\s*(?:vao\s*)?(?:ngay)?\s*[:.]?\s*$"
+)
+# A hearing: "Ngày 23/8/2017, tại trụ sở … xét xử", "mở phiên tòa ngày …".
+_HEARING_BEFORE = re.compile(
+    r"(?:xet xu|phien toa|phien hop|phien hoa giai|mo phien|hoa giai)[^.;\n\d/]{0,30}?"
+    r"(?:vao\s*)?(?:cac\s*)?(?:ngay)?\s*[:.]?\s*$"
+)
+_HEARING_AFTER = re.compile(
+    r"^[^.;]{0,40}?\btai\s+(?:tru so|phong xu|hoi truong)[^.;]{0,160}?"
+    r"(?:xet xu|phien toa|mo phien|phien hop|hoa giai)"
+)
+# A cited document right before the date: "Bản án số 12/2020/DS-ST ngày …".
+_CITED_BEFORE = re.compile(
+    r"(?:ban an|quyet dinh|thong bao|thu ly|cong van|van ban|ke hoach|bien ban|to trinh|"
+    r"ket luan|nghi quyet|nghi dinh|thong tu|luat|chi thi|giay uy quyen|uy quyen|"
+    r"giay trieu tap|lenh|cao trang|khang nghi|khang cao|so)\b[^.;\n]{0,70}?"
+    r"(?:ngay)?\s*[:.]?\s*$"
+)
+# Nouns of happenings whose number may precede the date ("Hợp đồng tín dụng số … ngày").
+_EVENT_NOUN = re.compile(r"(?:hop dong|phu luc|don|giay nhan no|bien nhan|khe uoc|giao dich)\b")
+_CITED_NOUN = re.compile(
+    r"(?:ban an|quyet dinh|thong bao|thu ly|cong van|van ban|ke hoach|bien ban|to trinh|"
+    r"ket luan|nghi quyet|nghi dinh|thong tu|luat|chi thi|uy quyen|giay trieu tap|lenh|"
+    r"cao trang|khang nghi|khang cao)\b"
+)
+
+
+def date_kind(skel: str, f: FoundDate, prev_end: int) -> DateKind:
+    """The kind of a date that is not the document's own, from the words around it."""
+    start = max(prev_end, f.start - 100, skel.rfind("\n\n", 0, f.start) + 1)
+    before = re.sub(r"\s+", " ", skel[start : f.start])
+    if f.start < len(skel) and skel.startswith("ngay", f.start):
+        before += " ngay"
+    after = skel[f.end : f.end + 240]
+    if _OTHER_BEFORE.search(before):
+        return "other"
+    if _HEARING_BEFORE.search(before) or _HEARING_AFTER.match(after):
+        return "hearing"
+    m = _CITED_BEFORE.search(before)
+    if m:
+        nouns = [*_CITED_NOUN.finditer(before), *_EVENT_NOUN.finditer(before)]
+        last = max(nouns, key=lambda n: n.start(), default=None)
+        if last is None or _CITED_NOUN.fullmatch(last.group(0)):
+            return "cited"
+    return "event"
+
+
+def typed_dates(text: str, found: list[FoundDate], own: FoundDate | None) -> list[DateRef]:
+    """Every date with its kind, each (date, kind) once, in order of first appearance."""
+    skel = skeleton(text)
+    out: list[DateRef] = []
+    prev_end = 0
     for f in found:
-        if f.iso not in seen:
-            seen.append(f.iso)
-    return seen
+        kinds: list[DateKind] = []
+        if own is not None and f.start == own.start:
+            kinds.append("document")
+            kind = date_kind(skel, f, prev_end)
+            if kind == "hearing":
+                kinds.append(kind)
+        else:
+            kinds.append(date_kind(skel, f, prev_end))
+        prev_end = f.end
+        for kind in kinds:
+            ref = DateRef(date=f.iso, kind=kind)
+            if ref not in out:
+                out.append(ref)
+    return out

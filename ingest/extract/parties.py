@@ -558,7 +558,7 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
             birth, idn, address = _fields(part)
             if address and skeleton(part).find("cung dia chi") >= 0:
                 shared_address = address
-            represents = _represents(block, principals) if block.is_rep else None
+            represents = _represents(block, principals) if block.is_rep else []
             party = Party(
                 name=name,
                 role=block.role,
@@ -601,7 +601,7 @@ def _drop_echoes(parties: list[Party]) -> list[Party]:
         p
         for p in parties
         if not (len(p.name.split()) == 1 and fold(p.name) in given)
-        and not (p.role == "other" and p.represents is None and fold(p.name) in roled)
+        and not (p.role == "other" and not p.represents and fold(p.name) in roled)
     ]
 
 
@@ -612,17 +612,17 @@ def _lookup(label: str) -> tuple[Role, bool]:
     return ROLE_LABELS.get(label.replace(",", ""), ("other", False))
 
 
-def _represents(block: _Block, principals: list[Party]) -> str | None:
+def _represents(block: _Block, principals: list[Party]) -> list[str]:
     of = skeleton(block.of_text).strip()
     of = re.sub(r"^(cua|cho)\s+", "", of)
     for words, role in _OF_ROLE.items():
         if of.startswith(words):
             for p in principals:
                 if p.role == role:
-                    return p.name
-            return None
+                    return [p.name]
+            return []
     if of:
         name, _, _ = _name_of(block.of_text.strip()[4:].strip())
         if name:
-            return name
-    return principals[-1].name if principals else None
+            return [name]
+    return [principals[-1].name] if principals else []

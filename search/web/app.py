@@ -39,7 +39,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schemas import CaseGroup, SearchQuery, SearchResult
-from schemas.vocab import DOC_TYPE_LABELS_VI, DOC_TYPES, ROLE_LABELS_VI, ROLES
+from schemas.vocab import DATE_KIND_LABELS_VI, DOC_TYPE_LABELS_VI, DOC_TYPES, ROLE_LABELS_VI, ROLES
 from search.web.auth import SESSION_COOKIE, Session, SessionCodec
 from search.web.highlight import snippet_html
 from search.web.policy import PublicPolicy, PublicView
@@ -432,6 +432,7 @@ def _templates() -> Jinja2Templates:
     env.filters["vidate"] = _vi_date
     env.globals["ROLE_LABELS"] = ROLE_LABELS_VI
     env.globals["DOC_TYPE_LABELS"] = DOC_TYPE_LABELS_VI
+    env.globals["DATE_KIND_LABELS"] = DATE_KIND_LABELS_VI
     env.globals["urlq"] = lambda s: quote(str(s), safe="")
     env.globals["select_options"] = _select_options
     return Jinja2Templates(env=env)

@@ -29,6 +29,11 @@ class DocView:
     cites: list[DocLink] = field(default_factory=list)
     cited_by: list[int] = field(default_factory=list)
 
+    def party_index(self, name: str) -> int | None:
+        """Where the party named `name` is in this document's list (a representative's
+        link to the party they act for)."""
+        return next((i for i, p in enumerate(self.doc.parties) if p.name == name), None)
+
 
 @dataclass
 class CaseView:
