@@ -1,6 +1,7 @@
 """Officer accounts, API tokens and the audit log, in the catalog's SQLite; the web store.
 
-Tables `web_users`, `web_tokens` and `web_audit` live in `catalog.sqlite` next to the
+Tables `web_users`, `web_tokens`, `web_audit` and `public_withheld` (public rows the
+last check kept back, for officer review) live in `catalog.sqlite` next to the
 catalog's own tables (created here, the catalog module is not changed). Passwords are
 argon2 hashes; API tokens are stored as SHA-256 digests only. `CatalogStore` implements
 `search.web.store.WebStore` over a `Catalog`, one SQLite connection per thread; every file
@@ -9,6 +10,7 @@ path it returns is computed from a validated sha256 and checked to lie inside th
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -21,9 +23,10 @@ from typing import Any
 
 from ingest.catalog import Catalog
 from schemas import Document, FileRecord, PageRecord
+from search.normalize import number_key, number_loose_key
 from search.web.audit import GroupCommit
 from search.web.auth import hash_password, new_api_token, token_digest
-from search.web.store import AuditEntry, PageInfo, User
+from search.web.store import AuditEntry, PageInfo, User, WithheldRecord
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS web_users (
@@ -49,6 +52,18 @@ CREATE TABLE IF NOT EXISTS web_audit (
     n_results INTEGER
 );
 CREATE INDEX IF NOT EXISTS web_audit_at ON web_audit(at);
+CREATE TABLE IF NOT EXISTS public_withheld (
+    row_key TEXT PRIMARY KEY,             -- sha256 of kind + doc_id + the row's JSON
+    case_id TEXT NOT NULL,
+    doc_id TEXT,
+    kind TEXT NOT NULL,                   -- debtor | document
+    reasons TEXT NOT NULL,                -- JSON list of sentences
+    row_json TEXT NOT NULL,               -- the row as it would have been shown
+    first_seen REAL NOT NULL,
+    last_seen REAL NOT NULL,
+    times INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS public_withheld_seen ON public_withheld(last_seen);
 CREATE INDEX IF NOT EXISTS web_audit_user ON web_audit(username, at);
 """
 
@@ -201,6 +216,53 @@ def audit_entries(
     return [AuditEntry(*r) for r in db.execute(sql, args).fetchall()]
 
 
+def record_withheld(db: sqlite3.Connection, rows: list[WithheldRecord]) -> None:
+    """Store withheld public rows; a row seen again only has its count and time updated."""
+    now = time.time()
+    with db:
+        for r in rows:
+            key = hashlib.sha256(f"{r.kind}\0{r.doc_id}\0{r.row_json}".encode()).hexdigest()
+            db.execute(
+                "INSERT INTO public_withheld(row_key, case_id, doc_id, kind, reasons, row_json,"
+                " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(row_key) DO UPDATE SET last_seen=excluded.last_seen,"
+                " times=times+1, reasons=excluded.reasons",
+                (
+                    key,
+                    r.case_id,
+                    r.doc_id,
+                    r.kind,
+                    json.dumps(list(r.reasons), ensure_ascii=False),
+                    r.row_json,
+                    now,
+                    now,
+                ),
+            )
+
+
+def withheld_rows(db: sqlite3.Connection, *, limit: int = 100) -> list[WithheldRecord]:
+    """Withheld public rows, the most recently seen first."""
+    ensure_tables(db)
+    rows = db.execute(
+        "SELECT case_id, doc_id, kind, reasons, row_json, first_seen, last_seen, times"
+        " FROM public_withheld ORDER BY last_seen DESC, case_id LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [
+        WithheldRecord(
+            case_id=r[0],
+            doc_id=r[1],
+            kind=r[2],
+            reasons=tuple(json.loads(r[3])),
+            row_json=r[4],
+            first_seen=r[5],
+            last_seen=r[6],
+            times=r[7],
+        )
+        for r in rows
+    ]
+
+
 def load_or_create_secret(archive: Path) -> str:
     """The session-signing key, kept in the archive (mode 0600) so restarts keep sessions."""
     path = archive / SECRET_FILE
@@ -314,6 +376,43 @@ class CatalogStore:
 
     def cases_citing(self, number: str) -> list[str]:
         return self.catalog.cases_citing(number)
+
+    def document_text(self, doc: Document) -> str:
+        if not doc.doc_id or ":" not in doc.doc_id:
+            return ""
+        sha = doc.doc_id.split(":", 1)[0]
+        first, last = (doc.pages + doc.pages)[:2] if doc.pages else (0, -1)
+        rows = self.db.execute(
+            "SELECT text FROM pages WHERE sha256=? AND page_no BETWEEN ? AND ? ORDER BY page_no",
+            (sha, first, last),
+        ).fetchall()
+        return "\n".join(r[0] or "" for r in rows)
+
+    def documents_numbered(self, number: str) -> list[Document]:
+        loose = number_loose_key(number)
+        if not loose:
+            return []
+        serial = number_key(number).split("/", 1)[0].lstrip("0")
+        heads = [f"{'0' * z}{serial}/*" for z in range(3)]  # 2/…, 02/…, 002/… (index range)
+        rows = self.db.execute(
+            "SELECT doc_id, own_number FROM documents WHERE own_number_key GLOB ?"
+            " OR own_number_key GLOB ? OR own_number_key GLOB ?",
+            heads,
+        ).fetchall()
+        out = []
+        for doc_id, own in rows:
+            if own and number_loose_key(own) == loose:
+                doc = self.catalog.document(doc_id)
+                if doc is not None:
+                    out.append(doc)
+        return out
+
+    def record_withheld(self, rows: list[WithheldRecord]) -> None:
+        if rows:
+            record_withheld(self.db, rows)
+
+    def withheld(self, *, limit: int = 100) -> list[WithheldRecord]:
+        return withheld_rows(self.db, limit=limit)
 
     # -- accounts and audit ----------------------------------------------------------------
     def user(self, username: str) -> User | None:

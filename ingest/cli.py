@@ -33,6 +33,7 @@ COMMANDS = {
     "reindex": "cli_search",
     "serve": "cli_serve",
     "audit": "cli_serve",
+    "withheld": "cli_serve",
     "user": "cli_serve",
     "make-samples": "cli_samples",
 }

@@ -1,8 +1,9 @@
-"""`hoso serve`, `hoso user …` and `hoso audit`: the web service's commands (thin shell).
+"""`hoso serve`, `hoso user …`, `hoso audit`, `hoso withheld`: the web service's commands.
 
 `serve` opens the catalog store and the search engine of an archive and runs the FastAPI
 app with uvicorn (loopback by default). `user add/list/passwd/disable/token/revoke` manage
-officer accounts (argon2 hashes) and API tokens; `audit` lists who searched or viewed what.
+officer accounts (argon2 hashes) and API tokens; `audit` lists who searched or viewed what;
+`withheld` lists the public rows the last privacy check kept back (search/web/policy.py).
 """
 
 from __future__ import annotations
@@ -294,7 +295,24 @@ def audit(
         typer.echo(f"{when}\t{e.username}\t{e.action}\t{n}\t{e.target}")
 
 
+def withheld(
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    limit: Annotated[int, typer.Option(help="At most this many rows.", min=1)] = 100,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the public rows the last privacy check withheld, for an officer to review."""
+    with _catalog_db(archive) as cat:
+        rows = accounts.withheld_rows(cat.db, limit=limit)
+    if as_json:
+        print_json([{**r.__dict__, "reasons": list(r.reasons)} for r in rows])
+        return
+    for r in rows:
+        when = dt.datetime.fromtimestamp(r.last_seen).isoformat(timespec="seconds")
+        typer.echo(f"{when}\t{r.case_id}\t{r.kind}\t{'; '.join(r.reasons)}\t{r.row_json}")
+
+
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("audit")(audit)
+    app.command("withheld")(withheld)
     app.add_typer(user_app, name="user")

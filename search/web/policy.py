@@ -1,15 +1,26 @@
 """The public-disclosure policy: the ONE place that decides what the public side may show.
 
-DOMAIN.md §7: Luật THADS Điều 44a publishes the debtor (người phải thi hành án) of a decision
-that the case "chưa có điều kiện thi hành", with the obligation; personal data protection
-(NĐ 13/2023, NĐ 356/2025) forbids the rest. So the public side is built only from the
-structured fields that this module copies into its own output models, field by field:
-never ID numbers, birth years or dates, street-level addresses of natural persons, page
-images or OCR text. Criminal cases are sensitive data and are left out by default.
-Given names of natural persons can be reduced to their initial (CV 144/TANDTC-PC style,
-"Nguyễn Văn An" → "Nguyễn Văn A", collisions numbered A1, A2). A final scrub removes any
-digit run that could be an ID number and any date-like string from free text, in case
-extraction put one into a name or an issuer.
+Luật THADS Điều 44a publishes the debtor of a decision that the case "chưa có điều kiện thi
+hành" with the obligation; personal-data law (NĐ 13/2023, from 01/01/2026 Luật 91/2025 and
+NĐ 356/2025) protects everything else, and treats criminal-case data as sensitive
+(docs/public-view.md). So a public row is BUILT from allowed fields only, never copied:
+
+- the debtor's name (a person or an organisation), as extracted, checked to look like one;
+- the area: commune or ward, district, province, rebuilt from the list of administrative
+  units (`areas.area_of`), never a street, village or house number;
+- the obligation as kinds and amounts ("Trả tiền: 50.000.000 đồng"), from a closed
+  vocabulary of kinds; never the text, so never the creditor's name;
+- the decision's number, date, agency and legal basis (the Điều 44a ground it cites), and
+  the numbers of the judgments it enforces.
+
+Criminal cases are left out on every marker (`is_criminal`): a case-type code HS in any
+spelling (HS-ST, HSST, HS - PT, /HS), "bản án hình sự", "bị cáo", "bị hại", a party with
+the role bị cáo, in any document of the case or in a judgment the case cites that hoso holds.
+
+Then every row, and every document row of a public case page, goes through the last check
+(`public_guard.withhold_reasons`) before it is answered: a row still carrying another
+party's name, an ID/phone/account-like number, a birth date or year or a house number is
+withheld, and the caller records it for an officer to review (never shown, never lost).
 """
 
 from __future__ import annotations
@@ -17,22 +28,43 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from schemas import Document, Party
 from schemas.vocab import DOC_TYPE_LABELS_VI
 from search.normalize import fold as _fold
+from search.normalize import number_loose_key, strip_marks
+from search.web.areas import area_of
+from search.web.public_guard import names_in_text, withhold_reasons
 
-# Administrative levels that may be shown for a natural person (no street, ward or village).
-_AREA_PREFIXES = ("huyen ", "quan ", "thi xa ", "thanh pho ", "tp ", "tp.", "tinh ")
 _ID_LIKE = re.compile(r"(?<!\d)\d(?:[ .]?\d){7,}(?!\d)")  # 8+ digits, spaced or dotted
 _DATE_LIKE = re.compile(r"\b\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}\b")
 _YEAR_OF_BIRTH = re.compile(r"(?i)\b(sinh\s+năm|sn|năm\s+sinh)\b[:\s]*\d{4}")
-_CRIMINAL_NUMBER = re.compile(r"(?i)/\s*HS\s*-")
+
+# -- criminal markers (on the text without marks; codes in upper case) ----------------------
+_CRIMINAL_CODE = re.compile(
+    r"/\s*H[S5](?![A-Za-z])"  # "…/2022/HS", "/HS-ST", "/HS - PT", "02/HS"
+    r"|/\s*H[S5]\s*-?\s*(?:[S5]T|PT|GDT|TT)(?![A-Za-z])"  # "/HSST", "/HSPT"
+    r"|(?<![A-Za-z])H[S5]\s*-\s*(?:[S5]T|PT|GDT|TT)(?![A-Za-z])"  # "HS-ST" anywhere
+    r"|(?<![A-Za-z])H[S5](?:[S5]T|PT|GDT)(?![A-Za-z])"  # "bản án HSST số 12"
+)
+_CRIMINAL_WORDS = re.compile(
+    r"\b(?:(?:ban an|vu an|an|quyet dinh|toa|phien toa|bo luat|to tung) hinh su"
+    r"|bi cao|bi hai|nguoi bi hai|toi danh|ve toi [a-z]+)\b"
+)
+
+
+def criminal_markers(text: str) -> list[str]:
+    """The criminal-case markers found in `text` (a number, a title, a whole page)."""
+    bare = strip_marks(text)
+    found = [m.group(0).strip() for m in _CRIMINAL_CODE.finditer(bare.upper())]
+    found += [m.group(0) for m in _CRIMINAL_WORDS.finditer(_fold(text))]
+    return found
 
 
 def scrub(text: str | None) -> str | None:
@@ -53,12 +85,104 @@ def anonymize_name(name: str) -> str:
     return " ".join([*parts[:-1], parts[-1][:1].upper()])
 
 
-def area_of(address: str | None) -> str | None:
-    """The district and province of an address, or None: never the street or the ward."""
-    if not address:
-        return None
-    kept = [p.strip() for p in address.split(",") if _fold(p).startswith(_AREA_PREFIXES)]
-    return ", ".join(kept) or None
+# -- the obligation: kinds from a closed vocabulary (folded pattern → label), in order -----
+OBLIGATION_KINDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(?:an phi|le phi)\b"), "Án phí, lệ phí"),
+    (re.compile(r"\bcap duong\b"), "Cấp dưỡng"),
+    (re.compile(r"\bboi thuong\b"), "Bồi thường thiệt hại"),
+    (
+        re.compile(
+            r"\b(?:giao (?:lai )?(?:nha|dat|tai san|quyen su dung)|ban giao|tra lai (?:nha|dat|"
+            r"tai san|quyen su dung))\b"
+        ),
+        "Giao tài sản",
+    ),
+    (
+        re.compile(r"\b(?:nop (?:vao )?ngan sach|sung (?:vao )?(?:cong )?quy|truy thu|tich thu)\b"),
+        "Nộp ngân sách nhà nước",
+    ),
+    (re.compile(r"\b(?:phat tien|tien phat)\b"), "Tiền phạt"),
+    (
+        re.compile(
+            r"\b(?:tra no|tra cho|tra lai|thanh toan|hoan tra|tra tien|tra so tien|tra khoan|"
+            r"tien no|no goc|tien lai|tra)\b"
+        ),
+        "Trả tiền",
+    ),
+]
+OBLIGATION_DEFAULT = "Khoản phải thi hành"
+_CLAUSE_START = re.compile(
+    r"chua co dieu kien thi hanh(?: an)?(?: (?:doi voi )?(?:cac |cac )?khoan| nghia vu)?"
+    r"|khoan phai thi hanh|nghia vu (?:phai )?thi hanh"
+)
+_LEGAL_BASIS = re.compile(
+    r"(?:(?:diem ([a-dđ])\s*,?\s*)?(?:khoan (\d+)\s*,?\s*)?dieu (44a|\d+[a-z]?))"
+    r"[^.;\n]{0,12}?luat thi hanh an dan su"
+)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PublicObligation(_Out):
+    kind: str
+    amount_vnd: int | None = None
+
+
+class PublicDebtor(_Out):
+    """One row of the public list (Điều 44a)."""
+
+    name: str
+    is_organization: bool
+    area: str | None = None
+    obligations: list[PublicObligation] = []
+    decision_number: str | None = None
+    decision_date: str | None = None
+    issuer: str | None = None
+    legal_basis: str | None = None
+    judgment_numbers: list[str] = []
+    case_id: str
+
+
+class PublicDocument(_Out):
+    doc_type: str
+    doc_type_label: str
+    number: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    cites: list[str] = []
+
+
+class PublicCase(_Out):
+    case_id: str
+    documents: list[PublicDocument]
+    debtors: list[PublicDebtor]
+
+
+@dataclass
+class Withheld:
+    """A row the last check kept back, for the officers' review list."""
+
+    case_id: str
+    doc_id: str | None
+    kind: str  # "debtor" | "document"
+    reasons: list[str]
+    row: dict[str, Any]
+
+
+class PublicSource(Protocol):
+    """What the public view reads (the web store implements it)."""
+
+    def case_documents(self, case_id: str) -> list[Document]: ...
+
+    def document_text(self, doc: Document) -> str:
+        """The text of the document's pages (empty if unknown)."""
+        ...
+
+    def documents_numbered(self, number: str) -> list[Document]:
+        """Documents whose own number is `number` (whatever its spacing and dashes)."""
+        ...
 
 
 @dataclass
@@ -91,110 +215,135 @@ class PublicPolicy:
         return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass
+class _CaseFacts:
+    """What one case contributes to the checks: criminal markers and every party's name."""
 
-
-class PublicDebtor(_Out):
-    """One row of the public list (Điều 44a)."""
-
-    name: str
-    is_organization: bool
-    area: str | None = None
-    amounts_vnd: list[int] = []
-    decision_number: str | None = None
-    decision_date: str | None = None
-    issuer: str | None = None
-    judgment_numbers: list[str] = []
-    case_id: str
-
-
-class PublicDocument(_Out):
-    doc_type: str
-    doc_type_label: str
-    number: str | None = None
-    date: str | None = None
-    issuer: str | None = None
-    cites: list[str] = []
-
-
-class PublicCase(_Out):
-    case_id: str
-    documents: list[PublicDocument]
-    debtors: list[PublicDebtor]
+    criminal: list[str]
+    names: set[str]
+    texts: dict[str, str]  # doc_id → text
 
 
 @dataclass
 class PublicView:
-    """Applies a policy to documents from the store; returns only public output models."""
+    """Applies the policy to a source; returns only public output models (and withheld rows)."""
 
     policy: PublicPolicy = field(default_factory=PublicPolicy)
 
-    def _is_criminal(self, docs: list[Document]) -> bool:
+    # -- facts of a case ----------------------------------------------------------------------
+    def _facts(self, src: PublicSource, docs: list[Document]) -> _CaseFacts:
+        texts = {d.doc_id or str(i): src.document_text(d) for i, d in enumerate(docs)}
+        criminal: list[str] = []
+        names: set[str] = set()
+        cited: list[Document] = []
+        seen: set[str] = set()
         for d in docs:
-            if any(p.role == "bi_cao" for p in d.parties):
-                return True
-            nums = [d.own_number or ""] + [n.text for n in d.numbers]
-            nums += [r.number for r in d.references]
-            if any(_CRIMINAL_NUMBER.search(n) for n in nums):
-                return True
-        return False
+            for r in d.references:
+                key = number_loose_key(r.number)
+                if key in seen:
+                    continue
+                seen.add(key)
+                cited += [c for c in src.documents_numbered(r.number) if c.doc_id not in texts]
+        for d in [*docs, *cited]:
+            text = texts.get(d.doc_id or "") if d in docs else src.document_text(d)
+            numbers = [d.own_number or "", *(n.text for n in d.numbers)]
+            numbers += [r.number for r in d.references]
+            criminal += [m for n in numbers for m in criminal_markers(n)]
+            criminal += criminal_markers(text or "")
+            criminal += ["bị cáo"] * any(p.role == "bi_cao" for p in d.parties)
+            names |= {p.name for p in d.parties}
+            names |= {p.represents for p in d.parties if p.represents}
+            names |= names_in_text(text or "")
+        return _CaseFacts(criminal=criminal, names=names, texts=texts)
 
-    def case_allowed(self, docs: list[Document]) -> bool:
+    def case_allowed(self, docs: list[Document], facts: _CaseFacts) -> bool:
         if not any(d.doc_type in self.policy.doc_types for d in docs):
             return False
-        return not (self.policy.exclude_criminal and self._is_criminal(docs))
+        return not (self.policy.exclude_criminal and facts.criminal)
 
+    # -- fields -------------------------------------------------------------------------------
     def _name(self, p: Party) -> str:
-        name = scrub(p.name) or ""
+        name = re.sub(r"\s+", " ", p.name).strip(" ,;:.")
         if self.policy.anonymize_given_names and not p.is_organization:
             name = anonymize_name(name)
         return name
 
     def _area(self, p: Party) -> str | None:
-        if p.is_organization:
-            return scrub(p.address)
-        if self.policy.person_address == "none":
+        if not p.is_organization and self.policy.person_address == "none":
             return None
-        return scrub(area_of(p.address))
+        return area_of(p.address)
 
+    def _obligations(self, d: Document, text: str) -> list[PublicObligation]:
+        return obligations_of(text, d.amounts_vnd if self.policy.show_amounts else [])
+
+    # -- rows ---------------------------------------------------------------------------------
     def debtors(
-        self, docs: list[Document], case_docs: dict[str, list[Document]]
-    ) -> list[PublicDebtor]:
-        """Public rows for `docs` (documents of the public types); `case_docs` by case id."""
+        self, src: PublicSource, docs: list[Document], case_docs: dict[str, list[Document]]
+    ) -> tuple[list[PublicDebtor], list[Withheld]]:
+        """Public rows for `docs` (documents of the public types), `case_docs` by case id;
+        and the rows the last check withheld."""
         rows: list[PublicDebtor] = []
         originals: list[str] = []
+        withheld: list[Withheld] = []
+        facts_of: dict[str, _CaseFacts] = {}
         for d in docs:
             if d.doc_type not in self.policy.doc_types or not d.case_id:
                 continue
-            if not self.case_allowed(case_docs.get(d.case_id, [d])):
+            all_docs = case_docs.get(d.case_id, [d])
+            facts = facts_of.get(d.case_id)
+            if facts is None:
+                facts = facts_of[d.case_id] = self._facts(src, all_docs)
+            if not self.case_allowed(all_docs, facts):
                 continue
+            text = facts.texts.get(d.doc_id or "") or src.document_text(d)
             for p in d.parties:
                 if p.role not in self.policy.roles:
                     continue
-                rows.append(
-                    PublicDebtor(
-                        name=self._name(p),
-                        is_organization=p.is_organization,
-                        area=self._area(p),
-                        amounts_vnd=list(d.amounts_vnd) if self.policy.show_amounts else [],
-                        decision_number=scrub(d.own_number),
-                        decision_date=d.date,
-                        issuer=scrub(d.issuer),
-                        judgment_numbers=_judgments_cited(d),
-                        case_id=d.case_id,
-                    )
+                row = PublicDebtor(
+                    name=self._name(p),
+                    is_organization=p.is_organization,
+                    area=self._area(p),
+                    obligations=self._obligations(d, text),
+                    decision_number=scrub(d.own_number),
+                    decision_date=d.date,
+                    issuer=scrub(d.issuer),
+                    legal_basis=legal_basis_of(text),
+                    judgment_numbers=_judgments_cited(d),
+                    case_id=d.case_id,
                 )
+                reasons = withhold_reasons(
+                    free=[row.name, row.area or "", *(o.kind for o in row.obligations)],
+                    numbers=[
+                        row.decision_number or "",
+                        row.issuer or "",
+                        row.legal_basis or "",
+                        *row.judgment_numbers,
+                    ],
+                    others=_others(facts.names, p),
+                    birth_years=[p.birth_year] if p.birth_year else [],
+                    is_organization=p.is_organization,
+                )
+                if reasons:
+                    withheld.append(
+                        Withheld(d.case_id, d.doc_id, "debtor", reasons, row.model_dump())
+                    )
+                    continue
+                rows.append(row)
                 originals.append(_fold(p.name))
         if self.policy.anonymize_given_names:
             _number_collisions(rows, originals)
-        return rows
+        return rows, withheld
 
-    def case(self, case_id: str, docs: list[Document]) -> PublicCase | None:
-        if not self.case_allowed(docs):
-            return None
-        out = [
-            PublicDocument(
+    def case(
+        self, src: PublicSource, case_id: str, docs: list[Document]
+    ) -> tuple[PublicCase | None, list[Withheld]]:
+        facts = self._facts(src, docs)
+        if not self.case_allowed(docs, facts):
+            return None, []
+        withheld: list[Withheld] = []
+        out: list[PublicDocument] = []
+        for d in docs:
+            row = PublicDocument(
                 doc_type=d.doc_type,
                 doc_type_label=DOC_TYPE_LABELS_VI.get(d.doc_type, d.doc_type),
                 number=scrub(d.own_number),
@@ -202,14 +351,69 @@ class PublicView:
                 issuer=scrub(d.issuer),
                 cites=[s for r in d.references if (s := scrub(r.number))],
             )
-            for d in docs
-        ]
+            reasons = withhold_reasons(
+                free=[],
+                numbers=[row.number or "", row.issuer or "", *row.cites],
+                others=facts.names,
+                birth_years=[],
+                is_organization=True,
+            )
+            if reasons:
+                withheld.append(Withheld(case_id, d.doc_id, "document", reasons, row.model_dump()))
+            else:
+                out.append(row)
         public_docs = [d.model_copy(update={"case_id": case_id}) for d in docs]
-        return PublicCase(
-            case_id=case_id,
-            documents=out,
-            debtors=self.debtors(public_docs, {case_id: docs}),
-        )
+        debtors, more = self.debtors(src, public_docs, {case_id: docs})
+        return PublicCase(case_id=case_id, documents=out, debtors=debtors), withheld + more
+
+
+def obligations_of(text: str, amounts: Iterable[int]) -> list[PublicObligation]:
+    """Kinds and amounts of what a decision says cannot yet be paid: each amount gets the
+    last kind named before it in the obligation clause (from "chưa có điều kiện thi hành
+    khoản:" on), the clause's first kind when it is not found in the text."""
+    folded = _fold(text)
+    start = _CLAUSE_START.search(folded)
+    clause = folded[start.end() :] if start else folded
+    end = re.search(r"\bdieu 2\b|\bnoi nhan\b", clause)
+    clause = clause[: end.start()] if end else clause
+    kinds = sorted(
+        ((m.start(), label) for pat, label in OBLIGATION_KINDS for m in pat.finditer(clause)),
+        key=lambda t: t[0],
+    )
+    first = kinds[0][1] if kinds else OBLIGATION_DEFAULT
+    out: list[PublicObligation] = []
+    pos = 0
+    for value in amounts:
+        written = f"{value:,}".replace(",", ".")
+        at = clause.find(written, pos)
+        if at < 0:
+            out.append(PublicObligation(kind=first, amount_vnd=value))
+            continue
+        before = [label for k, label in kinds if k < at]
+        out.append(PublicObligation(kind=before[-1] if before else first, amount_vnd=value))
+        pos = at + len(written)
+    if not out and kinds:
+        for label in dict.fromkeys(label for _, label in kinds):
+            out.append(PublicObligation(kind=label))
+    return out
+
+
+def legal_basis_of(text: str) -> str:
+    """The provision of Luật THADS the decision rests on ("điểm a khoản 1 Điều 44a …"); the
+    article of this decision type when the text names none."""
+    found = list(_LEGAL_BASIS.finditer(_fold(text)))
+    best = next((m for m in found if m.group(3) == "44a"), found[0] if found else None)
+    if best is None:
+        return "Điều 44a Luật Thi hành án dân sự"
+    point, clause, article = best.groups()
+    parts = [f"điểm {point}" if point else "", f"khoản {clause}" if clause else ""]
+    return " ".join([*(p for p in parts if p), f"Điều {article} Luật Thi hành án dân sự"])
+
+
+def _others(names: set[str], debtor: Party) -> set[str]:
+    """Every name of the case but the debtor's own."""
+    own = _fold(debtor.name)
+    return {n for n in names if _fold(n) != own}
 
 
 def _judgments_cited(d: Document) -> list[str]:

@@ -1,11 +1,14 @@
 """Public pages and their API (no login): only what `policy.PublicView` returns.
 
-Nothing here reads page text, words, images or PDFs; the handlers only see the public
-output models of `policy`, so no query or URL can reach private fields.
+The handlers only see the public output models of `policy` (built from allowed fields and
+passed through its last check); rows that check withheld are recorded in the catalog for
+officer review (`hoso public withheld`). The filter searches the shown fields only, so no
+query or URL can reach a hidden one.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
@@ -15,8 +18,9 @@ from fastapi.responses import Response
 
 from search.normalize import fold
 from search.web.app import Ctx, NotFound, ctx_of, valid_case_id
-from search.web.policy import PublicCase, PublicDebtor
+from search.web.policy import PublicCase, PublicDebtor, Withheld
 from search.web.routes_officer import render
+from search.web.store import WithheldRecord
 
 router = APIRouter()
 _PER_PAGE = 50
@@ -33,14 +37,31 @@ def public_debtors(ctx: Ctx) -> list[PublicDebtor]:
     docs = [d for t in ctx.public.policy.doc_types for d in ctx.store.documents_of_type(t)]
     case_ids = sorted({d.case_id for d in docs if d.case_id})
     case_docs = {c: ctx.store.case_documents(c) for c in case_ids}
-    rows = ctx.public.debtors(docs, case_docs)
+    rows, withheld = ctx.public.debtors(ctx.store, docs, case_docs)
+    _record(ctx, withheld)
     rows.sort(key=lambda r: (r.decision_date or "", r.case_id), reverse=True)
     with _lock:
         cache["debtors"] = (time.monotonic(), rows)
     return list(rows)
 
 
+def _record(ctx: Ctx, withheld: list[Withheld]) -> None:
+    ctx.store.record_withheld(
+        [
+            WithheldRecord(
+                case_id=w.case_id,
+                doc_id=w.doc_id,
+                kind=w.kind,
+                reasons=tuple(w.reasons),
+                row_json=json.dumps(w.row, ensure_ascii=False, sort_keys=True),
+            )
+            for w in withheld
+        ]
+    )
+
+
 def _filter(rows: list[PublicDebtor], q: str) -> list[PublicDebtor]:
+    """Rows whose shown name or area contains the query (folded): nothing else is searched."""
     key = fold(q.strip()[:100])
     if not key:
         return rows
@@ -51,7 +72,8 @@ def public_case(ctx: Ctx, case_id: str) -> PublicCase:
     valid_case_id(case_id)
     if not ctx.store.case_exists(case_id):
         raise NotFound
-    out = ctx.public.case(case_id, ctx.store.case_documents(case_id))
+    out, withheld = ctx.public.case(ctx.store, case_id, ctx.store.case_documents(case_id))
+    _record(ctx, withheld)
     if out is None:  # a case with nothing public is indistinguishable from no case
         raise NotFound
     return out

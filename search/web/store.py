@@ -33,6 +33,20 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
+class WithheldRecord:
+    """A public row the last check withheld: what it was, why, when first and last seen."""
+
+    case_id: str
+    doc_id: str | None
+    kind: str  # debtor | document
+    reasons: tuple[str, ...]
+    row_json: str  # the row as it would have been shown (officers only)
+    first_seen: float = 0.0
+    last_seen: float = 0.0
+    times: int = 1
+
+
+@dataclass(frozen=True)
 class PageInfo:
     """One scanned page of a case, without its text: for the case page's page list."""
 
@@ -72,6 +86,19 @@ class WebStore(Protocol):
         ...
 
     def cases_citing(self, number: str) -> list[str]: ...
+
+    def document_text(self, doc: Document) -> str:
+        """The OCR text of the document's pages, joined (for the public-view checks)."""
+        ...
+
+    def documents_numbered(self, number: str) -> list[Document]:
+        """Documents whose own number is `number`, whatever its spacing, dashes or zeros."""
+        ...
+
+    # -- public rows withheld by the last check (for officer review) -----------------------
+    def record_withheld(self, rows: list[WithheldRecord]) -> None: ...
+
+    def withheld(self, *, limit: int = 100) -> list[WithheldRecord]: ...
 
     # -- accounts and audit ----------------------------------------------------------------
     def user(self, username: str) -> User | None: ...
