@@ -232,7 +232,8 @@ class PublicView:
 
     # -- facts of a case ----------------------------------------------------------------------
     def _facts(self, src: PublicSource, docs: list[Document]) -> _CaseFacts:
-        texts = {d.doc_id or str(i): src.document_text(d) for i, d in enumerate(docs)}
+        held = [(d, src.document_text(d)) for d in docs]
+        texts = {d.doc_id: t for d, t in held if d.doc_id}
         criminal: list[str] = []
         names: set[str] = set()
         cited: list[Document] = []
@@ -244,16 +245,16 @@ class PublicView:
                     continue
                 seen.add(key)
                 cited += [c for c in src.documents_numbered(r.number) if c.doc_id not in texts]
-        for d in [*docs, *cited]:
-            text = texts.get(d.doc_id or "") if d in docs else src.document_text(d)
+        held += [(d, src.document_text(d)) for d in cited]
+        for d, text in held:
             numbers = [d.own_number or "", *(n.text for n in d.numbers)]
             numbers += [r.number for r in d.references]
             criminal += [m for n in numbers for m in criminal_markers(n)]
-            criminal += criminal_markers(text or "")
+            criminal += criminal_markers(text)
             criminal += ["bị cáo"] * any(p.role == "bi_cao" for p in d.parties)
             names |= {p.name for p in d.parties}
-            names |= {p.represents for p in d.parties if p.represents}
-            names |= names_in_text(text or "")
+            names |= {n for p in d.parties for n in p.represents}
+            names |= names_in_text(text)
         return _CaseFacts(criminal=criminal, names=names, texts=texts)
 
     def case_allowed(self, docs: list[Document], facts: _CaseFacts) -> bool:
