@@ -199,7 +199,7 @@ def _group_table(
     """F1 of each scored field per group (blank where the group has nothing to score)."""
     shown = [f for f in FIELDS if any(g[f].n for g in groups.values())]
     table = Table(title=f"F1 per {title}")
-    table.add_column(title)
+    table.add_column(title, no_wrap=True)
     table.add_column("docs", justify="right")
     for f in shown:
         table.add_column(f.replace("_", " "), justify="right")

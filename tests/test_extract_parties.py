@@ -116,3 +116,31 @@ def test_ocr_slips_in_surnames_and_run_on_initials_are_repaired():
         ("K’Điệp", "nguoi_phai_thi_hanh_an"),
         ("Công ty Cổ phần Thương mại Hà Thành", "nguoi_duoc_thi_hanh_an"),
     ]
+
+
+def test_real_layouts_of_parties_and_their_representatives():
+    text = (
+        "Nguyên đơn: Ngân hàng TNHH MTV Shinhan (Việt Nam); địa chỉ: số 2 Hai Bà Trưng, Hà Nội.\n"
+        "Người đại diện theo ủy quyền của nguyên đơn: Ông Nguyễn Văn A4, sinh năm 1980.\n"
+        "Bị đơn: Công ty Trách Nhiệm Hữu Hạn Thương Mại Hoàng Phát (viết tắt là Công ty HP).\n"
+        "Người bảo vệ quyền lợi cho bị đơn: Luật sư Trần Thị B5 – Đoàn luật sư TP.\n"
+        "Người có quyền lợi, nghĩa vụ liên quan:\n\n 1. Lê T N, sinh năm 1970;\n\n"
+        " 2. Võ Thị T D, sinh năm 1972;\nCùng địa chỉ: xã X.\n"
+        "Người đại diện theo ủy quyền của bà D: Ông Phạm Văn E.\n"
+        "Người bị kiện:\n- Ủy ban nhân dân xã P K, huyện T. Địa chỉ: xã P K.\n"
+        "Người đại diện theo ủy quyền ông Quàng Văn B, chức vụ Phó chủ tịch.\n"
+        "Bà D ủy quyền cho ông Đỗ Văn G, sinh năm 1960.\n"
+    )
+    got = find_parties(prepare(text))
+    assert [(p.name, p.role, p.represents) for p in got] == [
+        ("Ngân hàng TNHH MTV Shinhan (Việt Nam)", "nguyen_don", []),
+        ("Nguyễn Văn A4", "other", ["Ngân hàng TNHH MTV Shinhan (Việt Nam)"]),
+        ("Công ty Trách Nhiệm Hữu Hạn Thương Mại Hoàng Phát", "bi_don", []),
+        ("Trần Thị B5", "other", ["Công ty Trách Nhiệm Hữu Hạn Thương Mại Hoàng Phát"]),
+        ("Lê T N", "nguoi_co_quyen_loi_nghia_vu_lien_quan", []),
+        ("Võ Thị T D", "nguoi_co_quyen_loi_nghia_vu_lien_quan", []),
+        ("Phạm Văn E", "other", ["Võ Thị T D"]),
+        ("Ủy ban nhân dân xã P K", "bi_don", []),
+        ("Quàng Văn B", "other", ["Ủy ban nhân dân xã P K"]),
+        ("Đỗ Văn G", "other", ["Võ Thị T D"]),
+    ]

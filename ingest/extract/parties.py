@@ -52,11 +52,15 @@ ROLE_LABELS: dict[str, tuple[Role, bool]] = {
     "nguoi dai dien": ("other", True),
     "dai dien theo phap luat": ("other", True),
     "dai dien theo uy quyen": ("other", True),
+    "dai dien uy quyen": ("other", True),
+    "nguoi dai dien uy quyen": ("other", True),
     "dai dien": ("other", True),
     "nguoi giam ho": ("other", True),
     "nguoi bao ve quyen va loi ich hop phap": ("other", True),
     "nguoi bao ve quyen, loi ich hop phap": ("other", True),
     "nguoi bao ve quyen loi ich hop phap": ("other", True),
+    "nguoi bao ve quyen loi hop phap": ("other", True),
+    "nguoi bao ve quyen loi": ("other", True),
     "nguoi bao chua": ("other", True),
 }
 
@@ -67,8 +71,23 @@ _LABEL_ALT = "|".join(
 _LABEL = re.compile(
     r"(?<![a-z])"
     rf"(?P<label>{_LABEL_ALT})"
+    r"(?:\s+(?:co|khong co|khong|bi)\s+khang (?:cao|nghi))?"  # "Bị cáo có kháng cáo:"
     r"(?P<of>\s+(?:cua|cho)\s+[^:\n]{1,80}?)?"
     r"\s*(?:\([^)\n]{0,40}\))?\s*:",
+)
+# A representative's label without its colon, at a line start ("Người đại diện theo ủy
+# quyền ông Quàng Văn B, chức vụ …").
+_REP_LABEL_BARE = re.compile(
+    r"(?m)^\s*[-+•*]?\s*(?P<label>"
+    + "|".join(
+        re.escape(k).replace(",", ",?").replace(r"\ ", r"\s+")
+        for k in sorted((k for k, v in ROLE_LABELS.items() if v[1]), key=len, reverse=True)
+    )
+    + r")(?P<of>)\s+(?=(?:ong|ba|anh|chi|luat su)\s)"
+)
+# An organisation's representative named in its line ("UBND xã CS do ông Lường Văn C, …").
+_ORG_REP = re.compile(
+    r"\s(?:do|dai dien la|nguoi dai dien(?: theo phap luat)? la)\s+(?=(?:ong|ba)\s)"
 )
 _HONORIFIC = re.compile(
     r"^(?:(?:[Vv]ợ chồng\s+)?[ÔôOo]ng\s+(?:và\s+)?bà|[Vv]ợ chồng(?:\s+(?:ông|bà|anh|chị))?|"
@@ -78,10 +97,13 @@ _HONORIFIC = re.compile(
 _ORG = re.compile(
     r"^(?:Công ty|Cty|CÔNG TY|Ngân hàng|NGÂN HÀNG|Tổng công ty|Tập đoàn|Hợp tác xã|HTX|"
     r"Doanh nghiệp|DNTN|Ủy ban|Uỷ ban|UBND|Chủ tịch|Chi nhánh|Quỹ tín dụng|Văn phòng|"
-    r"Trường|Bệnh viện|Cơ quan|Cục|Chi cục|Sở|Phòng|Bộ|Hộ kinh doanh|Trung tâm|Ban quản lý)\b"
+    r"Trường|Bệnh viện|Cơ quan|Cục|Chi cục|Sở|Phòng|Bộ|Hộ kinh doanh|Trung tâm|Ban quản lý|"
+    r"ỦY BAN|UỶ BAN|CHỦ TỊCH)\b"
 )
 _ORG_END = re.compile(
-    r"\s*(?:\(|;|,|:|\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD|(?!Giám|Chức|Người|Đại|Tổng|"
+    # a parenthesis ends the name unless it is part of it ("… (Việt Nam)", "… (VN)")
+    rf"\s*(?:\((?![{UP}]\w*(?:\s+[{UP}]\w*){{0,3}}\))|;|,|:|"
+    r"\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD|(?!Giám|Chức|Người|Đại|Tổng|"
     r"Phó|Chủ|Trụ|Địa|Có|Vắng)[A-ZĐ][a-zà-ỹđ]+ [A-ZĐ])|\s(?:địa chỉ|có trụ sở|"
     r"trụ sở|Địa chỉ|Trụ sở|do ông|do bà|đại diện|người đại diện|Người đại diện|mã số|"
     r"Mã số|số tiền|phải|đã|là)\b|\.\s)"
@@ -127,11 +149,17 @@ _STOP = {
     "Chỗ",
 }
 _STOP_FOLDED = {"nguoi", "dia", "sinh", "tru", "noi", "cung"}
-_NUMBERING = re.compile(r"^\s*(?:\d{1,2}\s*[.)]|[a-zđ]\)|[-+•*])\s*")
+_NUM = r"\d{1,2}(?:\.\d{1,2}){1,2}\.?(?=\s)|\d{1,2}\s*[.)]"  # "1.", "2)", "2.1", "3.3."
+_NUMBERING = re.compile(rf"^\s*(?:{_NUM}|[a-zđ]\)|[-+•*])\s*")
 _PERSON_START = re.compile(
-    rf"^\s*(?:\d{{1,2}}\s*[.)]|[a-zđ]\)|[-+•*]|\S{{1,3}}(?=\s+(?:Ông|Bà|Anh|Chị|Cụ)\s))?\s*"
+    rf"^\s*(?:{_NUM}|[a-zđ]\)|[-+•*]|\S{{1,3}}(?=\s+(?:Ông|Bà|Anh|Chị|Cụ)\s))?\s*"
     rf"(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|"
     rf"[Cc]háu|Công ty|Ngân hàng)\s+[{UP}]"
+    # a bulleted or numbered organisation ("- Ủy ban nhân dân thành phố T", "2.1 UBND xã P")
+    rf"|^\s*(?:{_NUM}|[-+•*])\s*(?:Ủy ban|Uỷ ban|ỦY BAN|UỶ BAN|UBND|"
+    rf"Chủ tịch|CHỦ TỊCH|Công ty|CÔNG TY|Ngân hàng|NGÂN HÀNG)\b"
+    # a numbered name with its details ("2. Huỳnh T, sinh năm 1965")
+    rf"|^\s*(?:{_NUM})\s*[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*\d?){{1,5}}\s*[,;(–-]"
 )
 _FIELD_LINE = re.compile(
     r"^\s*[-+•]?\s*(?:cung dia chi|dia chi|tru tai|noi cu tru|noi o|hktt|dkhktt|tru so|"
@@ -240,15 +268,20 @@ def _fix_org_words(name: str) -> str:
         canon = _ORG_BY_FOLD.get(fold(m.group(0)))
         if canon is None:
             return m.group(0)
-        first = canon[0].upper() if m.group(0)[0].isupper() else canon[0].lower()
-        return first + canon[1:]
+        # the canonical marks, the capitals as written ("Trách Nhiệm Hữu Hạn", "CỔ PHẦN")
+        written = " ".join(m.group(0).split())
+        pairs = zip(canon, written, strict=True)
+        return "".join(c.upper() if o.isupper() else c.lower() for c, o in pairs)
 
     return _ORG_WORD_RE.sub(fix, name)
 
 
 # An anonymised given name: one capital (+ digit) or a vowel-less initial pair (Th, Ph, Nh).
 _INITIAL = re.compile(r"(?:[A-ZĐ]|Ch|Gi|Kh|Ng|Ngh|Nh|Ph|Qu|Th|Tr)\d?")
+_MORE_INITIALS = re.compile(rf"[A-ZĐ]\d?(?![\w{_QUOTES}])")
 # Common surnames (DOMAIN.md §8): OCR drops their marks ("NGUYÊN", "Đỉnh"); one spelling each.
+# Real surnames that look like another's OCR slip: kept as written.
+_OWN_SURNAMES = {"Lường"}
 _SURNAMES = {
     fold(s): s
     for s in [
@@ -292,7 +325,7 @@ _SURNAMES = {
 
 def _surname(token: str) -> str:
     canon = _SURNAMES.get(fold(token))
-    if canon is None or canon.lower() == token.lower():
+    if canon is None or canon.lower() == token.lower() or token in _OWN_SURNAMES:
         return token
     return canon.upper() if token.isupper() and len(token) > 1 else canon
 
@@ -319,9 +352,12 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
             break
         tokens.append(re.sub(f"[{_QUOTES}]", "’", m2.group(0)))
         pos = m2.end()
-        if len(tokens) > 1 and _INITIAL.fullmatch(tokens[-1]):
-            break  # an anonymised initial ends the name ("Lê Thị Thúy K", not "… K Văn phòng")
         ws = re.match(r"[ \t]+", part[pos:])
+        # An anonymised initial ends the name ("Lê Thị Thúy K", not "… K Văn phòng")
+        # unless more initials follow it ("Lê T N", "Võ Thị T D").
+        initial = len(tokens) > 1 and _INITIAL.fullmatch(tokens[-1])
+        if initial and (not ws or not _MORE_INITIALS.match(part, pos + ws.end())):
+            break
         if not ws:
             break
         pos += ws.end()
@@ -360,7 +396,7 @@ def _split_people(content: str) -> list[str]:
     for line in content.split("\n"):
         if not line.strip():
             continue
-        numbered = bool(re.match(rf"^\s*(?:\d{{1,2}}\s*[.)]|[-+•])\s*[{UP}]", line))
+        numbered = bool(re.match(rf"^\s*(?:{_NUM}|[-+•])\s*[{UP}]", line))
         # "Bà Trưng" at the start of a line is a person only after a finished line;
         # after a wrap ("đường Hai⏎Bà Trưng") it is the rest of an address.
         ended = not items or items[-1].rstrip().endswith((".", ";", ":", ")", ","))
@@ -377,7 +413,8 @@ def _split_people(content: str) -> list[str]:
         pieces = re.split(
             rf"(?:;\s*|\s+và\s+(?:(?:vợ|chồng)(?:\s+là)?\s+)?|,\s+)"
             rf"(?=(?:\d{{1,2}}[.)]\s*)?(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[cC]ụ|"
-            rf"[cC]háu)\s+[{UP}])",
+            rf"[cC]háu)\s+[{UP}])"
+            rf"|(?:;\s*|\s+và\s+)(?=(?:Ủy ban|Uỷ ban|UBND|Chủ tịch|Công ty|Ngân hàng)\s)",
             text,
         )
         pieces = [q for p in pieces for q in _split_bare_couple(p)]
@@ -514,6 +551,12 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
     """
     skel = skeleton(text)
     matches = list(_LABEL.finditer(skel))
+    matches += [
+        m
+        for m in _REP_LABEL_BARE.finditer(skel)
+        if not any(n.start() <= m.start() < n.end() for n in matches)
+    ]
+    matches.sort(key=lambda m: m.start())
     blocks: list[_Block] = []
     for i, m in enumerate(matches):
         role, is_rep = _lookup(m.group("label"))
@@ -548,6 +591,7 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
 
     parties: list[Party] = []
     principals: list[Party] = []
+    represented: _Block | None = None  # the last block of parties (not representatives)
     for block in blocks:
         content = text[block.start : block.end]
         shared_address = None
@@ -558,10 +602,14 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
             birth, idn, address = _fields(part)
             if address and skeleton(part).find("cung dia chi") >= 0:
                 shared_address = address
-            represents = _represents(block, principals) if block.is_rep else []
+            role, is_rep = block.role, block.is_rep
+            if is_rep and is_org and represented and _NUMBERING.match(part):
+                # "- Chủ tịch Ủy ban …" after a representative: the next listed party.
+                role, is_rep = represented.role, False
+            represents = _represents(block, principals, represented) if is_rep else []
             party = Party(
                 name=name,
-                role=block.role,
+                role=role,
                 honorific=honorific,
                 birth_year=birth,
                 id_number=idn,
@@ -570,13 +618,25 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
                 represents=represents,
             )
             block.people.append(party)
-            if block.role != "other":
+            if role != "other":
                 principals.append(party)
+            rep = _ORG_REP.search(skeleton(part)) if is_org else None
+            if rep is not None:
+                rep_name, rep_hon, _ = _name_of(part[rep.end() :])
+                if len(rep_name.split()) > 1:
+                    block.people.append(
+                        Party(name=rep_name, role="other", honorific=rep_hon, represents=[name])
+                    )
+            if not is_rep and block.is_rep and represented is not None:
+                represented.people.append(party)  # listed within a representative's block
+        if not block.is_rep and block.people:
+            represented = block
         if shared_address:
             for i, p in enumerate(block.people):
                 if p.address is None:
                     block.people[i] = p.model_copy(update={"address": shared_address})
         parties.extend(block.people)
+    parties.extend(_authorised(text, skel, principals))
     if enforcement:
         labelled = {fold(p.name) for p in parties}
         parties.extend(p for p in _prose_parties(text, skel) if fold(p.name) not in labelled)
@@ -589,6 +649,48 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
             continue
         seen.add(key)
         out.append(p)
+    return out
+
+
+def _named(short: str, principals: list[Party]) -> str | None:
+    """The party a short reference names ("ông H", "bà T": the last one whose full name
+    ends so), or the party of that exact name."""
+    key = fold(short)
+    longer = [
+        p.name
+        for p in principals
+        if (" " + fold(p.name)).endswith(" " + key) and len(p.name.split()) > len(short.split())
+    ]
+    if longer:
+        return longer[-1]
+    return next((p.name for p in principals if fold(p.name) == key), None)
+
+
+_AUTHORISES = re.compile(
+    r"(?m)^[ \t]*(?:(?:ong|ba|anh|chi)[ \t]+)?(?P<who>[^\n,;:]{1,40}?)"
+    r"\s+(?:da\s+)?uy\s+quyen\s+cho\s+"
+)
+
+
+def _authorised(text: str, skel: str, principals: list[Party]) -> list[Party]:
+    """ "Bà T ủy quyền cho ông Lê C, sinh năm 1952": Lê C represents the party Bà T."""
+    out: list[Party] = []
+    for m in _AUTHORISES.finditer(skel):
+        who, _, _ = _name_of(text[m.start("who") : m.end("who")])
+        name, honorific, is_org = _name_of(one_line(text[m.end() : _sentence_end(text, m.end())]))
+        if not who or len(name.split()) < 2:
+            continue
+        named = _named(who, principals)
+        if named:
+            out.append(
+                Party(
+                    name=name,
+                    role="other",
+                    honorific=honorific,
+                    is_organization=is_org,
+                    represents=[named],
+                )
+            )
     return out
 
 
@@ -612,17 +714,19 @@ def _lookup(label: str) -> tuple[Role, bool]:
     return ROLE_LABELS.get(label.replace(",", ""), ("other", False))
 
 
-def _represents(block: _Block, principals: list[Party]) -> list[str]:
+def _represents(block: _Block, principals: list[Party], last: _Block | None) -> list[str]:
+    """Whom a representative or lawyer acts for: the parties of the role their label names
+    ("… của nguyên đơn"), the party it names ("… của ông H": the party whose name ends so),
+    else every party of the block just before."""
     of = skeleton(block.of_text).strip()
     of = re.sub(r"^(cua|cho)\s+", "", of)
     for words, role in _OF_ROLE.items():
         if of.startswith(words):
-            for p in principals:
-                if p.role == role:
-                    return [p.name]
-            return []
+            return list(dict.fromkeys(p.name for p in principals if p.role == role))
     if of:
         name, _, _ = _name_of(block.of_text.strip()[4:].strip())
         if name:
-            return [name]
+            return [_named(name, principals) or name]
+    if last is not None:
+        return list(dict.fromkeys(p.name for p in last.people if not p.represents))
     return [principals[-1].name] if principals else []
