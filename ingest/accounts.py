@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ingest.catalog import Catalog
+from ingest.catalog import CURRENT, Catalog
 from schemas import Document, FileRecord, PageRecord
 from search.normalize import number_key, number_loose_key
 from search.web.audit import GroupCommit
@@ -345,7 +345,8 @@ class CatalogStore:
 
     def documents_of_type(self, doc_type: str) -> list[Document]:
         rows = self.db.execute(
-            "SELECT data, sha256 FROM documents WHERE doc_type=? ORDER BY date, doc_id",
+            f"SELECT data, sha256 FROM documents WHERE doc_type=? AND {CURRENT}"
+            " ORDER BY date, doc_id",
             (doc_type,),
         ).fetchall()
         out = []

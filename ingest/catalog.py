@@ -46,6 +46,18 @@ CREATE TABLE IF NOT EXISTS file_paths (
 );
 CREATE INDEX IF NOT EXISTS file_paths_sha ON file_paths(sha256);
 CREATE INDEX IF NOT EXISTS file_paths_case ON file_paths(case_id);
+-- What a path held before: replaced by a rescan, moved or deleted. That content (its pages,
+-- documents, searchable PDF) stays in the catalog but is no longer shown as part of a case.
+CREATE TABLE IF NOT EXISTS path_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    seen_at REAL NOT NULL,
+    retired_at REAL NOT NULL,
+    why TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS path_history_path ON path_history(path);
 CREATE TABLE IF NOT EXISTS pages (
     sha256 TEXT NOT NULL REFERENCES files(sha256),
     page_no INTEGER NOT NULL,
@@ -126,6 +138,11 @@ CREATE TABLE IF NOT EXISTS index_queue (
     UNIQUE (backend, kind, key)
 );
 """
+
+
+# The SQL condition "some path holds this content now": what cases, export and search show.
+# Content no path holds any more (replaced by a rescan, moved away) is the archive's history.
+CURRENT = "sha256 IN (SELECT sha256 FROM file_paths)"
 
 
 @dataclass(frozen=True)
@@ -244,9 +261,15 @@ class Catalog:
         self.db.commit()
 
     # -- files -----------------------------------------------------------------------------
-    def add_file(self, sha256: str, kind: str, size: int, path: str, case_id: str) -> None:
+    def add_file(self, sha256: str, kind: str, size: int, path: str, case_id: str) -> set[str]:
+        """Record that `path` (in case `case_id`) holds content `sha256`. A path that held
+        other content (a rescan over it) keeps that in `path_history`. Returns the contents
+        whose place in the archive changed (their search records must be refreshed)."""
         now = time.time()
         with self.db:
+            before = self.db.execute(
+                "SELECT sha256, case_id, seen_at FROM file_paths WHERE path=?", (path,)
+            ).fetchone()
             self.db.execute(
                 "INSERT OR IGNORE INTO cases(case_id, created_at) VALUES (?, ?)", (case_id, now)
             )
@@ -255,6 +278,8 @@ class Catalog:
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(sha256) DO NOTHING",
                 (sha256, kind, size, now, now),
             )
+            if before is not None and before["sha256"] != sha256:
+                self._to_history(path, before, now, "replaced by new content")
             self.db.execute(
                 "INSERT INTO file_paths(path, sha256, case_id, seen_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(path) DO UPDATE SET sha256=excluded.sha256, "
@@ -262,6 +287,67 @@ class Catalog:
                 (path, sha256, case_id, now),
             )
             self.db.execute("DELETE FROM skipped WHERE path=?", (path,))
+            self._drop_empty_cases()
+        if before is None or before["case_id"] != case_id:
+            return {sha256}
+        return {sha256, before["sha256"]} if before["sha256"] != sha256 else set()
+
+    def _to_history(self, path: str, row: sqlite3.Row, now: float, why: str) -> None:
+        self.db.execute(
+            "INSERT INTO path_history(path, sha256, case_id, seen_at, retired_at, why)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (path, row["sha256"], row["case_id"], row["seen_at"], now, why),
+        )
+
+    def _drop_empty_cases(self) -> None:
+        self.db.execute("DELETE FROM cases WHERE case_id NOT IN (SELECT case_id FROM file_paths)")
+
+    def retire_paths(self, paths: Iterable[str], why: str) -> set[str]:
+        """Paths whose file is gone (moved, renamed, deleted) leave the archive's cases for
+        its history. Returns the contents whose place in the archive changed."""
+        now = time.time()
+        changed: set[str] = set()
+        with self.db:
+            for path in paths:
+                row = self.db.execute(
+                    "SELECT sha256, case_id, seen_at FROM file_paths WHERE path=?", (path,)
+                ).fetchone()
+                if row is None:
+                    continue
+                self._to_history(path, row, now, why)
+                self.db.execute("DELETE FROM file_paths WHERE path=?", (path,))
+                changed.add(row["sha256"])
+            self._drop_empty_cases()
+        return changed
+
+    def known_paths(self, *, under: str | None = None, sha256: str | None = None) -> list[str]:
+        """Current paths below folder `under`, or of content `sha256`."""
+        if sha256 is not None:
+            sql, args = "SELECT path FROM file_paths WHERE sha256=?", (sha256,)
+        else:
+            assert under is not None
+            prefix = under.rstrip("/") + "/"
+            sql, args = (
+                "SELECT path FROM file_paths WHERE substr(path, 1, ?)=?",
+                (
+                    len(prefix),
+                    prefix,
+                ),
+            )
+        return [r[0] for r in self.db.execute(sql + " ORDER BY path", args)]
+
+    def is_current(self, sha256: str) -> bool:
+        """Some path holds this content now (else it is only in the archive's history)."""
+        q = "SELECT 1 FROM file_paths WHERE sha256=? LIMIT 1"
+        return self.db.execute(q, (sha256,)).fetchone() is not None
+
+    def path_history(self, path: str | None = None) -> list[dict[str, Any]]:
+        """What paths held before, oldest first."""
+        sql = "SELECT path, sha256, case_id, seen_at, retired_at, why FROM path_history"
+        args: tuple[Any, ...] = ()
+        if path is not None:
+            sql, args = sql + " WHERE path=?", (path,)
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY id", args)]
 
     def set_page_count(self, sha256: str, n_pages: int) -> None:
         with self.db:
@@ -306,8 +392,11 @@ class Catalog:
             searchable_pdf=row["searchable_pdf"],
         )
 
-    def files(self) -> Iterator[FileRecord]:
-        for (sha,) in self.db.execute("SELECT sha256 FROM files ORDER BY first_seen, sha256"):
+    def files(self, *, with_history: bool = False) -> Iterator[FileRecord]:
+        """The contents some path holds now (`with_history`: also those no path holds)."""
+        where = "" if with_history else f" WHERE {CURRENT}"
+        sql = f"SELECT sha256 FROM files{where} ORDER BY first_seen, sha256"
+        for (sha,) in self.db.execute(sql).fetchall():
             rec = self.file_record(sha)
             if rec is not None:
                 yield rec
@@ -385,13 +474,16 @@ class Catalog:
             words=words_from_json(row["words"]) if with_words else None,
         )
 
-    def pages(self, *, with_words: bool = False, sha256: str | None = None) -> Iterator[PageRecord]:
-        sql = "SELECT * FROM pages"
+    def pages(
+        self, *, with_words: bool = False, sha256: str | None = None, with_history: bool = False
+    ) -> Iterator[PageRecord]:
+        """Pages of the contents some path holds now (`with_history`: of all contents)."""
+        where = ["1"] if with_history else [CURRENT]
         args: tuple[Any, ...] = ()
         if sha256:
-            sql += " WHERE sha256=?"
+            where.append("sha256=?")
             args = (sha256,)
-        sql += " ORDER BY sha256, page_no"
+        sql = f"SELECT * FROM pages WHERE {' AND '.join(where)} ORDER BY sha256, page_no"
         for row in self.db.execute(sql, args).fetchall():
             yield self._page_record(row, with_words=with_words)
 
@@ -516,7 +608,9 @@ class Catalog:
                 "SELECT data FROM documents WHERE sha256=? ORDER BY first_page", (sha256,)
             ).fetchall()
         else:
-            rows = self.db.execute("SELECT data FROM documents ORDER BY doc_id").fetchall()
+            rows = self.db.execute(
+                f"SELECT data FROM documents WHERE {CURRENT} ORDER BY doc_id"
+            ).fetchall()
         docs = [Document.model_validate_json(r[0]) for r in rows]
         if case_id is not None:
             docs = [d.model_copy(update={"case_id": case_id}) for d in docs]
@@ -576,8 +670,14 @@ class Catalog:
         def one(sql: str) -> int:
             return int(q(sql).fetchone()[0] or 0)
 
-        by_status = {r[0]: r[1] for r in q("SELECT status, COUNT(*) FROM files GROUP BY status")}
-        by_method = {r[0]: r[1] for r in q("SELECT method, COUNT(*) FROM pages GROUP BY method")}
+        by_status = {
+            r[0]: r[1]
+            for r in q(f"SELECT status, COUNT(*) FROM files WHERE {CURRENT} GROUP BY status")
+        }
+        by_method = {
+            r[0]: r[1]
+            for r in q(f"SELECT method, COUNT(*) FROM pages WHERE {CURRENT} GROUP BY method")
+        }
         rescan = [
             {
                 "sha256": r[0],
@@ -586,23 +686,31 @@ class Catalog:
                 "reasons": json.loads(r[2]).get("reasons", []),
             }
             for r in q(
-                "SELECT sha256, page_no, quality FROM pages WHERE needs_rescan=1"
+                f"SELECT sha256, page_no, quality FROM pages WHERE needs_rescan=1 AND {CURRENT}"
                 " ORDER BY sha256, page_no"
             )
         ]
         return {
             "archive": str(self.archive),
             "cases": one("SELECT COUNT(*) FROM cases"),
-            "files": one("SELECT COUNT(*) FROM files"),
+            "files": one(f"SELECT COUNT(*) FROM files WHERE {CURRENT}"),
             "files_by_status": by_status,
             "paths": one("SELECT COUNT(*) FROM file_paths"),
-            "pages": one("SELECT COUNT(*) FROM pages"),
-            "pages_expected": one("SELECT SUM(n_pages) FROM files WHERE status!='failed'"),
+            "pages": one(f"SELECT COUNT(*) FROM pages WHERE {CURRENT}"),
+            "pages_expected": one(
+                f"SELECT SUM(n_pages) FROM files WHERE status!='failed' AND {CURRENT}"
+            ),
             "pages_by_method": by_method,
             "mean_confidence": q(
-                "SELECT ROUND(AVG(confidence), 1) FROM pages WHERE method='ocr'"
+                f"SELECT ROUND(AVG(confidence), 1) FROM pages WHERE method='ocr' AND {CURRENT}"
             ).fetchone()[0],
-            "documents": one("SELECT COUNT(*) FROM documents"),
+            "documents": one(f"SELECT COUNT(*) FROM documents WHERE {CURRENT}"),
+            # replaced, moved or deleted: kept in the catalog, no longer part of a case
+            "history": {
+                "paths": one("SELECT COUNT(*) FROM path_history"),
+                "files": one(f"SELECT COUNT(*) FROM files WHERE NOT ({CURRENT})"),
+                "pages": one(f"SELECT COUNT(*) FROM pages WHERE NOT ({CURRENT})"),
+            },
             "failures": self.failures(),
             "skipped": self.skipped(),
             "needs_rescan": rescan,

@@ -1,8 +1,9 @@
 """Discovery: walk the folders an archivist names and say what each file is.
 
-Yields one record per file: `Found` (a supported scan with its content kind, sha256 and case
-id), `Skipped` (not a scan: wrong type, hidden file) or `Broken` (looks like a scan but cannot
-be used: empty, unreadable, a symlink loop). It reads file heads and hashes contents; it never
+Yields one record per file: `Found` (a supported scan with its content kind, sha256, case id
+and the `stamp` its hash belongs to), `Skipped` (not a scan: wrong type, hidden file, a hoso
+archive) or `Broken` (looks like a scan but cannot be used: empty, unreadable, a symlink loop,
+still being written). Paths are absolute. It reads file heads and hashes contents; it never
 decodes an image or a PDF (that is `load`'s job) and never touches the catalog.
 """
 
@@ -12,11 +13,21 @@ import csv
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.errors import ManifestError
+
+# A folder holding this file is a hoso archive (`ingest.catalog.Catalog.FILENAME`): hoso's
+# own output, never input, even when it sits inside the folder being scanned.
+ARCHIVE_MARKER = "catalog.sqlite"
+
+# What identifies a file's bytes without reading them: size, modification and change times
+# (the change time moves on every write and cannot be set back), inode. The hash of a file is
+# only trusted while its stamp stays the same (`file_stamp`).
+Stamp = tuple[int, int, int, int]
 
 SUPPORTED_SUFFIXES = {
     ".pdf": "pdf",
@@ -46,6 +57,7 @@ class Found:
     sha256: str
     case_id: str
     note: str | None = None  # e.g. extension disagrees with content
+    stamp: Stamp | None = None  # the file's stamp when it was hashed
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,15 @@ def sniff_kind(head: bytes) -> str | None:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     return None
+
+
+def file_stamp(path: str) -> Stamp:
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def is_archive(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, ARCHIVE_MARKER))
 
 
 def sha256_of(path: str, bufsize: int = 1 << 20) -> str:
@@ -147,20 +168,60 @@ def _classify(path: str, root: Path, manifest: dict[str, str] | None) -> Discove
     note = None
     if suffix in SUPPORTED_SUFFIXES and SUPPORTED_SUFFIXES[suffix] != kind:
         note = f"extension {suffix} but the content is {kind.upper()}; read as {kind.upper()}"
-    try:
-        digest = sha256_of(path)
-    except OSError as exc:
-        return Broken(shown, f"cannot read the file ({exc.strerror or exc})")
+    hashed = _hash_steady(path, shown)
+    if isinstance(hashed, Broken):
+        return hashed
+    digest, stamp = hashed
     case_id = None
     if manifest:
         case_id = manifest.get(os.path.realpath(path))
     if case_id is None:
         case_id = _case_for(root, path)
-    return Found(path, shown, kind, st.st_size, digest, case_id, note)
+    return Found(path, shown, kind, stamp[0], digest, case_id, note, stamp)
 
 
-def walk(root: Path) -> Iterator[str | Broken]:
-    """Every file below `root` (following links once), or a Broken for each loop or error."""
+# A file whose stamp moves while it is hashed is hashed again this often, this far apart;
+# then it is left for the next run (a scanner or a copy still writing it).
+STEADY_TRIES = 3
+STEADY_WAIT_S = 0.5
+
+
+def _hash_steady(path: str, shown: str) -> tuple[str, Stamp] | Broken:
+    """The file's sha256 and the stamp it belongs to (unchanged from before to after)."""
+    try:
+        for attempt in range(STEADY_TRIES):
+            if attempt:
+                time.sleep(STEADY_WAIT_S)
+            before = file_stamp(path)
+            digest = sha256_of(path)
+            if file_stamp(path) == before:
+                return digest, before
+    except OSError as exc:
+        return Broken(shown, f"cannot read the file ({exc.strerror or exc})")
+    return Broken(
+        shown,
+        "the file kept changing while it was read (a scanner or a copy still writing it?); "
+        "run hoso ingest again when it is complete",
+    )
+
+
+def reread(found: Found) -> Found | Broken:
+    """`found` again, after its file changed: new hash and stamp, same place and case."""
+    hashed = _hash_steady(found.path, found.display)
+    if isinstance(hashed, Broken):
+        return hashed
+    try:
+        with open(found.path, "rb") as f:
+            kind = sniff_kind(f.read(1024)) or found.kind
+    except OSError as exc:
+        return Broken(found.display, f"cannot read the file ({exc.strerror or exc})")
+    digest, stamp = hashed
+    return replace(found, sha256=digest, stamp=stamp, size=stamp[0], kind=kind)
+
+
+def walk(root: Path) -> Iterator[str | Broken | Skipped]:
+    """Every file below `root` (following links once), or a Broken for each loop or error;
+    a hoso archive below it is one Skipped, never walked."""
     if root.is_file():
         yield str(root)
         return
@@ -183,6 +244,10 @@ def walk(root: Path) -> Iterator[str | Broken]:
             dirnames[:] = []
             continue
         seen.add(key)
+        if ARCHIVE_MARKER in filenames and is_archive(dirpath):
+            yield Skipped(display_path(dirpath), "a hoso archive (hoso's own output), not scans")
+            dirnames[:] = []
+            continue
         dirnames.sort()
         for name in sorted(filenames):
             full = os.path.join(dirpath, name)
@@ -193,14 +258,28 @@ def walk(root: Path) -> Iterator[str | Broken]:
     yield from errors
 
 
+def _inside_archive(path: Path) -> str | None:
+    """The hoso archive `path` lies in (itself or a parent folder), if any."""
+    for folder in [path, *path.parents] if path.is_dir() else path.parents:
+        if is_archive(str(folder)):
+            return str(folder)
+    return None
+
+
 def discover(roots: Iterable[Path], manifest: dict[str, str] | None = None) -> Iterator[Discovered]:
-    for root in roots:
+    for given in roots:
+        root = Path(os.path.abspath(given))  # paths in the catalog are absolute
         if not root.exists():
-            yield Broken(display_path(str(root)), "no such file or folder")
+            yield Broken(display_path(str(given)), "no such file or folder")
+            continue
+        archive = _inside_archive(root)
+        if archive is not None:
+            reason = f"inside the hoso archive {display_path(archive)} (hoso's own output)"
+            yield Skipped(display_path(str(root)), reason)
             continue
         base = root if root.is_dir() else root.parent
         for item in walk(root):
-            if isinstance(item, Broken):
+            if isinstance(item, Broken | Skipped):
                 yield item
             else:
                 yield _classify(item, base, manifest)

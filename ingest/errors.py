@@ -35,6 +35,10 @@ class InputFileError(HosoError):
     """A source file (or one of its pages) cannot be read: wrong type, broken, encrypted…"""
 
 
+class FileChangedError(InputFileError):
+    """The file is no longer what was hashed: replaced, or still being written."""
+
+
 class OcrError(HosoError):
     """Tesseract crashed, timed out or returned nothing usable."""
 

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ingest.catalog import Catalog
+from ingest.catalog import CURRENT, Catalog
 from ingest.failures import damaged, is_damaged
 from schemas import Document, IndexPage
 from search.engine import Backend, es_alias
@@ -84,7 +84,12 @@ def index_pages(
 
 def all_pages(catalog: Catalog) -> Iterator[IndexPage]:
     """Every catalogued page, file by file."""
-    shas = [r[0] for r in catalog.db.execute("SELECT DISTINCT sha256 FROM pages ORDER BY sha256")]
+    shas = [
+        r[0]
+        for r in catalog.db.execute(
+            f"SELECT DISTINCT sha256 FROM pages WHERE {CURRENT} ORDER BY sha256"
+        )
+    ]
     for sha in shas:
         yield from index_pages(catalog, sha)
 
@@ -142,8 +147,9 @@ def _apply(catalog: Catalog, backend: Backend, items: list[tuple[int, str, str]]
             pages[p.page_id] = p
     if pages:
         backend.upsert(list(pages.values()))
-    for sha in files:
-        backend.delete_file(sha, keep=catalog.done_pages(sha))
+    for sha in files:  # content no path holds any more leaves the index whole
+        keep = catalog.done_pages(sha) if catalog.is_current(sha) else set()
+        backend.delete_file(sha, keep=keep)
 
 
 def sync(catalog: Catalog, backend: Backend, *, queue: str | None = None, batch: int = 500) -> int:

@@ -11,6 +11,7 @@ Tesseract and never rasterises more than the page asked for.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import warnings
@@ -23,7 +24,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
-from ingest.errors import InputFileError
+from ingest.discover import file_stamp
+from ingest.errors import FileChangedError, InputFileError
 from ingest.tasks import PageTask
 from ingest.textlayer import TextLayerVerdict, judge_text_layer
 
@@ -81,17 +83,16 @@ def sniff_kind(path: str) -> str:
 
 # --- PDF ---------------------------------------------------------------------------------
 
-_READERS: OrderedDict[tuple[str, int, int], tuple[PdfReader, IO[bytes]]] = OrderedDict()
+_READERS: OrderedDict[tuple[str, tuple[int, ...]], tuple[PdfReader, IO[bytes]]] = OrderedDict()
 _MAX_READERS = 4
 
 
 def pdf_reader(path: str) -> PdfReader:
     """An open, decrypted PdfReader, cached per file in this process (workers reuse it)."""
     try:
-        st = os.stat(path)
+        key = (path, file_stamp(path))  # a rewritten file is opened again
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    key = (path, st.st_mtime_ns, st.st_size)
     hit = _READERS.get(key)
     if hit is not None:
         _READERS.move_to_end(key)
@@ -231,11 +232,11 @@ def _render_pdf_page(path: str, page_no: int, dpi: int, timeout_s: float) -> np.
 # --- images ------------------------------------------------------------------------------
 
 
-def _open_image(path: str) -> Image.Image:
+def _open_image(path: str, data: bytes | None = None) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return Image.open(path)
+            return Image.open(path if data is None else io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputFileError(
             f"{path}: the image is too large to process safely (over {MAX_PIXELS:,} pixels)."
@@ -348,8 +349,19 @@ def to_grey8(img: Image.Image) -> np.ndarray:
     return np.asarray(img, dtype=np.uint8).copy()
 
 
-def _load_image_page(path: str, kind: str, page_no: int) -> LoadedPage:
-    img = _open_image(path)
+def _load_image_page(path: str, kind: str, page_no: int, sha256: str | None) -> LoadedPage:
+    """One frame; a JPEG or PNG is decoded from bytes read once and checked against
+    `sha256` (when given), so its text is the text of the content it is filed under."""
+    data = None
+    if sha256 is not None and kind in ("jpeg", "png"):
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise FileChangedError(f"{path}: {CHANGED}")
+    img = _open_image(path, data)
     with img:
         n = getattr(img, "n_frames", 1)
         if not 1 <= page_no <= n:
@@ -444,11 +456,33 @@ def count_pages(path: str, kind: str) -> int:
     return n
 
 
+CHANGED = "the file changed after it was found (replaced, or still being written)"
+
+
+def _check_stamp(task: PageTask) -> None:
+    try:
+        same = task.stamp is None or file_stamp(task.path) == task.stamp
+    except OSError as exc:
+        raise InputFileError(f"{task.path}: cannot be read ({exc.strerror or exc}).") from None
+    if not same:
+        raise FileChangedError(f"{task.path}: page {task.page_no}: {CHANGED}")
+
+
 def load_page(task: PageTask) -> LoadedPage:
-    """Load page `task.page_no` of `task.path` (see the module docstring for the order)."""
+    """Load page `task.page_no` of `task.path` (see the module docstring for the order).
+    With `task.stamp`, the file must have that stamp before and after the page is read
+    (FileChangedError otherwise): the page is then a page of the content `task.sha256`."""
+    _check_stamp(task)
+    page = _load_page(task)
+    _check_stamp(task)
+    return page
+
+
+def _load_page(task: PageTask) -> LoadedPage:
     kind = sniff_kind(task.path)
     if kind != "pdf":
-        return _load_image_page(task.path, kind, task.page_no)
+        sha = task.sha256 if task.stamp is not None else None
+        return _load_image_page(task.path, kind, task.page_no, sha)
 
     opts = task.options
     page = _pdf_page(task.path, task.page_no)

@@ -8,6 +8,7 @@ Concurrency is delegated to `ingest.executor`; what happens to one page is `inge
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ingest.catalog import Catalog, PageRow
-from ingest.discover import Broken, Found, Skipped, discover, load_manifest
+from ingest.discover import Broken, Found, Skipped, discover, file_stamp, load_manifest, reread
 from ingest.errors import InputFileError
 from ingest.executor import PageExecutor, make_executor
 from ingest.tasks import OcrOptions, PageResult, PageTask
@@ -58,6 +59,8 @@ class IngestSummary:
     files_failed: int = 0
     files_partial: int = 0
     duplicates: int = 0  # same content seen again under another path
+    files_changed: int = 0  # changed while read, read again as their new content
+    paths_retired: int = 0  # gone (moved, renamed, deleted): moved to the history
     pages_done: int = 0
     pages_already_done: int = 0
     pages_failed: int = 0
@@ -87,6 +90,15 @@ class _FileWork:
     n_pages: int
     pending: set[int]
     failed: dict[int, str] = field(default_factory=dict)
+    changed: bool = False  # the file is no longer what was hashed: it is read again
+
+
+def _changed(found: Found) -> bool:
+    """The file no longer has the stamp its hash was taken with (or is gone)."""
+    try:
+        return file_stamp(found.path) != found.stamp
+    except OSError:
+        return True
 
 
 def _lost(task: PageTask, reason: str) -> PageResult:
@@ -138,6 +150,16 @@ class _Hooks:
         if self.indexer is not None:
             self.indexer.documents_saved(sha256)
 
+    def placed(self, shas: set[str]) -> None:
+        """Contents whose paths or cases changed (moved, replaced, gone): their search
+        records are sent again with their case and path, or removed when no path holds
+        them any more. Contents without pages have no records yet."""
+        if self.indexer is None:
+            return
+        for sha in sorted(shas):
+            if not self.catalog.is_current(sha) or self.catalog.done_pages(sha):
+                self.indexer.documents_saved(sha)
+
     def close(self) -> None:
         if self.indexer is not None:
             self.indexer.close()
@@ -148,52 +170,113 @@ def _plan(
     roots: Sequence[Path],
     options: IngestOptions,
     summary: IngestSummary,
+    hooks: _Hooks,
 ) -> list[_FileWork]:
-    """Discover, register every file in the catalog and list the pages still to do."""
-    from ingest.load import count_pages
-
+    """Discover, register every file in the catalog and list the pages still to do; paths
+    that are gone (moved, renamed, deleted) leave their cases for the archive's history."""
     manifest = load_manifest(options.manifest) if options.manifest else None
     work: dict[str, _FileWork] = {}
+    seen: set[str] = set()
+    skipped_dirs: list[str] = []
+    placed: set[str] = set()
     for item in discover(roots, manifest):
         if isinstance(item, Skipped):
             summary.skipped.append({"path": item.display, "reason": item.reason})
             catalog.record_skip(summary.run_id, item.display, item.reason)
+            if os.path.isdir(item.display):
+                skipped_dirs.append(item.display.rstrip("/") + "/")
             continue
+        seen.add(item.display)
         summary.files_seen += 1
         if isinstance(item, Broken):
             summary.failures.append({"path": item.display, "reason": item.reason})
             catalog.record_failure(summary.run_id, item.display, item.reason)
             summary.files_failed += 1
             continue
-        catalog.add_file(item.sha256, item.kind, item.size, item.display, item.case_id)
-        catalog.clear_failures(path=item.display)
-        if item.note:
-            summary.notes.append({"path": item.display, "note": item.note})
-        if item.sha256 in work:
-            summary.duplicates += 1
-            continue
-        row = catalog.file_row(item.sha256)
-        assert row is not None
-        pdf_ok = row["searchable_pdf"] and Path(row["searchable_pdf"]).exists()
-        if row["status"] == "done" and pdf_ok and not options.force:
-            summary.files_already_done += 1
-            summary.pages_already_done += row["n_pages"] or 0
-            work[item.sha256] = _FileWork(item, row["n_pages"] or 0, set())
-            continue
-        try:
-            n_pages = count_pages(item.path, item.kind)
-        except InputFileError as exc:
-            catalog.set_file_status(item.sha256, "failed", str(exc))
-            catalog.record_failure(summary.run_id, item.display, str(exc), sha256=item.sha256)
-            summary.failures.append({"path": item.display, "reason": str(exc)})
+        _register(catalog, item, options, summary, work, placed)
+
+    def gone(path: str) -> bool:
+        if path in seen:
+            return False
+        return not os.path.lexists(path) or any(path.startswith(d) for d in skipped_dirs)
+
+    candidates = {p for r in roots for p in catalog.known_paths(under=os.path.abspath(r))}
+    for sha in work:
+        candidates.update(catalog.known_paths(sha256=sha))
+    retired = sorted(p for p in candidates if gone(p))
+    placed |= catalog.retire_paths(retired, "no longer there (moved, renamed or deleted)")
+    for path in retired:
+        summary.notes.append({"path": path, "note": "no longer there: kept in the history"})
+    summary.paths_retired += len(retired)
+    hooks.placed(placed)
+    return [w for w in work.values() if w.n_pages > 0 and (w.pending or _needs_finish(catalog, w))]
+
+
+def _register(
+    catalog: Catalog,
+    item: Found,
+    options: IngestOptions,
+    summary: IngestSummary,
+    work: dict[str, _FileWork],
+    placed: set[str],
+) -> None:
+    """Put one found file in the catalog and `work` with the pages it still needs."""
+    from ingest.load import count_pages
+
+    placed |= catalog.add_file(item.sha256, item.kind, item.size, item.display, item.case_id)
+    catalog.clear_failures(path=item.display)
+    if item.note:
+        summary.notes.append({"path": item.display, "note": item.note})
+    if item.sha256 in work:
+        summary.duplicates += 1
+        return
+    row = catalog.file_row(item.sha256)
+    assert row is not None
+    pdf_ok = row["searchable_pdf"] and Path(row["searchable_pdf"]).exists()
+    if row["status"] == "done" and pdf_ok and not options.force:
+        summary.files_already_done += 1
+        summary.pages_already_done += row["n_pages"] or 0
+        work[item.sha256] = _FileWork(item, row["n_pages"] or 0, set())
+        return
+    try:
+        n_pages = count_pages(item.path, item.kind)
+    except InputFileError as exc:
+        catalog.set_file_status(item.sha256, "failed", str(exc))
+        catalog.record_failure(summary.run_id, item.display, str(exc), sha256=item.sha256)
+        summary.failures.append({"path": item.display, "reason": str(exc)})
+        summary.files_failed += 1
+        work[item.sha256] = _FileWork(item, 0, set())
+        return
+    catalog.set_page_count(item.sha256, n_pages)
+    done = set() if options.force else catalog.done_pages(item.sha256)
+    pending = set(range(1, n_pages + 1)) - done
+    summary.pages_already_done += n_pages - len(pending)
+    work[item.sha256] = _FileWork(item, n_pages, pending)
+
+
+def _replan(
+    catalog: Catalog,
+    changed: list[_FileWork],
+    options: IngestOptions,
+    summary: IngestSummary,
+    hooks: _Hooks,
+) -> list[_FileWork]:
+    """Files that changed while they were read, hashed again and planned as the content they
+    hold now; what they held before goes to the history (pages read of it are kept there)."""
+    work: dict[str, _FileWork] = {}
+    placed: set[str] = set()
+    for w in changed:
+        item = reread(w.found)
+        if isinstance(item, Broken):
+            catalog.record_failure(summary.run_id, item.display, item.reason)
+            summary.failures.append({"path": item.display, "reason": item.reason})
             summary.files_failed += 1
-            work[item.sha256] = _FileWork(item, 0, set())
             continue
-        catalog.set_page_count(item.sha256, n_pages)
-        done = set() if options.force else catalog.done_pages(item.sha256)
-        pending = set(range(1, n_pages + 1)) - done
-        summary.pages_already_done += n_pages - len(pending)
-        work[item.sha256] = _FileWork(item, n_pages, pending)
+        note = "changed while hoso read it: read again as the content it holds now"
+        summary.notes.append({"path": item.display, "note": note})
+        summary.files_changed += 1
+        _register(catalog, item, options, summary, work, placed)
+    hooks.placed(placed)
     return [w for w in work.values() if w.n_pages > 0 and (w.pending or _needs_finish(catalog, w))]
 
 
@@ -213,6 +296,7 @@ def _tasks(catalog: Catalog, files: list[_FileWork], options: IngestOptions) -> 
                 kind=w.found.kind,
                 out_pdf=str(out) if options.ocr.searchable_pdf else None,
                 options=options.ocr,
+                stamp=w.found.stamp,
             )
 
 
@@ -244,6 +328,79 @@ def _finish_file(catalog: Catalog, w: _FileWork, summary: IngestSummary, hooks: 
     summary.files_done += 1
 
 
+# A file that changes while it is read is read again as its new content, this many times in
+# one run at most (a scanner writing page after page); then it is left for the next run.
+CHANGE_PASSES = 3
+
+
+def _read(
+    catalog: Catalog,
+    files: list[_FileWork],
+    options: IngestOptions,
+    summary: IngestSummary,
+    hooks: _Hooks,
+    executor: PageExecutor | None,
+    progress: Progress,
+) -> list[_FileWork]:
+    """Run the page step over `files` and catalogue each page; a file is finished (done)
+    only when what was read is complete and the file is still what was hashed. Returns the
+    files that changed meanwhile (to be read again)."""
+    by_sha = {w.found.sha256: w for w in files}
+    changed: list[_FileWork] = []
+
+    def complete(w: _FileWork) -> None:
+        if w.changed or _changed(w.found):
+            changed.append(w)
+        else:
+            _finish_file(catalog, w, summary, hooks)
+        progress.advance(files=1)
+
+    # Files whose pages are all in already (a kill between last page and PDF) finish now.
+    for w in files:
+        if not w.pending:
+            complete(w)
+    if executor is None or not any(w.pending for w in files):
+        return changed
+    from ingest.page import process_page
+
+    for res in executor.run_unordered(process_page, _tasks(catalog, files, options), _lost):
+        w = by_sha[res.sha256]
+        if res.error and (w.changed or _changed(w.found)):
+            w.changed = True  # not a failure of the page: the file is read again
+        elif res.error:
+            w.failed[res.page_no] = res.error
+            summary.pages_failed += 1
+            catalog.record_failure(
+                summary.run_id, w.found.display, res.error, sha256=res.sha256, page_no=res.page_no
+            )
+            summary.failures.append(
+                {"path": w.found.display, "page": res.page_no, "reason": res.error}
+            )
+        else:  # read while the file was still what was hashed: a page of that content
+            catalog.save_page(
+                PageRow(
+                    sha256=res.sha256,
+                    page_no=res.page_no,
+                    method=res.method,
+                    text=res.text,
+                    confidence=res.confidence,
+                    quality=res.quality,
+                    words=res.words,
+                    width=res.width,
+                    height=res.height,
+                    seconds=res.seconds,
+                ),
+                enqueue_for=hooks.queues,
+            )
+            summary.pages_done += 1
+            hooks.page_saved(res.sha256, res.page_no)
+        w.pending.discard(res.page_no)
+        progress.advance(pages=1)
+        if not w.pending:
+            complete(w)
+    return changed
+
+
 def run_ingest(
     roots: Sequence[Path],
     archive: Path,
@@ -270,54 +427,21 @@ def run_ingest(
             # and hashed; a run with nothing to do pays one idle pool start.
             executor = make_executor(options.workers, None)
             executor.warm()
-        files = _plan(catalog, roots, options, summary)
-        by_sha = {w.found.sha256: w for w in files}
-        total_pages = sum(len(w.pending) for w in files)
-        progress.start(len(files), total_pages)
-        # Files whose pages are all in already (a kill between last page and PDF) finish now.
-        for w in files:
-            if not w.pending:
-                _finish_file(catalog, w, summary, hooks)
-                progress.advance(files=1)
-        if total_pages:
-            from ingest.page import process_page
-
-            if executor is None:
+        files = _plan(catalog, roots, options, summary, hooks)
+        progress.start(len(files), sum(len(w.pending) for w in files))
+        for _ in range(CHANGE_PASSES):
+            if executor is None and any(w.pending for w in files):
                 executor = make_executor(options.workers, options.dask)
-            for res in executor.run_unordered(process_page, _tasks(catalog, files, options), _lost):
-                w = by_sha[res.sha256]
-                if res.error:
-                    w.failed[res.page_no] = res.error
-                    summary.pages_failed += 1
-                    catalog.record_failure(
-                        run_id, w.found.display, res.error, sha256=res.sha256, page_no=res.page_no
-                    )
-                    summary.failures.append(
-                        {"path": w.found.display, "page": res.page_no, "reason": res.error}
-                    )
-                else:
-                    catalog.save_page(
-                        PageRow(
-                            sha256=res.sha256,
-                            page_no=res.page_no,
-                            method=res.method,
-                            text=res.text,
-                            confidence=res.confidence,
-                            quality=res.quality,
-                            words=res.words,
-                            width=res.width,
-                            height=res.height,
-                            seconds=res.seconds,
-                        ),
-                        enqueue_for=hooks.queues,
-                    )
-                    summary.pages_done += 1
-                    hooks.page_saved(res.sha256, res.page_no)
-                w.pending.discard(res.page_no)
-                progress.advance(pages=1)
-                if not w.pending:
-                    _finish_file(catalog, w, summary, hooks)
-                    progress.advance(files=1)
+            changed = _read(catalog, files, options, summary, hooks, executor, progress)
+            if not changed:
+                break
+            files = _replan(catalog, changed, options, summary, hooks)
+        else:
+            for w in changed:
+                reason = "the file kept changing while hoso read it (still being written?)"
+                catalog.record_failure(run_id, w.found.display, reason)
+                summary.failures.append({"path": w.found.display, "reason": reason})
+                summary.files_failed += 1
     finally:
         progress.finish()
         if own_executor and executor is not None:

@@ -30,6 +30,9 @@ class PageTask:
     kind: str  # pdf | tiff | jpeg | png
     out_pdf: str | None  # where to write this page's searchable PDF (None: don't)
     options: OcrOptions = field(default_factory=OcrOptions)
+    # The file's stamp when `sha256` was computed (`ingest.discover.file_stamp`): the page is
+    # read only while the file still has it, so its text is the text of those bytes.
+    stamp: tuple[int, int, int, int] | None = None
 
 
 @dataclass

@@ -103,3 +103,26 @@ def test_fifo_named_like_a_scan_is_broken_not_opened(tmp_path: Path):
     (item,) = list(discover([tmp_path]))
     assert isinstance(item, Broken)
     assert "regular file" in item.reason
+
+
+def test_hoso_archive_inside_the_scans_is_skipped_whole(tmp_path: Path):
+    _write(tmp_path / "HS-1" / "a.png", PNG)
+    archive = tmp_path / "hoso-archive"
+    _write(archive / "catalog.sqlite", b"SQLite format 3\x00")
+    _write(archive / "pdf" / "0123.pdf", PDF)  # hoso's own output looks like a scan
+    items = list(discover([tmp_path]))
+    assert [os.path.basename(i.display) for i in items if isinstance(i, Found)] == ["a.png"]
+    assert [(i.display, "hoso archive" in i.reason) for i in items if isinstance(i, Skipped)] == [
+        (str(archive), True)
+    ]
+    inside = list(discover([archive / "pdf"]))  # named on purpose: still not input
+    assert [type(i) for i in inside] == [Skipped] and "hoso archive" in inside[0].reason
+
+
+def test_paths_are_absolute_and_carry_the_stamp_of_what_was_hashed(tmp_path: Path, monkeypatch):
+    _write(tmp_path / "HS-1" / "a.png", PNG)
+    monkeypatch.chdir(tmp_path)
+    (found,) = discover([Path(".")])
+    assert isinstance(found, Found) and found.display == str(tmp_path / "HS-1" / "a.png")
+    st = os.stat(found.path)
+    assert found.stamp == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
