@@ -94,3 +94,36 @@ def test_judgment_date_comes_from_its_ngay_header():
     text = "TÒA ÁN NHÂN DÂN TỈNH A\nBản án số: 1/2020/DS-PT\nNgày: 25-9-2017\nNHÂN DANH\n"
     (doc,) = extract_text(text)
     assert doc.date == "2017-09-25"
+
+
+def test_real_date_layouts():
+    text = (
+        "TÒA ÁN NHÂN DÂN TỈNH T Bản án số: 08/2022/KDTM-PT Ngày: 11-11-2022 V/v tranh chấp\n"
+        "NHÂN DANH\nTừ ngày 24 đến ngày 27 tháng 7 năm 2022, tại trụ sở Tòa án nhân dân tỉnh T"
+        " xét xử phúc thẩm vụ án theo Quyết định số 46/2022/QĐ-PT ngày 01/7/2022của Tòa án;\n"
+        "Người đại diện: Ông A (văn bản ủy quyền ngày 13/5/2020 và ngày 14/5/2020).\n"
+        "Công ty X thông báo bán đấu giá tài sản vào ngày 14/8/2022.\n"
+    )
+    (doc,) = extract_text(text)
+    assert doc.date == "2022-11-11"
+    assert [(d.date, d.kind) for d in doc.dates] == [
+        ("2022-11-11", "document"),
+        ("2022-07-24", "hearing"),
+        ("2022-07-27", "hearing"),
+        ("2022-07-01", "cited"),
+        ("2020-05-13", "cited"),
+        ("2020-05-14", "cited"),
+        ("2022-08-14", "event"),
+    ]
+
+
+def test_a_notice_dated_only_by_its_event_has_no_document_date():
+    (doc,) = extract_text(
+        "Trung tâm dịch vụ đấu giá tài sản tỉnh L thông báo bán đấu giá tài sản vào ngày"
+        " 13/9/2019 như sau:\n1. Tài sản theo Quyết định số 146/QĐ-XPVPHC ngày 17/7/2019.\n"
+    )
+    assert doc.date is None
+    assert [(d.date, d.kind) for d in doc.dates] == [
+        ("2019-09-13", "event"),
+        ("2019-07-17", "cited"),
+    ]

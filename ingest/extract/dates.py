@@ -23,11 +23,17 @@ _LONG = re.compile(
     r"ngay\s*[:.]?\s*(\d{1,2})\s+thang\s+(\d{1,2})\s*(?:,\s*)?(?:nam\s+(\d{4}))?(?!\s*\d)"
 )
 _NUMERIC = re.compile(
-    r"(?<![\d/.\w])(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d{2})(?![\d/\w])"
+    r"(?<![\d/.\w])(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d{2})(?![\d/])"
 )
 _PARTIAL = re.compile(r"ngay\s+(\d{1,2})\s*([./\-])\s*(\d{1,2})(?!\s*[./\-]\s*\d)(?!\d)")
+# Several days of one month: "ngày 15 và 18 tháng 7 năm 2022", "các ngày 21, 28/8/2020",
+# "từ ngày 24 đến ngày 27 tháng 7 năm 2018" (the first and last day).
+_MULTI = re.compile(
+    r"ngay\s+(\d{1,2})((?:\s*(?:,|va|den(?:\s+ngay)?)\s*\d{1,2})+)\s*"
+    r"(?:thang\s+(\d{1,2})\s*(?:,\s*)?nam\s+(\d{4})|/\s*(\d{1,2})\s*/\s*(\d{4}))(?!\s*\d)"
+)
 _PLACE_DATE = re.compile(r"(?:^|\n)[^\n\d]{2,60}[,.]\s*ngay\s*\d")
-_HEADER_DATE = re.compile(r"(?:^|\n)\s*ngay\s*:\s*\d")
+_HEADER_DATE = re.compile(r"(?<![a-z])ngay\s*:\s*\d")
 
 _MIN_YEAR, _MAX_YEAR = 1900, 2040
 
@@ -54,7 +60,16 @@ def find_dates(text: str) -> list[FoundDate]:
     skel = skeleton(text)
     raw: list[tuple[int, int, int, int, int | None]] = []  # start, end, d, m, y
     taken: list[tuple[int, int]] = []
+    for m in _MULTI.finditer(skel):
+        month, year = (m.group(3), m.group(4)) if m.group(3) else (m.group(5), m.group(6))
+        days = [(m.start(), m.group(1))]
+        days += [(m.start(2) + d.start(), d.group(0)) for d in re.finditer(r"\d+", m.group(2))]
+        for start, day in days:
+            raw.append((start, m.end(), int(day), int(month), int(year)))
+        taken.append((m.start(), m.end()))
     for m in _LONG.finditer(skel):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
         y = int(m.group(3)) if m.group(3) else None
         raw.append((m.start(), m.end(), int(m.group(1)), int(m.group(2)), y))
         taken.append((m.start(), m.end()))
@@ -95,7 +110,14 @@ def document_date(text: str, found: list[FoundDate], header_end: int) -> FoundDa
             for f in found:
                 if f.start >= m.start() and f.start - m.end() < 12 and f.has_year:
                     return f
-    head = [f for f in found if f.start <= header_end and f.has_year]
+    head = [
+        f
+        for f in found
+        if f.start <= header_end
+        and f.has_year
+        and not _WHEN_BEFORE.search(skel, 0, f.start)
+        and not _CITES_BEFORE.search(skel, max(0, skel.rfind("\n", 0, f.start)), f.start)
+    ]
     if head:
         return head[0]
     # Judgments open the body with "Ngày 23 tháng 8 năm 2017, tại trụ sở Tòa án…",
@@ -109,6 +131,12 @@ def document_date(text: str, found: list[FoundDate], header_end: int) -> FoundDa
     return None
 
 
+# "… bán đấu giá vào ngày 13/9/2019", "từ ngày …": a happening, not the document's date.
+_WHEN_BEFORE = re.compile(r"\b(?:vao|tu|den|truoc|sau|han)\s+(?:ngay\s*)?$")
+# "… theo Quyết định số 146/QĐ-XPVPHC ngày …" on the line: a cited document's date.
+_CITES_BEFORE = re.compile(
+    r"\S[^\n]*?\s(?:quyet dinh|ban an|thong bao|cong van|bien ban|van ban|ke hoach)\s+so\b[^\n]*$"
+)
 _BODY_DATE = re.compile(r"(?:^|\n)\s*(?:trong )?(?:cac )?ngay\s+\d[^\n]{0,60}tai\s+tru so")
 _TODAY = re.compile(r"(?:^|\n)\s*hom nay\b[^.;]{0,60}?ngay\s*\d")
 
@@ -153,6 +181,8 @@ def date_kind(skel: str, f: FoundDate, prev_end: int) -> DateKind:
         return "other"
     if _HEARING_BEFORE.search(before) or _HEARING_AFTER.match(after):
         return "hearing"
+    if _WHEN_BEFORE.search(before):
+        return "event"  # "… bán đấu giá vào ngày …"
     m = _CITED_BEFORE.search(before)
     if m:
         nouns = [*_CITED_NOUN.finditer(before), *_EVENT_NOUN.finditer(before)]
@@ -162,11 +192,15 @@ def date_kind(skel: str, f: FoundDate, prev_end: int) -> DateKind:
     return "event"
 
 
+_AND_DAY = re.compile(r"\s*(?:,|va)\s*(?:ngay\s*)?")
+
+
 def typed_dates(text: str, found: list[FoundDate], own: FoundDate | None) -> list[DateRef]:
     """Every date with its kind, each (date, kind) once, in order of first appearance."""
     skel = skeleton(text)
     out: list[DateRef] = []
     prev_end = 0
+    prev_kind: DateKind | None = None
     for f in found:
         kinds: list[DateKind] = []
         if own is not None and f.start == own.start:
@@ -174,9 +208,11 @@ def typed_dates(text: str, found: list[FoundDate], own: FoundDate | None) -> lis
             kind = date_kind(skel, f, prev_end)
             if kind == "hearing":
                 kinds.append(kind)
+        elif prev_kind is not None and _AND_DAY.fullmatch(skel, prev_end, f.start):
+            kinds.append(prev_kind)  # "văn bản ủy quyền ngày 13/5/2020 và ngày 14/5/2020"
         else:
             kinds.append(date_kind(skel, f, prev_end))
-        prev_end = f.end
+        prev_end, prev_kind = f.end, kinds[-1]
         for kind in kinds:
             ref = DateRef(date=f.iso, kind=kind)
             if ref not in out:
