@@ -9,6 +9,7 @@ writes; workers return results. This module knows SQL and nothing about OCR or s
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -192,6 +193,10 @@ class Catalog:
         elif not self.db_path.exists():
             raise FileNotFoundError(f"no hoso catalog at {self.db_path}")
         uri = f"file:{self.db_path}?mode=ro" if readonly else f"file:{self.db_path}"
+        if readonly and self._frozen():
+            # A read-only archive (a read-only mount, another user's folder): SQLite cannot
+            # make the WAL index file beside it, and nothing can be writing it.
+            uri += "&immutable=1"
         self.db = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA foreign_keys=ON")
@@ -213,6 +218,12 @@ class Catalog:
         problems = [r[0] for r in self.db.execute("PRAGMA quick_check(3)")]
         if problems != ["ok"]:
             raise damaged(self.db_path, "catalog", "; ".join(problems))
+
+    def _frozen(self) -> bool:
+        """The archive folder cannot be written and no write-ahead log is pending."""
+        wal = Path(f"{self.db_path}-wal")
+        pending = wal.exists() and wal.stat().st_size > 0
+        return not pending and not os.access(self.archive, os.W_OK)
 
     # -- locations -------------------------------------------------------------------------
     @property
@@ -259,6 +270,38 @@ class Catalog:
             (time.time(), json.dumps(summary, ensure_ascii=False, default=str), run_id),
         )
         self.db.commit()
+
+    def close_abandoned_runs(self) -> int:
+        """Mark the runs that never finished (killed: kill -9, a power cut) as interrupted.
+        Only under the ingest lock, when no run can be in progress. Returns how many."""
+        with self.db:
+            cur = self.db.execute(
+                "UPDATE runs SET finished_at=started_at, summary=? WHERE finished_at IS NULL",
+                (json.dumps({"interrupted": "the run was killed before it could finish"}),),
+            )
+        return cur.rowcount
+
+    def last_run(self) -> dict[str, Any] | None:
+        """The latest run: when, and how it ended (finished, or interrupted and why)."""
+        row = self.db.execute(
+            "SELECT run_id, command, started_at, finished_at, summary FROM runs"
+            " ORDER BY run_id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        summary = json.loads(row["summary"]) if row["summary"] else {}
+        if row["finished_at"] is None:
+            outcome = "running, or killed (the next ingest will tell)"
+        elif summary.get("interrupted"):
+            outcome = f"interrupted: {summary['interrupted']}"
+        else:
+            outcome = "finished"
+        return {
+            "run_id": row["run_id"],
+            "command": row["command"],
+            "started_at": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row["started_at"])),
+            "outcome": outcome,
+        }
 
     # -- files -----------------------------------------------------------------------------
     def add_file(self, sha256: str, kind: str, size: int, path: str, case_id: str) -> set[str]:
@@ -524,6 +567,33 @@ class Catalog:
             if path is not None:
                 self.db.execute("DELETE FROM failures WHERE path=?", (path,))
 
+    def clear_stale_failures(self, run_id: int, roots: Iterable[str]) -> int:
+        """Forget the failures of paths at or below `roots` that earlier runs recorded
+        without content (unreadable file, folder that could not be listed) and run `run_id`,
+        which walked those roots, did not report again. Returns how many."""
+        n = 0
+        with self.db:
+            for root in roots:
+                folder = root.rstrip("/") + "/"
+                n += self.db.execute(
+                    "DELETE FROM failures WHERE sha256 IS NULL AND run_id IS NOT ?"
+                    " AND (path=? OR substr(path, 1, ?)=?)",
+                    (run_id, root, len(folder), folder),
+                ).rowcount
+        return n
+
+    def forget_failed_unheld(self) -> int:
+        """Delete failed contents that no path holds and that have no page: nothing of them
+        was kept, and nothing points at them. Returns how many."""
+        unheld = (
+            "SELECT sha256 FROM files WHERE status='failed'"
+            " AND sha256 NOT IN (SELECT sha256 FROM file_paths)"
+            " AND sha256 NOT IN (SELECT sha256 FROM pages)"
+        )
+        with self.db:
+            self.db.execute(f"DELETE FROM failures WHERE sha256 IN ({unheld})")
+            return self.db.execute(f"DELETE FROM files WHERE sha256 IN ({unheld})").rowcount
+
     def record_skip(self, run_id: int | None, path: str, reason: str) -> None:
         with self.db:
             self.db.execute(
@@ -715,4 +785,5 @@ class Catalog:
             "skipped": self.skipped(),
             "needs_rescan": rescan,
             "index_queue": one("SELECT COUNT(*) FROM index_queue"),
+            "last_run": self.last_run(),
         }

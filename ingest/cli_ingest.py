@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -29,8 +32,10 @@ from ingest.cli_common import (
     fail,
     print_json,
     print_jsonl,
+    safe,
 )
-from ingest.errors import ExitCode
+from ingest.errors import ExitCode, Terminated
+from ingest.lock import holder
 from ingest.pipeline import IngestOptions, IngestSummary, run_ingest
 from ingest.tasks import OcrOptions
 
@@ -120,13 +125,21 @@ def ingest(
         typer.Option(help="Dask scheduler address (tcp://host:8786) to OCR on a cluster."),
     ] = None,
     es_url: EsUrlOpt = None,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait", help="If another ingest is working on the archive, wait for it to finish."
+        ),
+    ] = False,
     json: JsonOpt = False,
 ) -> None:
     """OCR and catalogue every scan (PDF, TIFF, JPEG, PNG) under PATHS.
 
     By default each first-level folder under a PATH is one case (hồ sơ); files are identified
     by content (sha256), so reruns only do what is missing. Exit code 3 means the batch
-    finished but some files failed (see `hoso status`).
+    finished but some files failed (see `hoso status`); every exit code is listed in
+    ingest/errors.py. One ingest at a time works on an archive: a second one stops at once
+    (exit 10), or with --wait waits for the first.
     """
     if manifest is not None and not manifest.is_file():
         raise fail(f"manifest {manifest} does not exist")
@@ -140,20 +153,45 @@ def ingest(
         dask=dask,
         ocr=OcrOptions(dpi=dpi, timeout_s=timeout, force_ocr=force_ocr),
         es_url=es_url,
+        wait=wait,
+        on_wait=lambda msg: console.print(safe(msg), highlight=False, soft_wrap=True),
     )
     progress = None if json or not console.is_terminal else RichProgress()
     try:
-        with archive_errors(archive):
+        with archive_errors(archive), sigterm_interrupts():
             summary = run_ingest(paths, archive, options, progress)
-    except KeyboardInterrupt:
-        console.print("interrupted: pages already catalogued are kept; rerun to finish")
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except (KeyboardInterrupt, Terminated) as exc:
+        by = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
+        console.print(
+            f"interrupted ({by}): the workers are stopped, pages already catalogued are kept; "
+            "rerun the same command to finish",
+            highlight=False,
+            soft_wrap=True,
+        )
+        code = ExitCode.TERMINATED if isinstance(exc, Terminated) else ExitCode.INTERRUPTED
+        raise typer.Exit(int(code)) from None
     if json:
         print_json(summary.as_dict())
     else:
         _print_summary(summary)
     if not summary.ok:
         raise typer.Exit(int(ExitCode.SOME_FAILED))
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (systemd, docker, `timeout`) stops the run like Ctrl-C: `Terminated` is raised
+    in the main thread, once (a second SIGTERM during the cleanup is ignored)."""
+
+    def on_term(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated()
+
+    old = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def _open_catalog(archive: Path) -> Catalog:
@@ -182,6 +220,15 @@ def status(archive: ArchiveOpt = DEFAULT_ARCHIVE, json: JsonOpt = False) -> None
     t.add_row("failures", str(len(s["failures"])))
     t.add_row("pages to rescan", str(len(s["needs_rescan"])))
     t.add_row("not scans (skipped)", str(len(s["skipped"])))
+    if s.get("last_run"):
+        run = s["last_run"]
+        t.add_row(
+            "last run",
+            f"#{run['run_id']} {run['command']} at {run['started_at']}: {run['outcome']}",
+        )
+    running = holder(archive)
+    if running:
+        t.add_row("running now", f"hoso ingest ({running})")
     console.print(t)
     for f in s["failures"]:
         where = f" page {f['page_no']}" if f["page_no"] else ""

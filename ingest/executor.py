@@ -9,14 +9,18 @@ reported through `on_lost`.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import select
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
+
+from ingest.errors import BackendUnavailable
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -44,6 +48,10 @@ def _die_with_main(main_pid: int) -> None:
 def _worker_init(main_pid: int | None = None) -> None:
     if main_pid is not None:
         _die_with_main(main_pid)
+        # Ctrl-C reaches the whole process group and systemd's SIGTERM the whole cgroup: the
+        # main process alone decides, and stops the workers itself (`abort`).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # One Tesseract/OpenMP thread per process: parallelism comes from processes.
     os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
@@ -77,6 +85,8 @@ class PageExecutor(Protocol):
     def warm(self) -> None: ...
 
     def close(self) -> None: ...
+
+    def abort(self) -> None: ...
 
 
 class LocalExecutor:
@@ -165,6 +175,18 @@ class LocalExecutor:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def abort(self) -> None:
+        """Stop now (Ctrl-C, SIGTERM, a full disk): the workers are killed, pages in flight
+        are dropped (the next run does them)."""
+        if self._pool is None:
+            return
+        # Python 3.11's pool has no terminate_workers() (3.14): kill its processes directly.
+        for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(OSError):
+                proc.kill()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+
 
 class DaskExecutor:
     """Pages run on a Dask distributed cluster (`--dask tcp://scheduler:8786`).
@@ -176,7 +198,16 @@ class DaskExecutor:
     def __init__(self, address: str | Any, in_flight_per_worker: int = 2) -> None:
         from dask.distributed import Client
 
-        self.client = address if isinstance(address, Client) else Client(address)
+        if isinstance(address, Client):
+            self.client = address
+        else:
+            try:
+                self.client = Client(address)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise BackendUnavailable(
+                    f"cannot reach the Dask scheduler at {address} ({exc}); start it, or leave "
+                    "out --dask to OCR on this machine"
+                ) from None
         self._owns_client = not isinstance(address, Client)
         n = sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values())
         self.workers = max(1, n)
@@ -224,6 +255,10 @@ class DaskExecutor:
     def close(self) -> None:
         if self._owns_client:
             self.client.close()
+
+    def abort(self) -> None:
+        """Stop now: futures are cancelled with the client (a shared client is kept)."""
+        self.close()
 
 
 def make_executor(workers: int | None = None, dask: str | None = None) -> PageExecutor:

@@ -468,6 +468,11 @@ def _check_stamp(task: PageTask) -> None:
         raise FileChangedError(f"{task.path}: page {task.page_no}: {CHANGED}")
 
 
+# Below this many pixels on a side an image is no page scan (a 1×1 tracking pixel, an icon):
+# it holds no line of text, and the cleaning steps cannot shrink it further.
+MIN_PAGE_SIDE = 32
+
+
 def load_page(task: PageTask) -> LoadedPage:
     """Load page `task.page_no` of `task.path` (see the module docstring for the order).
     With `task.stamp`, the file must have that stamp before and after the page is read
@@ -475,6 +480,12 @@ def load_page(task: PageTask) -> LoadedPage:
     _check_stamp(task)
     page = _load_page(task)
     _check_stamp(task)
+    if page.image is not None and min(page.image.shape[:2]) < MIN_PAGE_SIDE:
+        h, w = page.image.shape[:2]
+        raise InputFileError(
+            f"{task.path}: page {task.page_no} is {w}×{h} pixels, too small to be a scanned "
+            f"page (at least {MIN_PAGE_SIDE} pixels a side)."
+        )
     return page
 
 

@@ -38,18 +38,32 @@ from schemas import PageQuality, Word
 _NOT_RESCAN = {"blank page", "no text recognised"}
 
 
+class ArchiveWriteError(Exception):
+    """Writing into the archive failed (disk full, read-only…): the run must stop."""
+
+    def __init__(self, exc: OSError, path: str) -> None:
+        super().__init__(f"{path}: {exc.strerror or exc}")
+        self.errno = exc.errno or 0
+        self.path = str(exc.filename or path)
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write `data` to `path` via a temporary file in the same folder and a rename."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise ArchiveWriteError(exc, str(target)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise ArchiveWriteError(exc, str(target)) from None
         raise
 
 
@@ -162,6 +176,9 @@ def process_page(task: PageTask) -> PageResult:
     result = PageResult(sha256=task.sha256, page_no=task.page_no)
     try:
         _run(task, result)
+    except ArchiveWriteError as exc:
+        result.error = _one_line(f"page {task.page_no}: cannot write its PDF: {exc}")
+        result.archive_error = (exc.errno, exc.path)
     except HosoError as exc:
         result.error = _one_line(str(exc))
     except MemoryError:

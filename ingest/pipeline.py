@@ -8,7 +8,9 @@ Concurrency is delegated to `ingest.executor`; what happens to one page is `inge
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,9 +18,20 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ingest.catalog import Catalog, PageRow
-from ingest.discover import Broken, Found, Skipped, discover, file_stamp, load_manifest, reread
+from ingest.discover import (
+    Broken,
+    Found,
+    Skipped,
+    discover,
+    display_path,
+    file_stamp,
+    load_manifest,
+    reread,
+)
 from ingest.errors import InputFileError
 from ingest.executor import PageExecutor, make_executor
+from ingest.failures import check_writable
+from ingest.lock import ArchiveLock
 from ingest.tasks import OcrOptions, PageResult, PageTask
 
 
@@ -48,6 +61,8 @@ class IngestOptions:
     ocr: OcrOptions = field(default_factory=OcrOptions)
     extract: bool = True  # find documents/entities when a file's pages are all in
     es_url: str | None = None  # also keep an Elasticsearch index current
+    wait: bool = False  # another ingest holds the archive: wait for it (default: refuse)
+    on_wait: Callable[[str], None] | None = None  # told once when this run starts waiting
 
 
 @dataclass
@@ -138,8 +153,9 @@ class _Hooks:
 
     def file_complete(self, sha256: str, summary: IngestSummary) -> None:
         if self.extract is not None:
+            texts = self.catalog.page_texts(sha256)
             try:
-                docs = self.extract(self.catalog.page_texts(sha256))
+                docs = self.extract(texts)
             except Exception as exc:  # a bug in one extractor must not stop the batch
                 _, _, path = self.catalog.case_of(sha256)
                 reason = f"extraction failed ({type(exc).__name__}: {exc}); pages are kept"
@@ -209,6 +225,12 @@ def _plan(
         summary.notes.append({"path": path, "note": "no longer there: kept in the history"})
     summary.paths_retired += len(retired)
     hooks.placed(placed)
+    # A file or folder that failed in an earlier run and was not reported again (its cause
+    # is gone: permissions mended, file removed) no longer stands in `hoso status`.
+    catalog.clear_stale_failures(summary.run_id, [display_path(os.path.abspath(r)) for r in roots])
+    # Content that failed and that no path holds any more (a file read while it was still
+    # being copied, then complete) held nothing: it is no "failed" file of the archive.
+    catalog.forget_failed_unheld()
     return [w for w in work.values() if w.n_pages > 0 and (w.pending or _needs_finish(catalog, w))]
 
 
@@ -281,8 +303,13 @@ def _replan(
 
 
 def _needs_finish(catalog: Catalog, w: _FileWork) -> bool:
+    """Not marked done, or done without its searchable PDF (it could not be written)."""
     row = catalog.file_row(w.found.sha256)
-    return row is not None and row["status"] != "done"
+    if row is None:
+        return False
+    return row["status"] != "done" or not (
+        row["searchable_pdf"] and Path(row["searchable_pdf"]).exists()
+    )
 
 
 def _tasks(catalog: Catalog, files: list[_FileWork], options: IngestOptions) -> Iterator[PageTask]:
@@ -319,6 +346,8 @@ def _finish_file(catalog: Catalog, w: _FileWork, summary: IngestSummary, hooks: 
         assemble_pdf([catalog.page_pdf_path(sha, p) for p in range(1, w.n_pages + 1)], out)
         pdf = str(out)
         catalog.clear_failures(sha256=sha)  # failures of earlier runs are mended
+    except (OSError, sqlite3.Error):  # the archive cannot be written: the run stops
+        raise
     except Exception as exc:  # the OCR is safe in the catalog; only the PDF is missing
         reason = f"could not assemble the searchable PDF: {exc}"
         catalog.record_failure(summary.run_id, w.found.display, reason, sha256=sha)
@@ -365,6 +394,9 @@ def _read(
 
     for res in executor.run_unordered(process_page, _tasks(catalog, files, options), _lost):
         w = by_sha[res.sha256]
+        if res.archive_error:  # disk full, read-only archive…: not the page's fault
+            errno, where = res.archive_error
+            raise OSError(errno, os.strerror(errno), where)
         if res.error and (w.changed or _changed(w.found)):
             w.changed = True  # not a failure of the page: the file is read again
         elif res.error:
@@ -411,12 +443,27 @@ def run_ingest(
     options = options or IngestOptions()
     progress = progress or NoProgress()
     started = time.monotonic()
-    catalog = Catalog(archive)
-    try:
+    check_writable(archive)
+    archive.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        # One ingest per archive (the second refuses or waits); then what killed runs left.
+        stack.enter_context(ArchiveLock(archive, wait=options.wait, on_wait=options.on_wait))
+        catalog = stack.enter_context(Catalog(archive))
         catalog.check()
-    except BaseException:
-        catalog.close()
-        raise
+        catalog.close_abandoned_runs()
+        remove_temporary_files(catalog)
+        return _run(catalog, roots, options, progress, executor, started)
+    raise AssertionError("unreachable")  # pragma: no cover - mypy: ExitStack may swallow
+
+
+def _run(
+    catalog: Catalog,
+    roots: Sequence[Path],
+    options: IngestOptions,
+    progress: Progress,
+    executor: PageExecutor | None,
+    started: float,
+) -> IngestSummary:
     run_id = catalog.begin_run("ingest", {"roots": [str(r) for r in roots], **options.__dict__})
     summary = IngestSummary(run_id=run_id)
     hooks = _Hooks(catalog, options)
@@ -442,12 +489,37 @@ def run_ingest(
                 catalog.record_failure(run_id, w.found.display, reason)
                 summary.failures.append({"path": w.found.display, "reason": reason})
                 summary.files_failed += 1
-    finally:
+    except BaseException as exc:
+        # Ctrl-C, SIGTERM, a full disk…: the workers go at once (pages in flight are done
+        # again by the next run); the run is recorded as interrupted if the disk allows.
         progress.finish()
         if own_executor and executor is not None:
-            executor.close()
-        hooks.close()
+            executor.abort()
+        with contextlib.suppress(Exception):
+            hooks.close()
         summary.seconds = time.monotonic() - started
-        catalog.finish_run(run_id, summary.as_dict())
-        catalog.close()
+        with contextlib.suppress(Exception):
+            why = str(exc) or type(exc).__name__
+            catalog.finish_run(run_id, {**summary.as_dict(), "interrupted": why})
+        raise
+    progress.finish()
+    if own_executor and executor is not None:
+        executor.close()
+    hooks.close()
+    summary.seconds = time.monotonic() - started
+    catalog.finish_run(run_id, summary.as_dict())
     return summary
+
+
+def remove_temporary_files(catalog: Catalog) -> int:
+    """Delete the half-written page and file PDFs (`.<name>.<random>.tmp`) that a killed run
+    left behind. Only under the ingest lock: no other run is writing any. Returns how many."""
+    n = 0
+    for folder in (catalog.pdf_dir, catalog.pages_dir):
+        for dirpath, _, names in os.walk(folder):
+            for name in names:
+                if name.startswith(".") and name.endswith(".tmp"):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(dirpath, name))
+                        n += 1
+    return n

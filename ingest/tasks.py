@@ -48,3 +48,6 @@ class PageResult:
     height: int | None = None
     seconds: float = 0.0
     error: str | None = None  # one line for the user when the page failed
+    # The page's result could not be written into the archive (disk full, read-only…): not
+    # the page's fault, the run stops. (errno, path) of the OSError.
+    archive_error: tuple[int, str] | None = None

@@ -14,6 +14,8 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from search.sqlite_backend import SqliteBackend
+from tests.hostile import alive as _alive
+from tests.hostile import children as _children
 
 HOSO = [sys.executable, "-m", "ingest"]
 
@@ -111,19 +113,6 @@ def test_resume_after_kill_loses_no_page_and_duplicates_none(ingested_quick, tmp
     con.close()
     for sha, _status, n_pages in got["files"]:
         assert len(PdfReader(archive / "pdf" / f"{sha}.pdf").pages) == n_pages
-
-
-def _children(pid: int) -> set[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
-    return {int(x) for x in out.stdout.split()}
-
-
-def _alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_workers_do_not_outlive_a_killed_ingest(ingested_quick, tmp_path):
