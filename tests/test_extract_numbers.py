@@ -92,3 +92,38 @@ def test_tesseract_n_tilde_inside_a_code_is_dropped():
         "112/2019/HNGD-ST",
         "15/2022/KN-KDTM",
     ]
+
+
+def test_appendix_contract_dashed_and_glued_numbers_are_whole():
+    text = prepare(
+        "Phụ lục PL01/193/2015/HĐDV-247 của hợp đồng số 01/11/2806/HĐNT-NT, hợp đồng số"
+        " 2806/HĐNT/NP-2012, 02/HĐMBT/2016 và 02/CT/2007-VKSTC-VP; Nghị quyết 49-NQ/TW;"
+        " Thông tư 01-TANDTC-VKSNDTC/TTLT; Giấy ủy quyền số 000903.2019/UQ; thụ lý số249/2017/"
+        "TLPT-HC; xét xử số 660/2017/QĐPT - HCngày 26; Nghị quyết 326/2016/UBTVQH14; nhà 100/8A"
+    )
+    assert [f.text for f in find_numbers(text)] == [
+        "PL01/193/2015/HĐDV-247",
+        "01/11/2806/HĐNT-NT",
+        "2806/HĐNT/NP-2012",
+        "02/HĐMBT/2016",
+        "02/CT/2007-VKSTC-VP",
+        "49-NQ/TW",
+        "01-TANDTC-VKSNDTC/TTLT",
+        "000903.2019/UQ",
+        "249/2017/TLPT-HC",
+        "660/2017/QĐPT-HC",
+        "326/2016/UBTVQH14",
+    ]
+
+
+def test_a_cassation_decision_titled_in_one_line_has_its_type_and_number():
+    (doc,) = extract_text(
+        "QUYẾT ĐỊNH GIÁM ĐỐC THẨM 67/2014/DS-GĐT NGÀY 28/02/2014 VỀ VỤ ÁN TRANH CHẤP THỪA KẾ\n\n"
+        "TÒA DÂN SỰ TÒA ÁN NHÂN DÂN TỐI CAO\n\nHọp phiên tòa ngày 28/02/2014 tại trụ sở Tòa án"
+        " nhân dân tối cao để xét xử giám đốc thẩm vụ án dân sự giữa các đương sự:\n"
+    )
+    assert (doc.doc_type, doc.own_number, doc.date) == (
+        "quyet_dinh_toa_an",
+        "67/2014/DS-GĐT",
+        "2014-02-28",
+    )

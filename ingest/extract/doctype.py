@@ -46,7 +46,8 @@ _COURT_CODES = re.compile(
 )
 
 
-_JUDGMENT_CODE = re.compile(r"/(?:DS|HNGĐ|KDTM|LĐ|HC|HS)-?(?:ST|PT|GĐT|TT)$")
+_JUDGMENT_CODE = re.compile(r"/(?:DS|HNGĐ|KDTM|LĐ|HC|HS)-?(?:ST|PT|TT)$")
+_REVIEW_CODE = re.compile(r"/(?:DS|HNGĐ|KDTM|LĐ|HC|HS)-?(?:GĐT|GDT|TT)$")
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,19 @@ class Title:
 
 
 def _title_of(line: str) -> str | None:
-    if len(line) > 90:
+    letters = [c for c in line if c.isalpha()]
+    if not letters:
+        return None
+    capitals = sum(c.isupper() for c in letters) / len(letters)
+    # A published title line runs on ("QUYẾT ĐỊNH GIÁM ĐỐC THẨM 67/2014/DS-GĐT NGÀY … VỀ …").
+    long_title = capitals >= 0.9 and len(line) <= 240
+    if len(line) > 90 and not long_title:
         return None
     skel = re.sub(r"[^a-z ]", "", skeleton(line)).strip()
     skel = re.sub(r"\s+", " ", skel)
-    if not skel or len(skel) > 60:
-        return None
-    letters = [c for c in line if c.isalpha()]
-    if not letters or sum(c.isupper() for c in letters) / len(letters) < 0.7:
+    if long_title:
+        skel = skel[:60]
+    if not skel or len(skel) > 60 or capitals < 0.7:
         return None
     for words, base in TITLES.items():
         if skel == words or skel.startswith(words + " "):
@@ -95,8 +101,12 @@ def classify(title: Title | None, lines: list[str], issuer: str | None, own: str
     """The document's DocType from its title, subject lines, issuer and own number."""
     if title is None:
         head = skeleton(" ".join(lines[:12]))
+        if "giam doc tham" in head or "tai tham" in head or (own and _REVIEW_CODE.search(own)):
+            return "quyet_dinh_toa_an"  # cassation and reopening decisions
         if re.search(r"ban an (?:so|\d)", head) or (own and _JUDGMENT_CODE.search(own)):
             return "ban_an"
+        if re.search(r"\bthong bao (?:ban )?dau gia|\bthong bao ve viec", skeleton(lines[0])):
+            return "thong_bao"  # a published notice opens with its own sentence
         return "other"
     if title.base != "quyet_dinh":
         return title.base  # type: ignore[return-value]

@@ -24,11 +24,22 @@ _SLASH_AS_ONE = re.compile(r"(?<![\d/])(\d{1,4})1((?:19|20)[0-3]\d)(?=\s*/\s*[A-
 _SEG = r"(?:TTg|TTr|QyĐ|[A-ZĐ][A-ZĐ0-9&]*(?:\.[A-ZĐ]+)*)"
 # OCR reads the digit 1 as "l" or "I" inside a serial ("2l5/QĐ-…").
 _ONE_AS_L = re.compile(r"(?<=\d)[lI](?=\d{0,4}\s*/)")
+_PART = rf"(?:{_SEG}(?:\s*-\s*(?:{_SEG}|\d{{1,4}}(?![\d/]))){{0,3}})"
 _NUMBER = re.compile(
-    r"(?<![\w/.,])(?P<serial>\d{1,6}[A-Z]?)\s*/\s*"
+    # glued to "số" ("số249/2017/…") or standing alone
+    r"(?:(?<=s[ốoô])|(?<![\w/.,]))"
+    # serial: "12", "12A", "PL01/193" (appendix), "01/11/2806" (contract), "000903.2019"
+    r"(?P<serial>(?:[A-ZĐ]{1,3})?\d{1,6}[A-Z]?(?:\s*/\s*\d{1,6}(?![\d.]|\s*/\s*[A-ZĐ]*[a-zđ])){0,2}"
+    r"(?:\.(?:19|20)\d{2})?)\s*/\s*"
     r"(?:(?P<year>(?:19|20)\d{2})\s*/\s*)?"
-    rf"(?P<code>{_SEG}(?:\s*-\s*{_SEG}){{0,3}})"
-    r"(?![\wđĐ])"
+    # code: "DS-ST", "HĐDV-247", "HĐNT/NP-2012", "HĐMBT/2016", "CT/2007-VKSTC-VP"
+    rf"(?P<code>{_PART}(?:\s*/\s*(?:{_PART}|(?:19|20)\d{{2}}(?:\s*-\s*{_PART})?))?)"
+    # a code may run into the next word in lower case ("QĐPT-HCngày")
+    r"(?![\dđĐ_A-Z])"
+)
+# Party-style numbers: "49-NQ/TW", "01-TANDTC-VKSNDTC/TTLT".
+_DASHED = re.compile(
+    r"(?<![\w/.,-])(?P<serial>\d{1,4})-(?P<code>[A-ZĐ]{2,}(?:-[A-ZĐ]{2,}){0,3}/[A-ZĐ]{2,})(?![\wđĐ])"
 )
 
 # Segment spellings that OCR or ASCII typing produce, mapped to the written form.
@@ -92,6 +103,8 @@ _OWN_LABEL = re.compile(r"\bs[o0ô6]\s*[:.]?\s*$")
 _LABEL_WORDS = re.compile(
     r"^(?:ban an|quyet dinh(?: giam doc tham)?|thong bao|cong van|giay trieu tap)?\s*$"
 )
+# A published title that carries the number: "QUYẾT ĐỊNH GIÁM ĐỐC THẨM 67/2014/DS-GĐT NGÀY …".
+_TITLE_BEFORE = re.compile(r"\s*(?:ban an|quyet dinh)(?: [a-z]+){0,4}\s*(?:so\s*:?)?\s*$")
 _CITE_BEFORE = re.compile(r"(can cu|theo|cua|do |tai |kem theo)[^\n]{0,60}$")
 
 
@@ -168,14 +181,21 @@ def find_numbers(text: str) -> list[Found]:
     skel = skeleton(text)
     out: list[Found] = []
     prev_end = 0
+    for m in _DASHED.finditer(text):
+        out.append(Found(f"{m.group('serial')}-{m.group('code')}", "other", m.start(), m.end()))
     for m in _NUMBER.finditer(text):
+        if any(f.start <= m.start() < f.end for f in out):
+            continue
         code = re.sub(r"\s+", "", m.group("code"))
+        serial, year = re.sub(r"\s+", "", m.group("serial")), m.group("year")
+        if year is None and re.search(r"/(?:19|20)\d{2}$", serial):
+            serial, year = serial[:-5], serial[-4:]  # "326/2016" + "UBTVQH14": the year
         labelled = bool(re.search(r"\bso\s*:?\s*$", skel[max(0, m.start() - 8) : m.start()]))
-        if not _is_document_code(code, m.group("year") is not None, labelled):
+        dated = year is not None or bool(re.search(r"/(?:19|20)\d{2}", code))
+        if not _is_document_code(code, dated, labelled):
             continue
         code = _canonical_code(code)
-        serial = m.group("serial")
-        written = f"{serial}/{m.group('year')}/{code}" if m.group("year") else f"{serial}/{code}"
+        written = f"{serial}/{year}/{code}" if year else f"{serial}/{code}"
         context = skel[max(prev_end, m.start() - 120) : m.start()]
         prev_end = m.end()
         out.append(Found(written, kind_of(code, context), m.start(), m.end()))
@@ -228,7 +248,10 @@ def own_number(text: str, found: list[Found], header_end: int) -> Found | None:
             break
         line_start = skel.rfind("\n", 0, f.start) + 1
         cited_kind = f.kind in ("van_ban_phap_luat", "thu_ly", "dua_ra_xet_xu")
-        if not cited_kind and f.start - line_start <= 12:
+        titled = (
+            _TITLE_BEFORE.match(skel, line_start, f.start) and text[line_start : f.start].isupper()
+        )
+        if not cited_kind and (f.start - line_start <= 12 or titled):
             return f
     return None
 
