@@ -369,9 +369,11 @@ class PublicView:
 
 
 def obligations_of(text: str, amounts: Iterable[int]) -> list[PublicObligation]:
-    """Kinds and amounts of what a decision says cannot yet be paid: each amount gets the
-    last kind named before it in the obligation clause (from "chưa có điều kiện thi hành
-    khoản:" on), the clause's first kind when it is not found in the text."""
+    """Kinds and amounts of what a decision says cannot yet be paid. Only an amount written
+    in the obligation clause (from "chưa có điều kiện thi hành khoản:" on) is shown, with
+    the last kind named before it (the clause's first kind if none is): an amount read
+    elsewhere (a house number taken for one) never is. Kinds without an amount are shown
+    as such."""
     folded = _fold(text)
     start = _CLAUSE_START.search(folded)
     clause = folded[start.end() :] if start else folded
@@ -383,20 +385,21 @@ def obligations_of(text: str, amounts: Iterable[int]) -> list[PublicObligation]:
     )
     first = kinds[0][1] if kinds else OBLIGATION_DEFAULT
     out: list[PublicObligation] = []
-    pos = 0
-    for value in amounts:
-        written = f"{value:,}".replace(",", ".")
-        at = clause.find(written, pos)
-        if at < 0:
-            out.append(PublicObligation(kind=first, amount_vnd=value))
+    for value in dict.fromkeys(amounts):
+        m = _written_amount(value).search(clause)
+        if m is None:
             continue
-        before = [label for k, label in kinds if k < at]
+        before = [label for k, label in kinds if k < m.start()]
         out.append(PublicObligation(kind=before[-1] if before else first, amount_vnd=value))
-        pos = at + len(written)
-    if not out and kinds:
-        for label in dict.fromkeys(label for _, label in kinds):
-            out.append(PublicObligation(kind=label))
+    if not out:
+        out = [PublicObligation(kind=label) for label in dict.fromkeys(lb for _, lb in kinds)]
     return out
+
+
+def _written_amount(value: int) -> re.Pattern[str]:
+    """The amount as written: groups of three digits with dots, commas, spaces or nothing."""
+    groups = f"{value:,}".split(",")
+    return re.compile(r"(?<![\d.,])" + r"[.,\s]?".join(groups) + r"(?![\d]|[.,]\d)")
 
 
 def legal_basis_of(text: str) -> str:
