@@ -20,7 +20,7 @@ from ingest.cli_common import (
     fail,
     print_json,
 )
-from ingest.errors import BackendUnavailable, ExitCode
+from ingest.errors import BackendUnavailable, ExitCode, IndexBehind
 from schemas import SearchQuery, SearchResult
 from schemas.vocab import DOC_TYPES, ROLES
 
@@ -41,20 +41,33 @@ def parse_years(spec: str | None) -> tuple[int | None, int | None]:
     return lo, hi
 
 
-def ensure_sqlite_index(archive: Path) -> None:
-    """Build the archive's SQLite index from the catalog when it is missing or empty."""
-    from ingest.index import open_sqlite_index, reindex
+def ensure_index(archive: Path, es_url: str | None = None) -> None:
+    """Refuse to search an index that lacks pages of the catalog (an Elasticsearch index
+    lost, or switched on after pages were catalogued), naming the command that fills it;
+    the archive's SQLite index is built here when there is none yet."""
+    from ingest.index import behind_message, index_gap, open_es, open_sqlite_index, reindex
 
     if not (archive / Catalog.FILENAME).exists():
+        if es_url:
+            return  # an Elasticsearch index searched without its archive: nothing to compare
         raise fail(f"no hoso catalog in {archive} (run `hoso ingest` first)", ExitCode.BAD_INPUT)
     with archive_errors(archive, "index"):
-        backend = open_sqlite_index(archive)
+        backend = open_es(es_url) if es_url else open_sqlite_index(archive)
     try:
-        if backend.count() == 0:
+        with archive_errors(archive, "catalog"), Catalog(archive, readonly=True) as catalog:
+            gap = index_gap(catalog, backend)
+        if gap and not es_url and backend.count() == 0:
+            console.print("building the search index from the catalog…")
             with archive_errors(archive, "catalog"), Catalog(archive) as catalog:
-                if catalog.summary()["pages"]:
-                    console.print("building the search index from the catalog…")
-                    reindex(catalog, backend)
+                reindex(catalog, backend)
+        elif gap:
+            raise fail(IndexBehind(behind_message(gap, archive, es_url)))
+    except Exception as exc:
+        from search.es_backend import SearchBackendUnavailable
+
+        if isinstance(exc, SearchBackendUnavailable):
+            raise fail(BackendUnavailable(str(exc))) from exc
+        raise
     finally:
         backend.close()
 
@@ -62,8 +75,7 @@ def ensure_sqlite_index(archive: Path) -> None:
 def run_search(archive: Path, es_url: str | None, query: SearchQuery) -> SearchResult:
     from search.engine import open_engine
 
-    if not es_url:
-        ensure_sqlite_index(archive)
+    ensure_index(archive, es_url)
     try:
         with archive_errors(archive, "index"), open_engine(archive, es_url) as engine:
             return engine.search(query)

@@ -83,11 +83,10 @@ def build_app(
 ) -> Any:
     """The web app over an archive: catalog store + search engine + settings."""
 
-    from ingest.cli_search import ensure_sqlite_index
+    from ingest.cli_search import ensure_index
     from search.web import PublicPolicy, WebSettings, create_app
 
-    if es_url is None:
-        ensure_sqlite_index(archive)  # an archive ingested before search existed
+    ensure_index(archive, es_url)  # built if missing; one lacking pages is refused
     store = ServeStore(archive)
     policy = PublicPolicy.from_file(policy_file) if policy_file else PublicPolicy()
     if anonymize is not None:

@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     CATALOG_DAMAGED = 8  # catalog.sqlite is not a readable SQLite database any more
     INDEX_DAMAGED = 9  # index.sqlite is damaged: `hoso reindex` rebuilds it
     BUSY = 10  # another `hoso ingest` is working on the same archive
+    INDEX_BEHIND = 11  # the search index lacks pages of the catalog: `hoso reindex` fills it
     INTERNAL = 70  # a bug: one sentence on the terminal, the traceback in a file
     INTERRUPTED = 130  # Ctrl-C (SIGINT)
     TERMINATED = 143  # SIGTERM (systemd, docker, `timeout`)
@@ -69,6 +70,10 @@ class IndexDamaged(HosoError):
 
 class ArchiveBusy(HosoError):
     exit_code = ExitCode.BUSY
+
+
+class IndexBehind(HosoError):
+    exit_code = ExitCode.INDEX_BEHIND
 
 
 class Interrupted(HosoError):

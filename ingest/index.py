@@ -202,6 +202,28 @@ def reindex(catalog: Catalog, backend: Backend, *, queue: str | None = None) -> 
     return n
 
 
+def index_gap(catalog: Catalog, backend: Backend, *, queue: str | None = None) -> int:
+    """How many of the catalog's current pages `backend` lacks, beyond those waiting for it
+    in the index queue (0: complete). A count, so cheap on a million pages: an index made
+    for this archive and then lost, or switched on after pages were catalogued, shows."""
+    expected = catalog.db.execute(f"SELECT COUNT(*) FROM pages WHERE {CURRENT}").fetchone()[0]
+    queued = catalog.db.execute(
+        "SELECT COUNT(*) FROM index_queue WHERE backend=? AND kind='page'",
+        (queue or backend.name,),
+    ).fetchone()[0]
+    refresh = getattr(backend, "refresh", None)
+    if refresh is not None and backend.name != "sqlite":
+        refresh()  # pages sent a moment ago count
+    return max(0, int(expected) - int(queued) - backend.count())
+
+
+def behind_message(gap: int, archive: Path, es_url: str | None) -> str:
+    """The sentence for an index that lacks pages, with the one command that fills it."""
+    where = f"the Elasticsearch index at {es_url}" if es_url else "the search index"
+    command = f"hoso reindex --archive {archive}" + (f" --es-url {es_url}" if es_url else "")
+    return f"{where} lacks {gap} page(s) of the catalog; fill it with: {command}"
+
+
 class Indexer:
     """Incremental indexing during ingest. Call `page_saved` after each page is committed,
     `documents_saved` after a file's documents are replaced, and `flush` at the end.
@@ -219,15 +241,26 @@ class Indexer:
         batch: int = 200,
     ) -> None:
         self.catalog = catalog
+        self.notes: list[str] = []  # what the user should know (an index filled)
         self.sqlite = open_sqlite_index(Path(catalog.archive), discard_damaged=True)
-        if self.sqlite.count() == 0 and catalog.db.execute("SELECT 1 FROM pages").fetchone():
-            # No index yet (or an older layout) over a catalog with pages: build it whole,
-            # so that incremental updates extend a complete index.
-            reindex(catalog, self.sqlite, queue=SQLITE_QUEUE)
+        # An index that lacks catalogued pages (none yet, lost, switched on late) is built
+        # whole first, so that incremental updates extend a complete index.
+        self._fill(self.sqlite, SQLITE_QUEUE, "the archive's search index")
         self.es: Backend | None = open_es(es_url, es_alias_name) if es_url else None
+        if self.es is not None:
+            try:
+                self._fill(self.es, ES_QUEUE, f"the Elasticsearch index at {es_url}")
+            except _unavailable() as exc:  # down: the queue keeps the work, as for any page
+                log.warning("Elasticsearch unavailable (%s); its index is checked next run", exc)
         self.batch = batch
         self._unsent = 0  # items queued for Elasticsearch since the last flush
         self.sync_local()  # what a killed run left queued
+
+    def _fill(self, backend: Backend, queue: str, what: str) -> None:
+        gap = index_gap(self.catalog, backend, queue=queue)
+        if gap:
+            n = reindex(self.catalog, backend, queue=queue)
+            self.notes.append(f"{what} lacked {gap} catalogued page(s): rebuilt with {n} pages")
 
     @property
     def queues(self) -> list[str]:

@@ -147,6 +147,10 @@ class _Hooks:
     def queues(self) -> list[str]:
         return self.indexer.queues if self.indexer is not None else []
 
+    @property
+    def notes(self) -> list[str]:
+        return self.indexer.notes if self.indexer is not None else []
+
     def page_saved(self, sha256: str, page_no: int) -> None:
         if self.indexer is not None:
             self.indexer.page_saved(sha256, page_no)
@@ -467,6 +471,8 @@ def _run(
     run_id = catalog.begin_run("ingest", {"roots": [str(r) for r in roots], **options.__dict__})
     summary = IngestSummary(run_id=run_id)
     hooks = _Hooks(catalog, options)
+    for note in hooks.notes:  # an index that lacked catalogued pages was filled
+        summary.notes.append({"path": str(archive), "note": note})
     own_executor = executor is None
     try:
         if executor is None and not options.dask:

@@ -422,7 +422,8 @@ class EsBackend:
         self._bulk({"_op_type": "delete", "_index": index, "_id": i} for i in ids)
 
     def refresh(self) -> None:
-        self._call(self.es.indices.refresh, index=self.alias)
+        """Make what was written searchable (nothing to do when the alias is gone)."""
+        self._call(self.es.options(ignore_status=404).indices.refresh, index=self.alias)
 
     def rebuild(self, pages: Iterable[IndexPage]) -> int:
         """Fill a new versioned index, merge it, then move the alias to it atomically.

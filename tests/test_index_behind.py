@@ -1,0 +1,72 @@
+"""An index that is behind the catalog (Elasticsearch switched on for an existing archive, its
+index lost) is noticed: ingest fills it, search refuses with the one command that fills it.
+Real Elasticsearch (HOSO_TEST_ES_URL) behind an alias of this test's own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import ExitCode
+from ingest.pipeline import IngestOptions, run_ingest
+from search.es_backend import EsBackend
+
+ES_URL = os.environ.get("HOSO_TEST_ES_URL", "http://127.0.0.1:9200")
+HOSO = [sys.executable, "-m", "ingest"]
+
+
+def _png(path: Path, word: str) -> None:
+    from PIL import Image
+
+    from samplegen import render_page
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(render_page(["QUYẾT ĐỊNH THI HÀNH ÁN", f"Ông {word}"], dpi=300)).save(path)
+
+
+@pytest.fixture
+def es_alias(monkeypatch: pytest.MonkeyPatch):
+    alias = f"hoso-test-behind-{uuid.uuid4().hex[:8]}"
+    backend = EsBackend(ES_URL, alias=alias)
+    if not backend.available():  # never skip: the server is part of the test setup
+        pytest.fail(f"Elasticsearch is not reachable at {ES_URL} (scripts/start-es)")
+    monkeypatch.setenv("HOSO_ES_INDEX", alias)
+    yield backend
+    backend.drop()
+    backend.close()
+
+
+def _count(backend: EsBackend) -> int:
+    backend.refresh()
+    return backend.count()
+
+
+def test_elasticsearch_switched_on_or_lost_is_filled_from_the_catalog(es_alias, tmp_path):
+    scans, archive = tmp_path / "scans", tmp_path / "archive"
+    _png(scans / "HS-1" / "a.png", "Zyxmotvan")
+    _png(scans / "HS-1" / "b.png", "Zyxhaivan")
+    run_ingest([scans], archive, IngestOptions(workers=1))  # the embedded index only
+
+    _png(scans / "HS-2" / "c.png", "Zyxbavan")
+    summary = run_ingest([scans], archive, IngestOptions(workers=1, es_url=ES_URL))
+    assert _count(es_alias) == 3  # not only the page this run read
+    assert any("Elasticsearch" in n["note"] for n in summary.notes)
+
+    es_alias.drop()  # the index is lost
+    env = {**os.environ, "HOSO_ES_INDEX": es_alias.alias}
+    search = [*HOSO, "search", "Zyxmotvan", "--archive", str(archive), "--es-url", ES_URL]
+    run = subprocess.run(search, capture_output=True, text=True, env=env)
+    assert run.returncode == ExitCode.INDEX_BEHIND, run.stderr
+    assert f"hoso reindex --archive {archive} --es-url {ES_URL}" in " ".join(run.stderr.split())
+    assert "Traceback" not in run.stderr
+
+    run_ingest([scans], archive, IngestOptions(workers=1, es_url=ES_URL))  # nothing new to read
+    assert _count(es_alias) == 3
+    run = subprocess.run([*search, "--json"], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "HS-1" in run.stdout
