@@ -472,7 +472,7 @@ def _run(
     summary = IngestSummary(run_id=run_id)
     hooks = _Hooks(catalog, options)
     for note in hooks.notes:  # an index that lacked catalogued pages was filled
-        summary.notes.append({"path": str(archive), "note": note})
+        summary.notes.append({"path": str(catalog.archive), "note": note})
     own_executor = executor is None
     try:
         if executor is None and not options.dask:
