@@ -27,7 +27,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 from ingest.discover import file_stamp
 from ingest.errors import FileChangedError, InputFileError
 from ingest.tasks import PageTask
-from ingest.textlayer import TextLayerVerdict, judge_text_layer
+from ingest.textlayer import TextLayerVerdict, is_capital_font, judge_text_layer
 
 # A4 at 600 dpi is 35 Mpx, A3 at 600 dpi 70 Mpx. Anything far above is a bomb or a poster.
 MAX_PIXELS = 100_000_000
@@ -163,15 +163,27 @@ def _page_size_pt(page: Any) -> tuple[float, float]:
     return w, h
 
 
-def pdf_text(path: str, page_no: int) -> str:
-    """The raw text layer of one PDF page ('' when there is none or it cannot be read)."""
+def pdf_text_layer(path: str, page_no: int) -> tuple[str, list[bool]]:
+    """The raw text layer of one PDF page ('' when there is none or it cannot be read) and,
+    per character, whether it was drawn in a
+    TCVN3 capital font (".VnTimeH"…: `ingest.textlayer.is_capital_font`)."""
     page = _pdf_page(path, page_no)
+    runs: list[tuple[str, bool]] = []
+
+    def visit(text: str, _cm: Any, _tm: Any, font: Any, _size: Any) -> None:
+        if text:
+            name = str(font.get("/BaseFont", "")) if font else ""
+            runs.append((text, is_capital_font(name)))
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return page.extract_text() or ""
+            text = page.extract_text(visitor_text=visit) or ""
     except Exception:  # a broken content stream means no usable text layer: OCR it
-        return ""
+        return "", []
+    if "".join(t for t, _ in runs) != text:
+        return text, []  # the runs do not spell the text: no capitals to restore
+    return text, [up for t, up in runs for _ in t]
 
 
 def _embedded_full_page_image(page: Any) -> tuple[Image.Image, Resolution] | None:
@@ -500,7 +512,7 @@ def _load_page(task: PageTask) -> LoadedPage:
     w_pt, h_pt = _page_size_pt(page)
     verdict = None
     if not opts.force_ocr:
-        verdict = judge_text_layer(pdf_text(task.path, task.page_no))
+        verdict = judge_text_layer(*pdf_text_layer(task.path, task.page_no))
         if verdict.accepted:
             return LoadedPage(
                 page_no=task.page_no,

@@ -5,14 +5,18 @@ as Latin-1, after `search.normalize.repair` (ƣ→ư, Ð→Đ). Each candidate g
 score: the share of its words that are well-formed Vietnamese syllables (onset + rhyme + a tone
 the rhyme allows). The best candidate is accepted when most words are valid syllables and
 enough of them carry diacritics (a layer that dropped its marks — "bn ỏn s thm", "khơng" — fails
-one test or the other). A rejected page goes to OCR. This module only judges text: it reads no
-files and never calls Tesseract.
+one test or the other). A rejected page goes to OCR. TCVN3 has no capital toned letters: ABC
+set capitals in separate fonts (".VnTimeH", ".VnArialH"…) with the lower-case codes, so such
+runs decode to lower case; given which characters were drawn in those fonts
+(`is_capital_font` on the PDF's font names), the TCVN3 reading puts their capitals back. This
+module only judges text: it reads no files and never calls Tesseract.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from search.normalize import repair
@@ -96,6 +100,26 @@ _VNI_MAP = dict(_VNI_RULES)
 def decode_tcvn3(text: str) -> str:
     """Text typed in TCVN3 (ABC) and extracted as Latin-1 → Unicode."""
     return unicodedata.normalize("NFC", text.translate(_TCVN3_TABLE))
+
+
+# ABC's capital fonts: ".VnTimeH", "VnArialH", "ABCDEF+.VnTimeH,Bold" (subset prefix, style).
+_CAPITAL_FONT = re.compile(
+    r"^/?(?:[A-Z]{6}\+)?\.?Vn[A-Za-z]*H(?:[-,_ ]?(?:Bold|Italic|Oblique|Regular|B|I))*$"
+)
+
+
+def is_capital_font(base_font: str) -> bool:
+    """Whether a PDF font name is one of ABC's TCVN3 capital fonts (".VnTimeH" and kin)."""
+    return bool(_CAPITAL_FONT.match(base_font.strip()))
+
+
+def capitalise(text: str, capitals: Sequence[bool]) -> str:
+    """`text` with the characters flagged in `capitals` (same length) in upper case."""
+    if len(capitals) != len(text) or not any(capitals):
+        return text
+    return "".join(
+        c.upper() if up and len(c.upper()) == 1 else c for c, up in zip(text, capitals, strict=True)
+    )
 
 
 def decode_vni(text: str) -> str:
@@ -279,14 +303,16 @@ class TextLayerVerdict:
     score: TextScore = field(default_factory=TextScore)
 
 
-def judge_text_layer(raw: str) -> TextLayerVerdict:
-    """Accept, repair or reject one page's text layer (see the module docstring)."""
+def judge_text_layer(raw: str, capitals: Sequence[bool] = ()) -> TextLayerVerdict:
+    """Accept, repair or reject one page's text layer (see the module docstring).
+
+    `capitals`: for each character of `raw`, whether it was drawn in a TCVN3 capital font."""
     raw = raw or ""
     if sum(c.isalpha() for c in raw) < MIN_LETTERS:
         return TextLayerVerdict(False, "ocr", "", "unicode", "no text layer (or almost none)")
     candidates = {
         "unicode": repair(raw),
-        "tcvn3": repair(decode_tcvn3(raw)),
+        "tcvn3": repair(capitalise(decode_tcvn3(raw), capitals)),
         "vni": repair(decode_vni(raw)),
     }
     scored = {name: score_text(text) for name, text in candidates.items()}

@@ -8,6 +8,7 @@ import time
 import pytest
 import vnpages
 
+from ingest.extract import extract_text
 from ingest.page import process_page
 from ingest.quality import cer
 from ingest.tasks import PageTask
@@ -146,3 +147,31 @@ def test_scan_with_a_tone_dropping_text_layer_is_ocrd_instead(tmp_path):
     assert result.error is None and result.method == "ocr"
     assert result.quality.dpi == 200  # from the embedded image, not re-rendered
     assert cer(vnpages.reference_text(), result.text) < 0.01
+
+
+def test_tcvn3_capitals_come_back_from_the_vntimeh_font(tmp_path):
+    """ABC typed capitals in ".VnTimeH" with the lower-case codes: the font names say which
+    runs were capitals, so the decoded header and title are upper case again."""
+    caps = [
+        "chi cục thi hành án dân sự huyện bình chánh",
+        "quyết định",
+        "về việc chưa có điều kiện thi hành án",
+    ]
+    lines = [[("VnTimeH", to_tcvn3(line))] for line in caps]
+    law = to_tcvn3("thi hành án dân sự")
+    lines.append([("VnTime", to_tcvn3("Căn cứ Điều 44a Luật ")), ("VnTimeH", law), ("VnTime", ";")])
+    lines += [[("VnTime", to_tcvn3(line))] for line in GOOD]
+    path = tmp_path / "vntimeh.pdf"
+    vnpages.abc_font_pdf(path, lines)
+    result = process_page(_task(path))
+    assert result.error is None and result.method == "text_layer_repaired"
+    head = result.text.split("\n")
+    assert head[:4] == [
+        "CHI CỤC THI HÀNH ÁN DÂN SỰ HUYỆN BÌNH CHÁNH",
+        "QUYẾT ĐỊNH",
+        "VỀ VIỆC CHƯA CÓ ĐIỀU KIỆN THI HÀNH ÁN",
+        "Căn cứ Điều 44a Luật THI HÀNH ÁN DÂN SỰ;",
+    ]
+    (doc,) = extract_text(result.text)
+    assert doc.doc_type == "quyet_dinh_chua_co_dieu_kien"
+    assert doc.issuer == "Chi cục Thi hành án dân sự huyện Bình Chánh"

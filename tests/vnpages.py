@@ -155,3 +155,41 @@ def scan_pdf_with_hidden_text(path, image: np.ndarray, dpi: int, hidden: list[st
     c.drawText(text)
     c.showPage()
     c.save()
+
+
+def abc_font_pdf(path, lines: list[list[tuple[str, str]]]) -> None:
+    """A one-page PDF typed in ABC's TCVN3 fonts, as legacy Word documents were: each line is
+    runs of (font, Latin-1 text), font "VnTime" or "VnTimeH" (the capitals font, which draws
+    the lower-case TCVN3 codes as capitals). Written by hand so the font names are exactly
+    ".VnTime" and ".VnTimeH" (non-embedded Type 1, WinAnsi)."""
+    content = io.BytesIO()
+    fonts = {"VnTime": "F1", "VnTimeH": "F2"}
+    for i, runs in enumerate(lines):
+        content.write(f"BT 72 {760 - 18 * i} Td ".encode())
+        for font, text in runs:
+            content.write(f"/{fonts[font]} 12 Tf <{text.encode('latin-1').hex()}> Tj ".encode())
+        content.write(b"ET\n")
+    stream = content.getvalue()
+    font = "<< /Type /Font /Subtype /Type1 /BaseFont /.{} /Encoding /WinAnsiEncoding >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        font.format("VnTime").encode(),
+        font.format("VnTimeH").encode(),
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for n, obj in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % n + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+    path.write_bytes(out.getvalue())
