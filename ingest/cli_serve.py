@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
+import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,6 +28,9 @@ from ingest.cli_common import (
     print_json,
 )
 from ingest.errors import ExitCode
+
+if TYPE_CHECKING:
+    from ingest.catalog import Catalog
 
 user_app = typer.Typer(help="Officer accounts and API tokens for the web service.")
 
@@ -285,13 +290,40 @@ def audit(
     """List the audit log: who searched or viewed what, when, with how many results."""
     with _catalog_db(archive) as cat:
         entries = accounts.audit_entries(cat.db, limit=limit, username=user, action=action)
+        where = [describe_target(cat, e.target) for e in entries]
     if as_json:
-        print_json([e.__dict__ for e in entries])
+        print_json([{**e.__dict__, "where": w} for e, w in zip(entries, where, strict=True)])
         return
-    for e in entries:
+    for e, w in zip(entries, where, strict=True):
         when = dt.datetime.fromtimestamp(e.at).isoformat(timespec="seconds")
         n = "" if e.n_results is None else str(e.n_results)
-        typer.echo(f"{when}\t{e.username}\t{e.action}\t{n}\t{e.target}")
+        typer.echo(f"{when}\t{e.username}\t{e.action}\t{n}\t{w}")
+
+
+_SHA_PAGE = re.compile(r"^([0-9a-f]{64})(?::(\d+))?$")
+
+
+def describe_target(cat: Catalog, target: str) -> str:
+    """An audit target in words: "case THA-1 · file ho-so.pdf · page 3", "user canbo from
+    127.0.0.1", or the search query. Entries written before targets named the case (a bare
+    "<sha256>:<page>") are looked up in the catalog."""
+    m = _SHA_PAGE.match(target)
+    if m:
+        case, _, path = cat.case_of(m.group(1))
+        data: Any = {"case": case or None, "file": path or None, "page": m.group(2)}
+    else:
+        try:
+            data = json.loads(target)
+        except ValueError:
+            return target
+    if not isinstance(data, dict) or not ({"case", "file", "username"} & set(data)):
+        return target
+    if "username" in data:
+        return f"user {data['username']} from {data.get('client') or '?'}"
+    parts = [f"case {data['case']}" if data.get("case") else ""]
+    parts.append(f"file {data['file']}" if data.get("file") else "")
+    parts.append(f"page {data['page']}" if data.get("page") else "")
+    return " · ".join(p for p in parts if p) or target
 
 
 def withheld(

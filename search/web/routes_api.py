@@ -22,6 +22,7 @@ from search.web.app import (
     valid_page_no,
     valid_sha,
 )
+from search.web.audit_log import file_target, page_target
 from search.web.routes_officer import audit_target
 
 router = APIRouter(prefix="/api", tags=["officer"])
@@ -84,7 +85,8 @@ def api_document(request: Request, doc_id: str, user: str = Depends(officer_from
     doc = ctx.store.document(valid_doc_id(doc_id))
     if doc is None:
         raise NotFound
-    ctx.store.record_audit(user, "api_document", doc_id, 1)
+    sha, _, first = doc_id.partition(":")
+    ctx.store.record_audit(user, "api_document", file_target(ctx.store.file(sha), int(first)), 1)
     return doc
 
 
@@ -102,5 +104,5 @@ def api_page(
     rec = ctx.store.page(valid_sha(sha), n, with_words=words)
     if rec is None:
         raise NotFound
-    ctx.store.record_audit(user, "page_view", f"{sha}:{n}", 1)
+    ctx.store.record_audit(user, "page_view", page_target(rec), 1)
     return rec

@@ -1,6 +1,8 @@
 """Officer pages (login required): search, case, page viewer, downloads; login and logout.
 
-Every search and every page view is written to the audit log before the page is returned.
+Every search, case view, page view and download is written to the audit log before the page
+is returned (naming the case, file and page: `audit_log`), and so is every login, failed
+login, lockout and logout.
 Ids in URLs are checked against strict patterns and files are only ever reached through
 the store (catalog paths), so no URL can name a file outside the archive.
 """
@@ -33,6 +35,7 @@ from search.web.app import (
     valid_page_no,
     valid_sha,
 )
+from search.web.audit_log import file_target, login_target, page_target
 from search.web.auth import SESSION_COOKIE, LoginThrottle, Session, SessionCodec, same
 from search.web.casefile import case_view
 from search.web.highlight import highlighted_indices
@@ -101,7 +104,10 @@ def login(
     check_csrf(request, csrf_token)
     ctx = ctx_of(request)
     key = username.strip().lower()
+    who = username.strip()[:100] or "-"
+    target = login_target(request, who)
     if _throttle.blocked(key):
+        ctx.store.record_audit(who, "login_refused_locked", target, None)
         return render(
             request,
             "login.html",
@@ -114,6 +120,9 @@ def login(
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or user.disabled:
         _throttle.failed(key)
+        ctx.store.record_audit(who, "login_failed", target, None)
+        if _throttle.blocked(key):
+            ctx.store.record_audit(who, "lockout", target, None)
         return render(
             request,
             "login.html",
@@ -121,6 +130,7 @@ def login(
             status_code=401,
         )
     _throttle.succeeded(key)
+    ctx.store.record_audit(user.username, "login", target, None)
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session(request, response, SessionCodec.logged_in(user.username))
     return response
@@ -128,7 +138,11 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request, csrf_token: str = Form("", max_length=200)) -> Response:
-    check_csrf(request, csrf_token)
+    session = check_csrf(request, csrf_token)
+    if session.username:
+        ctx_of(request).store.record_audit(
+            session.username, "logout", login_target(request, session.username), None
+        )
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -244,7 +258,7 @@ def page_viewer(
         raise NotFound
     words = rec.words or []
     marks = [words[i] for i in highlighted_indices(words, q[:300])] if q else []
-    ctx.store.record_audit(user, "page_view", f"{sha}:{n}", len(marks))
+    ctx.store.record_audit(user, "page_view", page_target(rec), len(marks))
     file = ctx.store.file(sha)
     return render(
         request,
@@ -289,7 +303,7 @@ def page_pdf(
     pdf = ctx.store.page_pdf(valid_sha(sha), n)
     if pdf is None:
         raise NotFound
-    ctx.store.record_audit(user, "page_download", f"{sha}:{n}", None)
+    ctx.store.record_audit(user, "page_download", file_target(ctx.store.file(sha), n), None)
     return FileResponse(pdf, media_type="application/pdf", filename=f"{sha[:12]}-p{n}.pdf")
 
 
@@ -299,7 +313,7 @@ def file_pdf(request: Request, sha: str, user: str = Depends(officer_from_sessio
     pdf = ctx.store.file_pdf(valid_sha(sha))
     if pdf is None:
         raise NotFound
-    ctx.store.record_audit(user, "file_download", sha, None)
+    ctx.store.record_audit(user, "file_download", file_target(ctx.store.file(sha)), None)
     return FileResponse(pdf, media_type="application/pdf", filename=f"{sha[:12]}.pdf")
 
 

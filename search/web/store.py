@@ -28,7 +28,7 @@ class AuditEntry:
     at: float
     username: str
     action: str  # search | page_view | api_search | api_page | …
-    target: str  # the query (JSON) or "<sha256>:<page_no>"
+    target: str  # JSON: the query, {"case", "file", "page"} or {"username", "client"}
     n_results: int | None
 
 
