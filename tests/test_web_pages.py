@@ -127,7 +127,12 @@ def test_every_search_and_page_view_is_audited(
     officer.get(f"/page/{case.sha256}/2")
     store = CatalogStore(web_sample.archive)
     entries = audit_entries(store.db, limit=5, username=OFFICER)
-    assert entries[0].action == "page_view" and entries[0].target == f"{case.sha256}:2"
+    assert entries[0].action == "page_view"
+    assert json.loads(entries[0].target) == {
+        "case": case.case_id,
+        "file": f"{case.case_id}/ho-so.pdf",
+        "page": 2,
+    }
     search = next(e for e in entries if e.action == "search")
     assert json.loads(search.target)["q"] == "le hoang phuc"
     assert search.n_results is not None and search.n_results >= 1
