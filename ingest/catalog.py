@@ -734,6 +734,71 @@ class Catalog:
             self.db.executemany("DELETE FROM index_queue WHERE id=?", [(i,) for i in ids])
 
     # -- summaries -------------------------------------------------------------------------
+    def file_states(self) -> list[dict[str, Any]]:
+        """What happened to every file hoso was shown, one entry a path and content, by path.
+        `state`: done | partial (some pages failed) | failed | unfinished (pages missing:
+        a rerun finishes it) for what paths hold now; skipped (not a scan); replaced (a
+        rescan took its place) | gone (moved, renamed or deleted) for what paths held before,
+        kept in the history."""
+        out: list[dict[str, Any]] = []
+        named = {"done": "done", "partial": "partial", "failed": "failed"}
+        for r in self.db.execute(
+            "SELECT fp.path, fp.case_id, f.sha256, f.status, f.error, f.n_pages,"
+            " (SELECT COUNT(*) FROM pages p WHERE p.sha256=f.sha256) AS have"
+            " FROM file_paths fp JOIN files f ON f.sha256=fp.sha256"
+        ):
+            state = named.get(r["status"], "unfinished")
+            if state == "done":
+                detail = f"{r['have']} page(s)"
+            elif state == "unfinished":
+                total = r["n_pages"] if r["n_pages"] is not None else "?"
+                detail = f"{r['have']} of {total} page(s) read; run hoso ingest again to finish"
+            else:
+                detail = r["error"] or ""
+            out.append(
+                {
+                    "path": r["path"],
+                    "case_id": r["case_id"],
+                    "sha256": r["sha256"],
+                    "state": state,
+                    "detail": detail,
+                }
+            )
+        current = {e["path"] for e in out}
+        for r in self.db.execute("SELECT path, reason FROM failures WHERE sha256 IS NULL"):
+            if r["path"] not in current:
+                out.append(
+                    {
+                        "path": r["path"],
+                        "case_id": None,
+                        "sha256": None,
+                        "state": "failed",
+                        "detail": r["reason"],
+                    }
+                )
+        for r in self.db.execute("SELECT path, reason FROM skipped"):
+            out.append(
+                {
+                    "path": r["path"],
+                    "case_id": None,
+                    "sha256": None,
+                    "state": "skipped",
+                    "detail": r["reason"],
+                }
+            )
+        for h in self.path_history():
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(h["retired_at"]))
+            out.append(
+                {
+                    "path": h["path"],
+                    "case_id": h["case_id"],
+                    "sha256": h["sha256"],
+                    "state": "replaced" if h["why"].startswith("replaced") else "gone",
+                    "detail": f"{h['why']} ({when}); kept in the history",
+                }
+            )
+        return sorted(out, key=lambda e: (e["path"], e["state"]))
+
     def summary(self) -> dict[str, Any]:
         q = self.db.execute
 

@@ -201,10 +201,24 @@ def _open_catalog(archive: Path) -> Catalog:
         raise fail(str(exc)) from None
 
 
-def status(archive: ArchiveOpt = DEFAULT_ARCHIVE, json: JsonOpt = False) -> None:
-    """Counts, failures with reasons, and pages that should be rescanned."""
+def status(
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    json: JsonOpt = False,
+    files: Annotated[
+        bool,
+        typer.Option(
+            "--files",
+            help="Also one line per file: done, partial, failed, unfinished, skipped, or "
+            "replaced / gone (kept in the history).",
+        ),
+    ] = False,
+) -> None:
+    """Counts, failures with reasons, pages that should be rescanned (and, with --files,
+    what happened to every file)."""
     with archive_errors(archive), _open_catalog(archive) as catalog:
         s = catalog.summary()
+        if files:
+            s["file_states"] = catalog.file_states()
     if json:
         print_json(s)
         return
@@ -220,6 +234,12 @@ def status(archive: ArchiveOpt = DEFAULT_ARCHIVE, json: JsonOpt = False) -> None
     t.add_row("failures", str(len(s["failures"])))
     t.add_row("pages to rescan", str(len(s["needs_rescan"])))
     t.add_row("not scans (skipped)", str(len(s["skipped"])))
+    h = s["history"]
+    t.add_row(
+        "history",
+        f"{h['paths']} path(s) replaced, moved or deleted; "
+        f"{h['files']} file(s), {h['pages']} page(s) kept",
+    )
     if s.get("last_run"):
         run = s["last_run"]
         t.add_row(
@@ -237,6 +257,13 @@ def status(archive: ArchiveOpt = DEFAULT_ARCHIVE, json: JsonOpt = False) -> None
         console.print(
             f"[yellow]rescan[/] {r['path']} page {r['page_no']}: {'; '.join(r['reasons'])}",
             highlight=False,
+        )
+    for e in s.get("file_states", []):
+        case = f" [{safe(e['case_id'])}]" if e["case_id"] else ""
+        console.print(
+            f"{e['state']:<10} {safe(e['path'])}{case}: {safe(e['detail'])}",
+            highlight=False,
+            soft_wrap=True,
         )
 
 

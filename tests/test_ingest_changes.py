@@ -195,3 +195,42 @@ def test_archive_inside_the_scanned_folder_is_never_ingested(tmp_path):
         assert "hoso-archive" in {Path(s["path"]).name for s in summary["skipped"]}
     with Catalog(scans / "hoso-archive", readonly=True) as cat:
         assert [Path(f.paths[0]).name for f in cat.files()] == ["a.png"]
+
+
+def test_status_tells_what_happened_to_every_file(tmp_path):
+    scans, archive = tmp_path / "scans", tmp_path / "archive"
+    case = scans / "HS-1"
+    _png(case / "kept.png", "Zyxmotvan")
+    _png(case / "rescanned.png", "Zyxhaivan")
+    _png(case / "deleted.png", "Zyxbavan")
+    (case / "empty.pdf").write_bytes(b"")
+    (case / "ghi-chu.txt").write_text("ghi chú", encoding="utf-8")
+    _ingest(scans, archive)
+    _png(case / "rescanned.png", "Zyxbonvan")
+    (case / "deleted.png").unlink()
+    _ingest(scans, archive)
+
+    run = subprocess.run(
+        [*HOSO, "status", "--archive", str(archive), "--files", "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    status = json.loads(run.stdout)
+    states = [(Path(e["path"]).name, e["state"]) for e in status["file_states"]]
+    assert states == [
+        ("deleted.png", "gone"),
+        ("empty.pdf", "failed"),
+        ("ghi-chu.txt", "skipped"),
+        ("kept.png", "done"),
+        ("rescanned.png", "done"),
+        ("rescanned.png", "replaced"),
+    ]
+    assert status["history"] == {"paths": 2, "files": 2, "pages": 2}
+    text = subprocess.run(
+        [*HOSO, "status", "--archive", str(archive), "--files"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    ).stderr
+    assert "gone" in text and "kept in the history" in text and "2 path(s) replaced" in text
