@@ -144,3 +144,31 @@ def test_real_layouts_of_parties_and_their_representatives():
         ("Quàng Văn B", "other", ["Ủy ban nhân dân xã P K"]),
         ("Đỗ Văn G", "other", ["Võ Thị T D"]),
     ]
+
+
+def test_co_parties_heirs_lawyers_and_inline_lists_keep_their_roles():
+    text = (
+        "Đồng nguyên đơn: 1. Ông Dương Văn B, sinh năm 1944 2. Bà Lê Thị C, sinh năm 1946"
+        " Người đại diện theo uỷ quyền của ông B, bà C là: Anh Dương Văn M, sinh năm 1983.\n"
+        "Bị đơn:\n1. Ông Đỗ Văn L, sinh năm 1938; có mặt.\n"
+        "2. Bà Nguyễn Thị Nh, sinh năm 1941 (chết năm 2016);\n"
+        "Người kế thừa quyền, nghĩa vụ tố tụng của bà Nguyễn Thị Nh:\n"
+        "+ Bà Đỗ Thị Q1, sinh năm 1961; có mặt.\n"
+        "Người bảo vệ quyền và lợi ích hợp pháp của bị đơn:\n\n"
+        "Luật sư Nguyễn Đình T - Văn phòng Luật sư N, có mặt tại phiên tòa.\n\n"
+        "Luật sư Nguyễn Văn H; địa chỉ: tỉnh Khánh Hòa, có mặt tại phiên tòa.\n"
+        "Người có quyền lợi nghĩa vụ liên quan là: Bà C.K.N, sinh năm 2001 - Ông Lâm Văn Tr.\n"
+    )
+    got = find_parties(prepare(text))
+    assert [(p.name, p.role, p.represents) for p in got] == [
+        ("Dương Văn B", "nguyen_don", []),
+        ("Lê Thị C", "nguyen_don", []),
+        ("Dương Văn M", "other", ["Dương Văn B", "Lê Thị C"]),
+        ("Đỗ Văn L", "bi_don", []),
+        ("Nguyễn Thị Nh", "bi_don", []),
+        ("Đỗ Thị Q1", "bi_don", []),
+        ("Nguyễn Đình T", "other", ["Đỗ Văn L", "Nguyễn Thị Nh", "Đỗ Thị Q1"]),
+        ("Nguyễn Văn H", "other", ["Đỗ Văn L", "Nguyễn Thị Nh", "Đỗ Thị Q1"]),
+        ("C.K.N", "nguoi_co_quyen_loi_nghia_vu_lien_quan", []),
+        ("Lâm Văn Tr", "nguoi_co_quyen_loi_nghia_vu_lien_quan", []),
+    ]

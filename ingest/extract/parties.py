@@ -33,6 +33,11 @@ ROLE_LABELS: dict[str, tuple[Role, bool]] = {
     "nguoi co quyen loi va nghia vu lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
     "nguoi co quyen, nghia vu lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
     "nguyen don dan su": ("nguyen_don", False),
+    "dong nguyen don": ("nguyen_don", False),
+    "cac nguyen don": ("nguyen_don", False),
+    "dong bi don": ("bi_don", False),
+    "cac bi don": ("bi_don", False),
+    "dong nguoi khoi kien": ("nguyen_don", False),
     "nguyen don": ("nguyen_don", False),
     "bi don dan su": ("bi_don", False),
     "bi don": ("bi_don", False),
@@ -54,6 +59,8 @@ ROLE_LABELS: dict[str, tuple[Role, bool]] = {
     "dai dien theo uy quyen": ("other", True),
     "dai dien uy quyen": ("other", True),
     "nguoi dai dien uy quyen": ("other", True),
+    "nguoi dai dien uy quyen tham gia to tung": ("other", True),
+    "nguoi dai dien theo uy quyen tham gia to tung": ("other", True),
     "dai dien": ("other", True),
     "nguoi giam ho": ("other", True),
     "nguoi bao ve quyen va loi ich hop phap": ("other", True),
@@ -64,16 +71,22 @@ ROLE_LABELS: dict[str, tuple[Role, bool]] = {
     "nguoi bao chua": ("other", True),
 }
 
+# Heirs who carry on a dead party's case stand in that party's role.
+HEIR_LABELS = (
+    "nguoi ke thua quyen, nghia vu to tung",
+    "nguoi ke thua quyen va nghia vu to tung",
+    "ngui ke thua quyen, nghia vu to tung",  # published with the "ờ" dropped
+)
 _LABEL_ALT = "|".join(
     re.escape(k).replace(",", ",?").replace(r"\ ", r"\s+")
-    for k in sorted(ROLE_LABELS, key=len, reverse=True)
+    for k in sorted([*ROLE_LABELS, *HEIR_LABELS], key=len, reverse=True)
 )
 _LABEL = re.compile(
     r"(?<![a-z])"
     rf"(?P<label>{_LABEL_ALT})"
     r"(?:\s+(?:co|khong co|khong|bi)\s+khang (?:cao|nghi))?"  # "Bị cáo có kháng cáo:"
     r"(?P<of>\s+(?:cua|cho)\s+[^:\n]{1,80}?)?"
-    r"\s*(?:\([^)\n]{0,40}\))?\s*:",
+    r"\s*(?:\([^)\n]{0,40}\))?(?:\s+la)?\s*:",
 )
 # A representative's label without its colon, at a line start ("Người đại diện theo ủy
 # quyền ông Quàng Văn B, chức vụ …").
@@ -154,7 +167,7 @@ _NUMBERING = re.compile(rf"^\s*(?:{_NUM}|[a-zđ]\)|[-+•*])\s*")
 _PERSON_START = re.compile(
     rf"^\s*(?:{_NUM}|[a-zđ]\)|[-+•*]|\S{{1,3}}(?=\s+(?:Ông|Bà|Anh|Chị|Cụ)\s))?\s*"
     rf"(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|"
-    rf"[Cc]háu|Công ty|Ngân hàng)\s+[{UP}]"
+    rf"[Cc]háu|Công ty|Ngân hàng|Luật sư|LS\.?)\s+[{UP}]"
     # a bulleted or numbered organisation ("- Ủy ban nhân dân thành phố T", "2.1 UBND xã P")
     rf"|^\s*(?:{_NUM}|[-+•*])\s*(?:Ủy ban|Uỷ ban|ỦY BAN|UỶ BAN|UBND|"
     rf"Chủ tịch|CHỦ TỊCH|Công ty|CÔNG TY|Ngân hàng|NGÂN HÀNG)\b"
@@ -224,6 +237,7 @@ class _Block:
     of_text: str
     start: int
     end: int
+    heir: bool = False
     people: list[Party] = field(default_factory=list)
 
 
@@ -278,7 +292,7 @@ def _fix_org_words(name: str) -> str:
 
 # An anonymised given name: one capital (+ digit) or a vowel-less initial pair (Th, Ph, Nh).
 _INITIAL = re.compile(r"(?:[A-ZĐ]|Ch|Gi|Kh|Ng|Ngh|Nh|Ph|Qu|Th|Tr)\d?")
-_MORE_INITIALS = re.compile(rf"[A-ZĐ]\d?(?![\w{_QUOTES}])")
+_MORE_INITIALS = re.compile(rf"(?:[A-ZĐ]|Ch|Gi|Kh|Ng|Nh|Ph|Qu|Th|Tr)\d?(?![\w{_QUOTES}])")
 # Common surnames (DOMAIN.md §8): OCR drops their marks ("NGUYÊN", "Đỉnh"); one spelling each.
 # Real surnames that look like another's OCR slip: kept as written.
 _OWN_SURNAMES = {"Lường"}
@@ -340,6 +354,9 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
     if m:
         honorific = m.group(0).strip(" :.")
         part = part[m.end() :]
+    dotted = re.match(r"[A-ZĐ](?:\.[A-ZĐ]){1,4}(?![\w.])", part)
+    if dotted:
+        return dotted.group(0), honorific, False  # "C.K.N": initials with dots
     if _ORG.match(part):
         end = _ORG_END.search(part, 4)
         name = part[: end.start()] if end else part
@@ -414,7 +431,10 @@ def _split_people(content: str) -> list[str]:
             rf"(?:;\s*|\s+và\s+(?:(?:vợ|chồng)(?:\s+là)?\s+)?|,\s+)"
             rf"(?=(?:\d{{1,2}}[.)]\s*)?(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[cC]ụ|"
             rf"[cC]háu)\s+[{UP}])"
-            rf"|(?:;\s*|\s+và\s+)(?=(?:Ủy ban|Uỷ ban|UBND|Chủ tịch|Công ty|Ngân hàng)\s)",
+            rf"|(?:;\s*|\s+và\s+)(?=(?:Ủy ban|Uỷ ban|UBND|Chủ tịch|Công ty|Ngân hàng)\s)"
+            # "1. Ông Dương Văn B, sinh năm 1944 2. Bà Lê Thị C": numbered on one line
+            rf"|\s+(?=\d{{1,2}}\.\s*(?:Ông|Bà|Anh|Chị|Cụ)\s+[{UP}])"
+            rf"|\s+[-–]\s+(?=(?:Ông|Bà|Anh|Chị|Cụ)\s+[{UP}])",
             text,
         )
         pieces = [q for p in pieces for q in _split_bare_couple(p)]
@@ -563,7 +583,8 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
         nxt = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         end = _block_end(text, m.end(), nxt)
         of = text[m.start("of") : m.end("of")] if m.group("of") else ""
-        blocks.append(_Block(role, is_rep, of, m.end(), end))
+        heir = re.sub(r"\s+", " ", m.group("label")).replace(",", "") in _HEIRS
+        blocks.append(_Block(role, is_rep, of, m.end(), end, heir))
     for pattern, role in _PROSE:
         for m in pattern.finditer(skel):
             if any(b.start <= m.start() < b.end for b in blocks):
@@ -603,7 +624,10 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
             if address and skeleton(part).find("cung dia chi") >= 0:
                 shared_address = address
             role, is_rep = block.role, block.is_rep
-            if is_rep and is_org and represented and _NUMBERING.match(part):
+            if block.heir and represented is not None:
+                role = represented.role  # heirs stand in the dead party's role
+            sub_numbered = bool(re.match(r"\s*\d{1,2}\.\d{1,2}\b", part))
+            if is_rep and represented and (sub_numbered or (is_org and _NUMBERING.match(part))):
                 # "- Chủ tịch Ủy ban …" after a representative: the next listed party.
                 role, is_rep = represented.role, False
             represents = _represents(block, principals, represented) if is_rep else []
@@ -707,6 +731,9 @@ def _drop_echoes(parties: list[Party]) -> list[Party]:
     ]
 
 
+_HEIRS = {h.replace(",", "") for h in HEIR_LABELS}
+
+
 def _lookup(label: str) -> tuple[Role, bool]:
     label = re.sub(r"\s*,\s*", ", ", re.sub(r"\s+", " ", label))
     if label in ROLE_LABELS:
@@ -724,9 +751,13 @@ def _represents(block: _Block, principals: list[Party], last: _Block | None) -> 
         if of.startswith(words):
             return list(dict.fromkeys(p.name for p in principals if p.role == role))
     if of:
-        name, _, _ = _name_of(block.of_text.strip()[4:].strip())
-        if name:
-            return [_named(name, principals) or name]
+        names = []
+        for piece in re.split(r",|\s+và\s+", block.of_text.strip()[4:]):
+            name, _, _ = _name_of(re.sub(r"\s+là\s*$", "", piece.strip()))
+            if name:
+                names.append(_named(name, principals) or name)
+        if names:
+            return list(dict.fromkeys(names))
     if last is not None:
         return list(dict.fromkeys(p.name for p in last.people if not p.represents))
     return [principals[-1].name] if principals else []
