@@ -72,12 +72,16 @@ def print_jsonl(obj: Any) -> None:
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+def printable(text: object) -> str:
+    """`text` (a file name, or a reason that quotes one) with its control characters shown
+    escaped (\\n, \\x1b…): no name can forge a line of a report or drive the terminal."""
+    return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
+
+
 def safe(text: object) -> str:
-    """`text` (a file name, or a reason that quotes one) fit for the terminal: control
-    characters are shown escaped (\\n, \\x1b…) so that no name can forge a line of a report or
-    drive the terminal, and Rich markup is escaped. `--json` output needs none of this."""
-    shown = _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
-    return escape(shown)
+    """`printable(text)` with Rich markup escaped too: for everything printed through Rich.
+    `--json` output needs neither."""
+    return escape(printable(text))
 
 
 def fail(exc: HosoError | str, code: ExitCode | None = None) -> typer.Exit:

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from ingest.catalog import Catalog
-from ingest.cli_common import ArchiveOpt, EsUrlOpt, JsonOpt, console, fail, print_json
+from ingest.cli_common import ArchiveOpt, EsUrlOpt, JsonOpt, console, fail, print_json, safe
 from ingest.errors import ExitCode, HosoError
 from ingest.evaluate import FIELDS, FieldScore, evaluate, evaluate_ocr, load_labelled
 from ingest.extract import extract_pages
@@ -34,7 +34,10 @@ def file_pages(path: Path) -> list[tuple[int, str]]:
     for page_no in range(1, count_pages(str(path), kind) + 1):
         result = process_page(PageTask(str(path), sha, page_no, kind, out_pdf=None))
         if result.error:
-            console.print(f"[yellow]page failed[/] {path} p{page_no}: {result.error}")
+            console.print(
+                f"[yellow]page failed[/] {safe(path)} p{page_no}: {safe(result.error)}",
+                highlight=False,
+            )
         pages.append((page_no, result.text))
     return pages
 
@@ -104,15 +107,17 @@ def extract(
         print_json(results)
         return
     for r in results:
-        console.print(f"[bold]{r.file}[/]: {len(r.documents)} document(s)", highlight=False)
+        console.print(f"[bold]{safe(r.file)}[/]: {len(r.documents)} document(s)", highlight=False)
         for d in r.documents:
             console.print(
-                f"  p{d.pages[0]}-{d.pages[-1]} {d.doc_type} {d.own_number or '-'}"
-                f" {d.date or '-'} {d.issuer or '-'}",
+                safe(
+                    f"  p{d.pages[0]}-{d.pages[-1]} {d.doc_type} {d.own_number or '-'}"
+                    f" {d.date or '-'} {d.issuer or '-'}"
+                ),
                 highlight=False,
             )
             for p in d.parties:
-                console.print(f"    {p.role}: {p.name}", highlight=False)
+                console.print(safe(f"    {p.role}: {p.name}"), highlight=False)
 
 
 def eval_cmd(

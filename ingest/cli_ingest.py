@@ -97,11 +97,15 @@ def _print_summary(s: IngestSummary) -> None:
     console.print(t)
     for f in s.failures:
         where = f" page {f['page']}" if f.get("page") else ""
-        console.print(f"[red]FAILED[/] {f['path']}{where}: {f['reason']}", highlight=False)
+        console.print(
+            f"[red]FAILED[/] {safe(f['path'])}{where}: {safe(f['reason'])}", highlight=False
+        )
     for sk in s.skipped:
-        console.print(f"[yellow]skipped[/] {sk['path']}: {sk['reason']}", highlight=False)
+        console.print(
+            f"[yellow]skipped[/] {safe(sk['path'])}: {safe(sk['reason'])}", highlight=False
+        )
     for n in s.notes:
-        console.print(f"[cyan]note[/] {n['path']}: {n['note']}", highlight=False)
+        console.print(f"[cyan]note[/] {safe(n['path'])}: {safe(n['note'])}", highlight=False)
 
 
 def ingest(
@@ -222,7 +226,7 @@ def status(
     if json:
         print_json(s)
         return
-    t = Table(title=f"hoso archive {s['archive']}", show_header=False, title_justify="left")
+    t = Table(title=f"hoso archive {safe(s['archive'])}", show_header=False, title_justify="left")
     t.add_row("cases", str(s["cases"]))
     by_status = ", ".join(f"{k} {v}" for k, v in s["files_by_status"].items())
     t.add_row("files", f"{s['files']} ({by_status})")
@@ -244,7 +248,7 @@ def status(
         run = s["last_run"]
         t.add_row(
             "last run",
-            f"#{run['run_id']} {run['command']} at {run['started_at']}: {run['outcome']}",
+            f"#{run['run_id']} {run['command']} at {run['started_at']}: {safe(run['outcome'])}",
         )
     running = holder(archive)
     if running:
@@ -252,10 +256,13 @@ def status(
     console.print(t)
     for f in s["failures"]:
         where = f" page {f['page_no']}" if f["page_no"] else ""
-        console.print(f"[red]FAILED[/] {f['path']}{where}: {f['reason']}", highlight=False)
+        console.print(
+            f"[red]FAILED[/] {safe(f['path'])}{where}: {safe(f['reason'])}", highlight=False
+        )
     for r in s["needs_rescan"]:
         console.print(
-            f"[yellow]rescan[/] {r['path']} page {r['page_no']}: {'; '.join(r['reasons'])}",
+            f"[yellow]rescan[/] {safe(r['path'])} page {r['page_no']}: "
+            f"{safe('; '.join(r['reasons']))}",
             highlight=False,
         )
     for e in s.get("file_states", []):

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from ingest.catalog import Catalog
@@ -19,6 +18,7 @@ from ingest.cli_common import (
     console,
     fail,
     print_json,
+    safe,
 )
 from ingest.errors import BackendUnavailable, ExitCode, IndexBehind
 from schemas import SearchQuery, SearchResult
@@ -89,7 +89,7 @@ def run_search(archive: Path, es_url: str | None, query: SearchQuery) -> SearchR
 
 def _print_table(result: SearchResult) -> None:
     if not result.cases:
-        console.print(f"no match for {result.query.q!r} ({result.backend})")
+        console.print(f"no match for {safe(repr(result.query.q))} ({result.backend})")
         return
     table = Table(title=f"{result.total_cases} case(s) · {result.backend} · {result.took_ms} ms")
     for col in ("case", "document", "page", "party", "score", "snippet"):
@@ -100,15 +100,15 @@ def _print_table(result: SearchResult) -> None:
             party = (
                 f"{hit.matched_party.name} ({hit.matched_party.role})" if hit.matched_party else ""
             )
-            snippet = escape(hit.snippet).replace("&lt;mark&gt;", "[bold yellow]")
+            snippet = safe(hit.snippet).replace("&lt;mark&gt;", "[bold yellow]")
             snippet = re.sub(
                 r"</?mark>", lambda m: "[/]" if "/" in m.group(0) else "[bold yellow]", snippet
             )
             table.add_row(
-                group.case_id if i == 0 else "",
-                doc,
-                f"{hit.source_path or hit.sha256[:12]} p.{hit.page_no}",
-                party,
+                safe(group.case_id) if i == 0 else "",
+                safe(doc),
+                safe(f"{hit.source_path or hit.sha256[:12]} p.{hit.page_no}"),
+                safe(party),
                 f"{hit.score:.1f}",
                 snippet,
             )

@@ -26,6 +26,7 @@ from ingest.cli_common import (
     console,
     fail,
     print_json,
+    printable,
 )
 from ingest.errors import ExitCode
 
@@ -297,7 +298,8 @@ def audit(
     for e, w in zip(entries, where, strict=True):
         when = dt.datetime.fromtimestamp(e.at).isoformat(timespec="seconds")
         n = "" if e.n_results is None else str(e.n_results)
-        typer.echo(f"{when}\t{e.username}\t{e.action}\t{n}\t{w}")
+        fields = (when, e.username, e.action, n, w)
+        typer.echo("\t".join(printable(f) for f in fields))
 
 
 _SHA_PAGE = re.compile(r"^([0-9a-f]{64})(?::(\d+))?$")
@@ -339,7 +341,8 @@ def withheld(
         return
     for r in rows:
         when = dt.datetime.fromtimestamp(r.last_seen).isoformat(timespec="seconds")
-        typer.echo(f"{when}\t{r.case_id}\t{r.kind}\t{'; '.join(r.reasons)}\t{r.row_json}")
+        fields = (when, r.case_id, r.kind, "; ".join(r.reasons), r.row_json)
+        typer.echo("\t".join(printable(f) for f in fields))
 
 
 def register(app: typer.Typer) -> None:
