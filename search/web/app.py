@@ -33,6 +33,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 from markupsafe import Markup, escape
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -468,11 +469,13 @@ _SECURITY_HEADERS = {
         "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
     ),
 }
-# The OpenAPI UI loads its own script and styles from a CDN; it gets a looser policy.
+# The OpenAPI pages (assets of the package fastapi-offline, served here) start Swagger UI
+# with an inline script, and both UIs set inline styles; ReDoc searches in a blob worker.
+# Nothing is loaded from another host.
+DOCS_ASSETS = "/static/api-docs"
 _DOCS_CSP = (
-    "default-src 'self'; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "style-src 'self' https://cdn.jsdelivr.net; script-src 'self' 'unsafe-inline' "
-    "https://cdn.jsdelivr.net; frame-ancestors 'none'"
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; frame-ancestors 'none'"
 )
 
 
@@ -539,7 +542,10 @@ def create_app(engine: SearchEngine, store: WebStore, settings: WebSettings) -> 
     """The whole web service (officer pages, public pages, REST API under /api/)."""
     from search.web import routes_api, routes_officer, routes_public
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from the files of the installed package
+    # fastapi-offline (served under DOCS_ASSETS), never from a CDN: they work offline.
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS,
         lifespan=_lifespan,
         # FastAPI's built-in OpenTelemetry looks the global providers up on every request;
         # nothing here exports traces or metrics, so it is off.
