@@ -290,6 +290,8 @@ PLAUSIBLE_LONG_SIDE_IN = (4.0, 18.5)
 # How far the pixel shape may be from a paper's (a phone photo has a border: 3:4 ~ Letter).
 PAPER_ASPECT_TOLERANCE = 0.12
 MAX_INFERRED_DPI = 600
+# What an image without a resolution tag is read at (`ingest.preprocess.preprocess`'s default).
+UNTAGGED_DPI = 300
 
 
 @dataclass(frozen=True)
@@ -308,15 +310,15 @@ def infer_resolution(tag: int | None, width: int, height: int) -> Resolution:
 
     The file's tag is believed when the page it implies is a plausible size of paper; phone
     cameras write 72 dpi and some tools 10000, which would make an A4 scan a 3-foot poster
-    or a stamp. Otherwise (or without a tag) the pixel shape is matched against the
-    `PAPERS`, portrait or landscape like the image, and the resolution follows from that
-    paper's size; a shape that fits no paper gives `dpi=None` (the caller's default)."""
-    if tag is not None and width > 0 and height > 0:
-        long_in = max(width, height) / tag
-        if PLAUSIBLE_LONG_SIDE_IN[0] <= long_in <= PLAUSIBLE_LONG_SIDE_IN[1]:
-            return Resolution(dpi=tag, tag=tag)
+    or a stamp. An untagged page is read at the default (`dpi=None`, UNTAGGED_DPI) when
+    that is plausible. Otherwise the pixel shape is matched against the `PAPERS`, portrait
+    or landscape like the image, and the resolution follows from that paper's size; a
+    shape that fits no paper gives `dpi=None` (the default)."""
     if width <= 0 or height <= 0:
         return Resolution(dpi=None, tag=tag)
+    long_in = max(width, height) / (tag or UNTAGGED_DPI)
+    if PLAUSIBLE_LONG_SIDE_IN[0] <= long_in <= PLAUSIBLE_LONG_SIDE_IN[1]:
+        return Resolution(dpi=tag, tag=tag)
     landscape = width > height
     fits: list[tuple[tuple[float, bool, int], int, str]] = []
     for order, (name, short, long) in enumerate(PAPERS):

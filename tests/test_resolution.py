@@ -79,9 +79,21 @@ def test_plausible_tags_are_trusted_and_odd_shapes_keep_the_default():
     assert infer_resolution(200, 1654, 2339).dpi == 200  # a 200-dpi A4 scan
     assert infer_resolution(300, 4961, 3508).dpi == 300  # A4 landscape, A3 portrait sizes
     assert infer_resolution(72, *a4_300).paper == "A4"
-    assert infer_resolution(None, *a4_300).dpi == 300
-    assert infer_resolution(None, 3508, 2481).paper == "A4 landscape"
+    assert infer_resolution(None, *a4_300).dpi is None  # untagged: the default, 300
+    assert infer_resolution(None, 1748, 2480).dpi is None  # an untagged A5 at 300 dpi
+    small = infer_resolution(None, 1169, 827)  # untagged A4 landscape at 100 dpi
+    assert small.paper == "A4 landscape" and small.dpi == 100
     letter = infer_resolution(72, 2550, 3300)
     assert letter.paper == "Letter" and letter.dpi == 300
     strip = infer_resolution(None, 2000, 200)  # a cut-out line of text: no paper matches
     assert strip.dpi is None and strip.paper is None
+
+
+def test_pdf_page_the_size_of_its_pixels_is_read_at_its_paper_resolution(page300, tmp_path):
+    """Image-to-PDF tools that take one pixel for one point make a 34-inch page."""
+    path = tmp_path / "pixels-as-points.pdf"
+    Image.fromarray(page300).save(path, "PDF", resolution=72)
+    res, pdf_page = _run(path, "pdf", tmp_path)
+    assert cer(vnpages.reference_text(), res.text) < 0.05
+    assert res.quality.paper == "A4" and res.quality.dpi_tag == 72
+    assert 8 <= float(pdf_page.mediabox.width) / 72 <= 8.6
