@@ -172,3 +172,20 @@ def test_co_parties_heirs_lawyers_and_inline_lists_keep_their_roles():
         ("C.K.N", "nguoi_co_quyen_loi_nghia_vu_lien_quan", []),
         ("Lâm Văn Tr", "nguoi_co_quyen_loi_nghia_vu_lien_quan", []),
     ]
+
+
+def test_enforcement_prose_names_debtors_and_creditors_in_one_sentence():
+    text = prepare(
+        "Theo hồ sơ, người phải thi hành án là bà Huỳnh Thị Minh Thư, ông Huỳnh Quang Lộc và"
+        " người được thi hành án là ông Huỳnh Hưng Lợi (73 tuổi).\nBản án quyết định: Buộc vợ"
+        " chồng anh Nguyễn Chi Cường và bà Đỗ Thị Đô phải trả anh Nguyễn Chi Sơn cả gốc và lãi."
+    )
+    got = find_parties(text, enforcement=True)
+    assert [(p.name, p.role) for p in got] == [
+        ("Huỳnh Thị Minh Thư", "nguoi_phai_thi_hanh_an"),
+        ("Huỳnh Quang Lộc", "nguoi_phai_thi_hanh_an"),
+        ("Huỳnh Hưng Lợi", "nguoi_duoc_thi_hanh_an"),
+        ("Nguyễn Chi Cường", "nguoi_phai_thi_hanh_an"),
+        ("Đỗ Thị Đô", "nguoi_phai_thi_hanh_an"),
+        ("Nguyễn Chi Sơn", "nguoi_duoc_thi_hanh_an"),
+    ]

@@ -84,6 +84,8 @@ def extract_document(text: str, pages: list[int]) -> Document:
     if doc_type == "don" and header_issuer(issuer_lines) is None:
         issuer = None  # a citizen's petition: the agency it names is its addressee
     enforcement = doc_type in _ENFORCEMENT_TYPES or "thi hanh an" in skeleton(issuer or "")
+    # A news article or list about enforcement names debtors only in its sentences too.
+    enforcement = enforcement or (doc_type == "other" and "thi hanh an" in skeleton(text))
     return Document(
         doc_type=doc_type,
         title=title.text if title else None,

@@ -72,13 +72,9 @@ ROLE_LABELS: dict[str, tuple[Role, bool]] = {
 }
 
 # Heirs who carry on a dead party's case stand in that party's role.
-HEIR_LABELS = (
-    "nguoi ke thua quyen, nghia vu to tung",
-    "nguoi ke thua quyen va nghia vu to tung",
-    "ngui ke thua quyen, nghia vu to tung",  # published with the "ờ" dropped
-)
+HEIR_LABELS = ("nguoi ke thua quyen, nghia vu to tung", "nguoi ke thua quyen va nghia vu to tung")
 _LABEL_ALT = "|".join(
-    re.escape(k).replace(",", ",?").replace(r"\ ", r"\s+")
+    re.escape(k).replace(",", ",?").replace(r"\ ", r"\s+").replace("nguoi", "nguo?i")
     for k in sorted([*ROLE_LABELS, *HEIR_LABELS], key=len, reverse=True)
 )
 _LABEL = re.compile(
@@ -108,7 +104,8 @@ _HONORIFIC = re.compile(
     r"(?:\s*/\s*(?:bà|Bà|chị))?|Ông\s*\(bà\)|Họ và tên|Họ tên)\s*[:.]?\s+"
 )
 _ORG = re.compile(
-    r"^(?:Công ty|Cty|CÔNG TY|Ngân hàng|NGÂN HÀNG|Tổng công ty|Tập đoàn|Hợp tác xã|HTX|"
+    r"^(?:Công ty|Cty|CÔNG TY|Ngân hàng|NGÂN HÀNG|Tổng công ty|Tổng Công ty|TỔNG CÔNG TY|"
+    r"Tập đoàn|Hợp tác xã|HTX|"
     r"Doanh nghiệp|DNTN|Ủy ban|Uỷ ban|UBND|Chủ tịch|Chi nhánh|Quỹ tín dụng|Văn phòng|"
     r"Trường|Bệnh viện|Cơ quan|Cục|Chi cục|Sở|Phòng|Bộ|Hộ kinh doanh|Trung tâm|Ban quản lý|"
     r"ỦY BAN|UỶ BAN|CHỦ TỊCH)\b"
@@ -116,7 +113,7 @@ _ORG = re.compile(
 _ORG_END = re.compile(
     # a parenthesis ends the name unless it is part of it ("… (Việt Nam)", "… (VN)")
     rf"\s*(?:\((?![{UP}]\w*(?:\s+[{UP}]\w*){{0,3}}\))|;|,|:|"
-    r"\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD|(?!Giám|Chức|Người|Đại|Tổng|"
+    r"\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD|TNHH|MTV|(?!Giám|Chức|Người|Đại|Tổng|"
     r"Phó|Chủ|Trụ|Địa|Có|Vắng)[A-ZĐ][a-zà-ỹđ]+ [A-ZĐ])|\s(?:địa chỉ|có trụ sở|"
     r"trụ sở|Địa chỉ|Trụ sở|do ông|do bà|đại diện|người đại diện|Người đại diện|mã số|"
     r"Mã số|số tiền|phải|đã|là)\b|\.\s)"
@@ -161,7 +158,7 @@ _STOP = {
     "Thường",
     "Chỗ",
 }
-_STOP_FOLDED = {"nguoi", "dia", "sinh", "tru", "noi", "cung"}
+_STOP_FOLDED = {"nguoi", "nguo", "dia", "sinh", "tru", "noi", "cung"}
 _NUM = r"\d{1,2}(?:\.\d{1,2}){1,2}\.?(?=\s)|\d{1,2}\s*[.)]"  # "1.", "2)", "2.1", "3.3."
 _NUMBERING = re.compile(rf"^\s*(?:{_NUM}|[a-zđ]\)|[-+•*])\s*")
 _PERSON_START = re.compile(
@@ -175,7 +172,8 @@ _PERSON_START = re.compile(
     rf"|^\s*(?:{_NUM})\s*[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*\d?){{1,5}}\s*[,;(–-]"
 )
 _FIELD_LINE = re.compile(
-    r"^\s*[-+•]?\s*(?:cung dia chi|dia chi|tru tai|noi cu tru|noi o|hktt|dkhktt|tru so|"
+    r"^\s*[-+•]?\s*(?:cung dia chi|cung cu tru|cung tru|deu co dia chi|dia chi|tru tai|"
+    r"noi cu tru|noi o|hktt|dkhktt|tru so|"
     r"sinh nam|nam sinh|sinh ngay|sn\b|cmnd|cccd|can cuoc|chung minh|so dinh danh|ho chieu|"
     r"chuc vu|nghe nghiep|quoc tich|dan toc|co mat|vang mat|dien thoai|ma so|van ban uy quyen|"
     r"giay uy quyen|theo van ban|theo giay|phai nop|phai tra|phai thi hanh|trinh do|"
@@ -265,7 +263,6 @@ _ORG_WORDS = [
     "Tập đoàn",
     "Kỹ thuật",
     "Du lịch",
-    "Ủy ban",
     "Chủ tịch",
 ]
 _ORG_WORD_RE = re.compile(
@@ -514,12 +511,16 @@ _DEBTOR_BEFORE = re.compile(
     r"khau tru[^.;\n]{0,40}?|thi hanh an)\s+(?:cua|doi voi)\s*:?\s*$"
 )
 _DEBTOR_AFTER = re.compile(
-    r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:co trach nhiem|co nghia vu|phai (?:tra|nop|thi hanh|"
+    r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*"
+    # "… anh X và bà Y phải trả": the others named with the debtor
+    r"(?:(?:va|,)\s*(?:ong|ba|anh|chi)\s+[^,;.]{1,30}?\s*)?"
+    r"(?:co trach nhiem|co nghia vu|phai (?:tra|nop|thi hanh|"
     r"thanh toan|boi thuong|chiu|hoan tra)|la nguoi phai thi hanh an)"
 )
 _CREDITOR_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*la nguoi duoc thi hanh an")
 _CREDITOR_BEFORE = re.compile(
-    r"(?:tra|thanh toan|hoan tra|boi thuong|dong|khoan tien|so tien)\s+cho\s*$"
+    r"(?:(?:tra|thanh toan|hoan tra|boi thuong|dong|khoan tien|so tien)\s+cho|"
+    r"phai\s+(?:tra|thanh toan|hoan tra|boi thuong)(?:\s+lai)?)\s*$"
 )
 
 
@@ -583,18 +584,25 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
         nxt = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         end = _block_end(text, m.end(), nxt)
         of = text[m.start("of") : m.end("of")] if m.group("of") else ""
-        heir = re.sub(r"\s+", " ", m.group("label")).replace(",", "") in _HEIRS
+        heir = _label_key(m.group("label")).replace(",", "") in _HEIRS
         blocks.append(_Block(role, is_rep, of, m.end(), end, heir))
-    for pattern, role in _PROSE:
-        for m in pattern.finditer(skel):
-            if any(b.start <= m.start() < b.end for b in blocks):
-                continue
-            limit = min(
-                [len(text), m.end() + 400] + [lb.start() for lb in matches if lb.start() >= m.end()]
-            )
-            end = _block_end(text, m.end(), limit)
-            if text[m.end() : end].strip():
-                blocks.append(_Block(role, False, "", m.end(), end))
+    prose = sorted(
+        ((m, role) for pattern, role in _PROSE for m in pattern.finditer(skel)),
+        key=lambda mr: mr[0].start(),
+    )
+    for m, role in prose:
+        if any(b.start <= m.start() < b.end for b in blocks):
+            continue
+        # "… người phải thi hành án là bà X, ông Y và người được thi hành án là ông Z"
+        limit = min(
+            [len(text), m.end() + 400]
+            + [lb.start() for lb in matches if lb.start() >= m.end()]
+            + [p.start() for p, _ in prose if p.start() >= m.end()]
+        )
+        end = _block_end(text, m.end(), limit)
+        end = len(re.sub(r"\s+và\s*$", "", text[m.end() : end])) + m.end()  # "… ông Y và"
+        if text[m.end() : end].strip():
+            blocks.append(_Block(role, False, "", m.end(), end))
     for m in _ROLE_AFTER.finditer(skel):
         # The person is the last paragraph before "Là người …" that starts with one.
         window_start = max(0, m.start() - 400)
@@ -691,7 +699,7 @@ def _named(short: str, principals: list[Party]) -> str | None:
 
 
 _AUTHORISES = re.compile(
-    r"(?m)^[ \t]*(?:(?:ong|ba|anh|chi)[ \t]+)?(?P<who>[^\n,;:]{1,40}?)"
+    r"(?m)(?:^|\()[ \t]*(?:(?:ong|ba|anh|chi)[ \t]+)?(?P<who>[^\n,;:()]{1,40}?)"
     r"\s+(?:da\s+)?uy\s+quyen\s+cho\s+"
 )
 
@@ -734,8 +742,14 @@ def _drop_echoes(parties: list[Party]) -> list[Party]:
 _HEIRS = {h.replace(",", "") for h in HEIR_LABELS}
 
 
-def _lookup(label: str) -> tuple[Role, bool]:
+def _label_key(label: str) -> str:
+    """A matched label as its ROLE_LABELS key ("Ngưi" published for "Người" included)."""
     label = re.sub(r"\s*,\s*", ", ", re.sub(r"\s+", " ", label))
+    return re.sub(r"\bngui\b", "nguoi", label)
+
+
+def _lookup(label: str) -> tuple[Role, bool]:
+    label = _label_key(label)
     if label in ROLE_LABELS:
         return ROLE_LABELS[label]
     return ROLE_LABELS.get(label.replace(",", ""), ("other", False))
