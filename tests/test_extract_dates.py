@@ -127,3 +127,19 @@ def test_a_notice_dated_only_by_its_event_has_no_document_date():
         ("2019-09-13", "event"),
         ("2019-07-17", "cited"),
     ]
+
+
+def test_certificates_and_decisions_made_on_a_date_are_cited():
+    (doc,) = extract_text(
+        "Bài báo về thi hành án.\nNhà đất theo giấy chứng nhận quyền sở hữu nhà ở số CH00757 do"
+        " UBND huyện C cấp ngày 21/12/2012; bà Mai có CMND số 123456789 cấp ngày 05/6/2010."
+        " Bà Mai không tự nguyện thi hành án nên ngày 21/4/2016 Chi cục Thi hành án dân sự"
+        " huyện C ra quyết định cưỡng chế. Giấy ủy quyền số công chứng 2957, Quyển số"
+        " 08.TP/CC-SCC/HĐGD ngày 28/8/2018.\n"
+    )
+    assert [(d.date, d.kind) for d in doc.dates] == [
+        ("2012-12-21", "cited"),
+        ("2010-06-05", "other"),
+        ("2016-04-21", "cited"),
+        ("2018-08-28", "cited"),
+    ]

@@ -68,7 +68,8 @@ def extract_document(text: str, pages: list[int]) -> Document:
     numbers = find_numbers(text)
     own = own_number(text, numbers, header_end)
     dates = find_dates(text)
-    own_date = document_date(text, dates, header_end)
+    # A news article or published list opens with neither title nor number: no header date.
+    own_date = document_date(text, dates, header_end, headed=bool(title or own))
     issuer = header_issuer(issuer_lines)
     named = text_issuers(text)
     if issuer is None:

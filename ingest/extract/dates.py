@@ -100,8 +100,11 @@ def find_dates(text: str) -> list[FoundDate]:
     return out
 
 
-def document_date(text: str, found: list[FoundDate], header_end: int) -> FoundDate | None:
-    """The date the document was made: place-date line, "Ngày:" header, else first date."""
+def document_date(
+    text: str, found: list[FoundDate], header_end: int, *, headed: bool = True
+) -> FoundDate | None:
+    """The date the document was made: place-date line, "Ngày:" header, else (`headed`: the
+    text opens like a document, with a title or a number) the first date of the header."""
     skel = skeleton(text)
     for pattern in (_PLACE_DATE, _HEADER_DATE):
         for m in pattern.finditer(skel):
@@ -113,7 +116,8 @@ def document_date(text: str, found: list[FoundDate], header_end: int) -> FoundDa
     head = [
         f
         for f in found
-        if f.start <= header_end
+        if headed
+        and f.start <= header_end
         and f.has_year
         and not _WHEN_BEFORE.search(skel, 0, f.start)
         and not _CITES_BEFORE.search(skel, max(0, skel.rfind("\n", 0, f.start)), f.start)
@@ -158,7 +162,8 @@ _HEARING_AFTER = re.compile(
 _CITED_BEFORE = re.compile(
     r"(?:ban an|quyet dinh|thong bao|thu ly|cong van|van ban|ke hoach|bien ban|to trinh|"
     r"ket luan|nghi quyet|nghi dinh|thong tu|luat|chi thi|giay uy quyen|uy quyen|"
-    r"giay trieu tap|lenh|cao trang|khang nghi|khang cao|so)\b[^.;\n]{0,70}?"
+    r"giay trieu tap|lenh|cao trang|khang nghi|khang cao|giay chung nhan|so)\b"
+    r"(?:[^.;\n]|\.(?=\S)){0,70}?"
     r"(?:ngay)?\s*[:.]?\s*$"
 )
 # Nouns of happenings whose number may precede the date ("Hợp đồng tín dụng số … ngày").
@@ -170,6 +175,15 @@ _CITED_NOUN = re.compile(
 )
 
 
+_CERTIFICATE = re.compile(r"giay chung nhan|so do|so hong")
+_ID_CARD = re.compile(r"cmnd|cccd|can cuoc|chung minh|ho chieu|dinh danh|cmtnd")
+_CITED_AFTER = re.compile(
+    r"^\s*,?\s*(?:chi cuc|cuc|toa an|tand|vien kiem sat|vksnd|ubnd|uy ban|chap hanh vien|"
+    r"chanh an|thu truong|co quan)[^.;]{0,80}?\b(?:ra|ban hanh|co)\s+"
+    r"(?:quyet dinh|thong bao|ban an|van ban|cong van)"
+)
+
+
 def date_kind(skel: str, f: FoundDate, prev_end: int) -> DateKind:
     """The kind of a date that is not the document's own, from the words around it."""
     start = max(prev_end, f.start - 100, skel.rfind("\n\n", 0, f.start) + 1)
@@ -178,7 +192,12 @@ def date_kind(skel: str, f: FoundDate, prev_end: int) -> DateKind:
         before += " ngay"
     after = skel[f.end : f.end + 240]
     if _OTHER_BEFORE.search(before):
+        # an ID card's issue date is "other"; a certificate's ("giấy chứng nhận … cấp ngày") cited
+        if _CERTIFICATE.search(before) and not _ID_CARD.search(before[-60:]):
+            return "cited"
         return "other"
+    if _CITED_AFTER.match(after):
+        return "cited"  # "ngày 21/4/2016 Chi cục Thi hành án … ra quyết định …"
     if _HEARING_BEFORE.search(before) or _HEARING_AFTER.match(after):
         return "hearing"
     if _WHEN_BEFORE.search(before):
