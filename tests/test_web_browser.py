@@ -7,65 +7,20 @@ go to test-artifacts/web/ (gitignored).
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 import web_fixtures
 from web_fixtures import OFFICER, OFFICER_PASSWORD, SampleArchive
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
 
 web_sample = web_fixtures.web_sample
 web_app = web_fixtures.web_app
-
-
-@pytest.fixture(scope="module")
-def live_url(web_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    # Never skip: a browser test that cannot find its browser must fail (scripts/setup installs it).
-    assert shutil.which(CHROMIUM), f"Debian chromium is not installed at {CHROMIUM}"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
+live_url = web_fixtures.live_url
+browser = web_fixtures.browser
 
 
 def test_officer_logs_in_searches_without_diacritics_and_sees_highlight_boxes(
