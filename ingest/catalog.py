@@ -330,7 +330,8 @@ class Catalog:
                 (path, sha256, case_id, now),
             )
             self.db.execute("DELETE FROM skipped WHERE path=?", (path,))
-            self._drop_empty_cases()
+            if before is not None and before["case_id"] != case_id:
+                self._drop_empty_cases([before["case_id"]])
         if before is None or before["case_id"] != case_id:
             return {sha256}
         return {sha256, before["sha256"]} if before["sha256"] != sha256 else set()
@@ -342,14 +343,20 @@ class Catalog:
             (path, row["sha256"], row["case_id"], row["seen_at"], now, why),
         )
 
-    def _drop_empty_cases(self) -> None:
-        self.db.execute("DELETE FROM cases WHERE case_id NOT IN (SELECT case_id FROM file_paths)")
+    def _drop_empty_cases(self, case_ids: Iterable[str]) -> None:
+        """Cases no path is filed under any more (their files moved) are no cases."""
+        self.db.executemany(
+            "DELETE FROM cases WHERE case_id=?"
+            " AND NOT EXISTS (SELECT 1 FROM file_paths WHERE case_id=?)",
+            [(c, c) for c in set(case_ids)],
+        )
 
     def retire_paths(self, paths: Iterable[str], why: str) -> set[str]:
         """Paths whose file is gone (moved, renamed, deleted) leave the archive's cases for
         its history. Returns the contents whose place in the archive changed."""
         now = time.time()
         changed: set[str] = set()
+        cases: set[str] = set()
         with self.db:
             for path in paths:
                 row = self.db.execute(
@@ -360,7 +367,8 @@ class Catalog:
                 self._to_history(path, row, now, why)
                 self.db.execute("DELETE FROM file_paths WHERE path=?", (path,))
                 changed.add(row["sha256"])
-            self._drop_empty_cases()
+                cases.add(row["case_id"])
+            self._drop_empty_cases(cases)
         return changed
 
     def known_paths(self, *, under: str | None = None, sha256: str | None = None) -> list[str]:
