@@ -51,6 +51,9 @@ class LoadedPage:
     page_no: int
     kind: str  # the sniffed kind: pdf | tiff | jpeg | png
     image: np.ndarray | None = None  # 2-D uint8, white background
+    # The same page in colour (H×W×3 uint8 RGB) when the source has colour: seals and ink
+    # are told from print by it (`ingest.preprocess.colour_ink`). None for grey sources.
+    colour: np.ndarray | None = None
     dpi: int | None = None  # of `image` (source dpi when known)
     text_layer: TextLayerVerdict | None = None  # set when the text layer was judged
     source: str = ""  # text_layer | embedded_image | rendered | image
@@ -363,6 +366,18 @@ def to_grey8(img: Image.Image) -> np.ndarray:
     return np.asarray(img, dtype=np.uint8).copy()
 
 
+def colour_of(img: Image.Image) -> np.ndarray | None:
+    """The image as RGB uint8 when its mode carries colour (RGB, CMYK, a colour palette)."""
+    if img.mode not in ("RGB", "RGBA", "CMYK", "YCbCr", "P", "PA", "LAB", "HSV"):
+        return None
+    if img.mode in ("RGBA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        img = Image.alpha_composite(Image.new("RGBA", img.size, "white"), img.convert("RGBA"))
+    rgb = np.asarray(img.convert("RGB"), dtype=np.uint8)
+    if img.mode in ("P", "PA") and not np.any(rgb[::8, ::8].max(2) - rgb[::8, ::8].min(2) > 24):
+        return None  # a grey palette
+    return rgb
+
+
 def _load_image_page(path: str, kind: str, page_no: int, sha256: str | None) -> LoadedPage:
     """One frame; a JPEG or PNG is decoded from bytes read once and checked against
     `sha256` (when given), so its text is the text of the content it is filed under."""
@@ -390,6 +405,7 @@ def _load_image_page(path: str, kind: str, page_no: int, sha256: str | None) -> 
                 frame = ImageOps.exif_transpose(img) if kind == "jpeg" else img
                 frame.load()
                 grey = to_grey8(frame)
+                colour = colour_of(frame)
         except InputFileError:
             raise
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
@@ -401,6 +417,7 @@ def _load_image_page(path: str, kind: str, page_no: int, sha256: str | None) -> 
         page_no=page_no,
         kind=kind,
         image=grey,
+        colour=colour,
         dpi=res.dpi,
         source="image",
         width=grey.shape[1],
@@ -534,6 +551,7 @@ def _load_page(task: PageTask) -> LoadedPage:
                 page_no=task.page_no,
                 kind=kind,
                 image=grey,
+                colour=colour_of(img),
                 dpi=res.dpi,
                 text_layer=verdict,
                 source="embedded_image",

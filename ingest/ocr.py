@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import shutil
@@ -282,13 +283,14 @@ def _list_dash(line: list[Word]) -> bool:
 
 def parse_tsv(tsv: str) -> tuple[list[Word], str]:
     """Words (repaired) with boxes and a running line number, and the page text in reading
-    order: visual lines top to bottom, words joined by spaces, lines by newlines, paragraphs
-    and blocks by a blank line.
+    order: lines top to bottom (two-column regions column by column), words joined by
+    spaces, lines by newlines, paragraphs and blocks by a blank line.
 
     Tesseract reads a two-column row (agency | national motto, "Nơi nhận" | signer) either
     line by line or column by column, depending on the page. Lines of different blocks that
-    share a baseline are therefore joined left to right into one visual line, so that the
-    order does not depend on Tesseract's mood (it is the order `samplegen` documents).
+    share a baseline are therefore found first, and such a two-column region is then read
+    column by column (`_columns_in_turn`), so that the order does not depend on Tesseract's
+    mood (it is the order of the real-scan truths, the labelled set and `samplegen`).
     Garbage tokens (see GARBAGE_CONF) and lines without a letter or digit are left out of the
     text but kept in `words`."""
     reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -309,16 +311,18 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
         word = Word(
             text=text, conf=round(conf, 1), left=box[0], top=box[1], width=box[2], height=box[3]
         )
-        rows.append(((int(row[2]), int(row[3]), int(row[4])), word))
+        rows.append(((int(row[2]), int(row[3]), int(row[4]), 0), word))
 
-    # Tesseract's lines, in its order.
-    tlines: list[tuple[tuple[int, int, int], list[Word]]] = []
+    # Tesseract's lines, in its order, cut where two columns meet (`_cut_at_gaps`).
+    tlines: list[_Line] = []
     for key, word in rows:
         if not tlines or tlines[-1][0] != key:
             tlines.append((key, []))
         tlines[-1][1].append(word)
-    # Visual lines: Tesseract lines of different blocks side by side on one baseline.
-    visual: list[list[tuple[tuple[int, int, int], list[Word]]]] = []
+    tlines = [piece for line in tlines for piece in _cut_at_gaps(line)]
+    # Visual lines: Tesseract lines of different blocks (or pieces of one line) side by side
+    # on one baseline.
+    visual: list[list[_Line]] = []
     spans: list[tuple[int, int, int, int]] = []  # top, bottom, left, right of each visual line
     for key, ws in tlines:
         top = min(w.top for w in ws)
@@ -329,7 +333,7 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
             t, b, lft, rgt = spans[i]
             overlap = min(b, bottom) - max(t, top)
             if (
-                all(k[0] != key[0] for k, _ in vl)
+                all(k[0] != key[0] or k[:3] == key[:3] for k, _ in vl)
                 and overlap >= 0.5 * min(b - t, bottom - top)
                 and (right <= lft or left >= rgt)
             ):
@@ -339,13 +343,16 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
         else:
             visual.append([(key, ws)])
             spans.append((top, bottom, left, right))
-    order = sorted(range(len(visual)), key=lambda i: spans[i][0]) if len(visual) > 1 else [0]
-    merged = any(len(vl) > 1 for vl in visual)
+    if any(len(vl) > 1 for vl in visual):
+        order = sorted(range(len(visual)), key=lambda i: spans[i][0])
+        out_lines = _columns_in_turn([visual[i] for i in order], [spans[i] for i in order])
+    else:
+        out_lines = [sorted(vl, key=lambda kw: kw[1][0].left) for vl in visual]
 
     words: list[Word] = []
     dashes: set[int] = set()
-    for i in order if merged else range(len(visual)):
-        for _, ws in sorted(visual[i], key=lambda kw: kw[1][0].left):
+    for ol in out_lines:
+        for _, ws in ol:
             if _list_dash(ws):
                 dashes.add(id(ws[0]))
             words.extend(ws)
@@ -354,10 +361,10 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
 
     lines: list[str] = []
     last: tuple[int, int] | None = None
-    for line_no, i in enumerate(order if merged else range(len(visual)), start=1):
+    for line_no, ol in enumerate(out_lines, start=1):
         parts: list[str] = []
-        first_key = min(k for k, _ in visual[i])
-        for _, ws in sorted(visual[i], key=lambda kw: kw[1][0].left):
+        first_key = min(k for k, _ in ol)
+        for _, ws in ol:
             for w in ws:
                 w.line = line_no
                 if id(w) in dashes or not _is_garbage(w):
@@ -369,6 +376,76 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
         last = first_key[:2]
         lines.append(" ".join(parts))
     return words, "\n".join(lines).strip()
+
+
+_Line = tuple[tuple[int, int, int, int], list[Word]]  # (block, par, line, piece), words
+# Words of one printed line are less than a letter height apart (justified body lines: up to
+# ~1); Tesseract also puts two header columns on one line ("ỦY BAN NHÂN DÂN   CỘNG HÒA XÃ
+# HỘI…", gap 3–7 heights on real scans): a gap wider than this many word heights cuts it.
+COLUMN_CUT_GAP = 2.0
+
+
+def _cut_at_gaps(line: _Line) -> list[_Line]:
+    """One Tesseract line as pieces split at gaps wider than COLUMN_CUT_GAP word heights."""
+    key, ws = line
+    if len(ws) < 2:
+        return [line]
+    height = float(np.median([w.height for w in ws]))
+    pieces: list[_Line] = [((*key[:3], 0), [ws[0]])]
+    for prev, w in itertools.pairwise(ws):
+        if w.left - (prev.left + prev.width) > COLUMN_CUT_GAP * height:
+            pieces.append(((*key[:3], len(pieces)), []))
+        pieces[-1][1].append(w)
+    return pieces
+
+
+# A two-column region goes on while the next line starts within this many line heights of
+# the last one (a signature's gap under the signer's title is longer: the name then comes
+# after the left column, which is its place anyway).
+COLUMN_GAP_LINES = 2.5
+
+
+def _columns_in_turn(
+    visual: list[list[_Line]], spans: list[tuple[int, int, int, int]]
+) -> list[list[_Line]]:
+    """Output lines from visual lines (top to bottom): where a visual line holds two columns
+    side by side (agency | national motto, "Nơi nhận" | signer), that two-column region is
+    read column by column, left first: the order of the real-scan truths and of the
+    labelled documents. A region ends at a line that crosses the gap between the columns or
+    after a vertical gap (COLUMN_GAP_LINES)."""
+    out: list[list[_Line]] = []
+    i = 0
+    while i < len(visual):
+        parts = sorted(visual[i], key=lambda kw: kw[1][0].left)
+        if len(parts) < 2:
+            out.append(parts)
+            i += 1
+            continue
+        split_lo = max(w.left + w.width for w in parts[0][1])  # right edge of the left column
+        split_hi = min(w.left for w in parts[1][1])  # left edge of the right column
+        left: list[list[_Line]] = [parts[:1]]
+        right: list[list[_Line]] = [parts[1:]]
+        bottom, height = spans[i][1], spans[i][1] - spans[i][0]
+        j = i + 1
+        while j < len(visual):
+            top, bot, _, _ = spans[j]
+            if top - bottom > COLUMN_GAP_LINES * height:
+                break
+            side_l = [kw for kw in visual[j] if max(w.left + w.width for w in kw[1]) <= split_hi]
+            side_r = [kw for kw in visual[j] if min(w.left for w in kw[1]) >= split_lo]
+            if len(side_l) + len(side_r) != len(visual[j]) or (
+                set(map(id, side_l)) & set(map(id, side_r))
+            ):
+                break  # a line across the columns: the region is over
+            if side_l:
+                left.append(sorted(side_l, key=lambda kw: kw[1][0].left))
+            if side_r:
+                right.append(sorted(side_r, key=lambda kw: kw[1][0].left))
+            bottom = bot
+            j += 1
+        out += left + right
+        i = j
+    return out
 
 
 # "thi hành án" read as "THỊ HÀNH ÁN" (language-model bias, OCR-NOTES.md), or with a stray

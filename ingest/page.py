@@ -81,7 +81,10 @@ def _run(task: PageTask, result: PageResult) -> None:
 
     assert loaded.image is not None
     clean = preprocess(
-        loaded.image, loaded.dpi or opts.dpi, osd_timeout_s=min(20.0, opts.timeout_s)
+        loaded.image,
+        loaded.dpi or opts.dpi,
+        osd_timeout_s=min(20.0, opts.timeout_s),
+        colour=loaded.colour,
     )
     ocr_dpi = clean.dpi
 

@@ -40,9 +40,10 @@ ground_truth.json
 "people" is keyed by name: random names are unique across an archive, so a name seen in
 two cases is the same person on purpose (one shared debtor; banks are creditors of several
 cases); "tone_pairs" are different people whose names differ only by a tone mark.
-Roles and doc types are those of `schemas.vocab`. Page "text" is one line per visual line;
-the two columns of a header/footer row share baselines and are joined left to right
-("CỤC THADS TỈNH NGHỆ AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), as Tesseract reads them.
+Roles and doc types are those of `schemas.vocab`. Page "text" is one line per printed line;
+the two columns of a header/footer row come one after the other, left column first ("CỤC
+THADS", "TỈNH NGHỆ AN", …, then "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", …), as the labelled set
+and the real-scan truths are written.
 """
 
 from samplegen.degrade import QUALITIES, degrade, degrade_ex, rotate_quarter

@@ -8,8 +8,9 @@ Layout input is a list of blocks:
 - `Space`: vertical gap in points.
 
 `layout(blocks)` splits them into `PageLayout`s; `PageLayout.text` is the exact text drawn,
-visual line by visual line: the two columns of a `Row` share baselines, and items on one
-baseline are joined left to right with a space (the order Tesseract reads them in).
+line by line top to bottom, the two columns of a `Row` one after the other (left column,
+then right: the order of the labelled set and of the real-scan truths); items on one
+baseline of one column are joined left to right with a space.
 Word widths come from the TTF metrics (reportlab), so the same layout is drawn at 200 or
 300 dpi and in the PDF text layer.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -123,6 +124,8 @@ class Placed:
     size: float
     rule: bool = False
     kind: str = "text"  # text | signature | stamp (marks carry no text)
+    row: int = -1  # the `Row` it belongs to (its index on the page), -1 outside rows
+    col: int = 0  # 0 = left column of its row, 1 = right
 
 
 @dataclass
@@ -131,16 +134,22 @@ class PageLayout:
 
     @property
     def lines(self) -> list[str]:
-        """Visual lines top to bottom; items sharing a baseline (the two columns of a
-        `Row`) are joined left to right with one space, as an OCR engine reads them."""
+        """Lines top to bottom, a `Row` column by column (left, then right); items sharing a
+        baseline within one column are joined left to right with one space."""
         return self.mapped_lines(None)
 
     def mapped_lines(self, fn: Callable[[str], str] | None) -> list[str]:
         """`lines`, with `fn` applied to each placed item's text first."""
-        rows: dict[int, list[Placed]] = {}
+        row_top: dict[int, int] = {}
+        for p in self.items:
+            if p.kind == "text" and p.row >= 0:
+                row_top[p.row] = min(row_top.get(p.row, 1 << 30), round(p.y * 4))
+        rows: dict[tuple[int, int, int], list[Placed]] = {}
         for p in self.items:
             if p.kind == "text":
-                rows.setdefault(round(p.y * 4), []).append(p)
+                y = round(p.y * 4)
+                key = (row_top[p.row], p.col, y) if p.row >= 0 else (y, 0, y)
+                rows.setdefault(key, []).append(p)
         out = []
         for k in sorted(rows):
             items = sorted(rows[k], key=lambda p: p.x)
@@ -244,7 +253,9 @@ def layout(blocks: list[Block]) -> list[PageLayout]:
                 new_page()
                 left, ly = _column(b.left, MARGIN_LEFT - 8 * MM, lw + 8 * MM, y, lead)
                 right, ry = _column(b.right, MARGIN_LEFT + lw, width - lw, y, lead)
-            pages[-1].items += left + right
+            row = len(pages[-1].items)
+            pages[-1].items += [replace(p, row=row, col=0) for p in left]
+            pages[-1].items += [replace(p, row=row, col=1) for p in right]
             y = max(ly, ry)
             continue
         placed, _ = _column((b,), MARGIN_LEFT, width, 0.0)

@@ -29,6 +29,19 @@ class Word(_Model):
     line: int = 0  # running line number on the page, for snippets
 
 
+class ReviewField(_Model):
+    """A field a person must type: its printed label, what OCR read there (maybe nothing) and
+    its box in page pixels. `kind` is "number" (after "Số:") or "day" (in "ngày … tháng")."""
+
+    kind: str
+    text: str = ""
+    reason: str = ""  # why it needs review ("handwritten: blue ink", ...)
+    left: int
+    top: int
+    width: int
+    height: int
+
+
 class PageQuality(_Model):
     skew_deg: float = 0.0  # angle corrected by deskew
     rotation_deg: int = 0  # 0/90/180/270 corrected by orientation detection
@@ -41,6 +54,8 @@ class PageQuality(_Model):
     paper: str | None = None  # the paper size `dpi` was inferred from (ingest.load)
     needs_rescan: bool = False
     reasons: list[str] = Field(default_factory=list)
+    # Handwritten fields found on the page: the document needs a person to check them.
+    review: list[ReviewField] = Field(default_factory=list)
 
 
 class PageRecord(_Model):

@@ -10,6 +10,11 @@ with --errors, the error breakdown by kind and the most frequent aligned word er
 
     scripts/score-ocr --bench 12 --qualities poor --dir /tmp/cer-sets --errors 20
     scripts/score-ocr --archive 8 --dir /tmp/cer-sets --json
+
+Real scans with hand-made truth (`scripts/score_real.py`): hoso against plain Tesseract,
+CER and order-free word errors per page and in aggregate:
+
+    scripts/score-ocr --real ../shared/realscans/qngai --truth benchmarks/realscans/truth
 """
 
 from __future__ import annotations
@@ -215,7 +220,26 @@ def main(argv: list[str] | None = None) -> int:
                     help="write each page's OCR text and truth there, worst pages first in "
                     "DIR/index.tsv")  # fmt: skip
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--real", type=Path, metavar="DIR", help="folder of real scanned PDFs")
+    ap.add_argument("--truth", type=Path, metavar="DIR", help="their truth: <stem>-p<N>.txt")
+    ap.add_argument("--readers", default="hoso,plain",
+                    help="with --real: hoso, plain or both (hoso,plain)")  # fmt: skip
+    ap.add_argument("--only", metavar="REGEX", help="with --real: pages whose name matches")
     a = ap.parse_args(argv)
+    if a.real or a.truth:
+        if not (a.real and a.truth):
+            ap.error("--real and --truth go together")
+        readers = [r for r in a.readers.split(",") if r]
+        if not readers or set(readers) - {"hoso", "plain"}:
+            ap.error("--readers takes hoso, plain or hoso,plain")
+        from score_real import main_real
+
+        code = main_real(
+            a.real, a.truth, readers=readers, workers=a.workers, cache=a.dir, only=a.only,
+            as_json=a.json, dump_dir=a.dump,
+        )  # fmt: skip
+        if not (a.bench or a.archive):
+            return code
     if not a.bench and not a.archive:
         ap.error("give at least one --bench SEED or --archive SEED")
     qualities = [q for q in a.qualities.split(",") if q]

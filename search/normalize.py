@@ -90,10 +90,14 @@ def _place_tone(word: str) -> str:
     return out
 
 
+def place_tones(text: str) -> str:
+    """`text` with every word's tone mark on its canonical vowel (hoà → hòa); case kept."""
+    return _WORD.sub(lambda m: _place_tone(m.group(0)), text)
+
+
 def normalize(text: str) -> str:
     """Comparable Vietnamese text that keeps diacritics: lowercase, NFC, one tone placement."""
-    text = repair(text).lower()
-    text = _WORD.sub(lambda m: _place_tone(m.group(0)), text)
+    text = place_tones(repair(text).lower())
     return _SPACES.sub(" ", text).strip()
 
 
