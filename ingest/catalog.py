@@ -833,6 +833,18 @@ class Catalog:
                 " ORDER BY sha256, page_no"
             )
         ]
+        review = [
+            {
+                "sha256": r[0],
+                "page_no": r[1],
+                "path": self.case_of(r[0])[2],
+                "fields": json.loads(r[2]).get("review", []),
+            }
+            for r in q(
+                "SELECT sha256, page_no, quality FROM pages"
+                " WHERE json_array_length(quality, '$.review') > 0 ORDER BY sha256, page_no"
+            )
+        ]
         return {
             "archive": str(self.archive),
             "cases": one("SELECT COUNT(*) FROM cases"),
@@ -857,6 +869,7 @@ class Catalog:
             "failures": self.failures(),
             "skipped": self.skipped(),
             "needs_rescan": rescan,
+            "needs_review": review,  # handwritten fields a person must type (`ingest.fields`)
             "index_queue": one("SELECT COUNT(*) FROM index_queue"),
             "last_run": self.last_run(),
         }

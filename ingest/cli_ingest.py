@@ -237,6 +237,7 @@ def status(
     t.add_row("pending index work", str(s["index_queue"]))
     t.add_row("failures", str(len(s["failures"])))
     t.add_row("pages to rescan", str(len(s["needs_rescan"])))
+    t.add_row("pages to review (handwritten fields)", str(len(s["needs_review"])))
     t.add_row("not scans (skipped)", str(len(s["skipped"])))
     h = s["history"]
     t.add_row(
@@ -263,6 +264,17 @@ def status(
         console.print(
             f"[yellow]rescan[/] {safe(r['path'])} page {r['page_no']}: "
             f"{safe('; '.join(r['reasons']))}",
+            highlight=False,
+        )
+    for r in s["needs_review"]:
+        fields = "; ".join(
+            f"{f['kind']} {f['text'] or '?'} at ({f['left']},{f['top']}"
+            f" {f['width']}x{f['height']}):"
+            f" {f['reason']}"
+            for f in r["fields"]
+        )
+        console.print(
+            f"[cyan]review[/] {safe(r['path'])} page {r['page_no']}: {safe(fields)}",
             highlight=False,
         )
     for e in s.get("file_states", []):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import os
 import re
 import shutil
@@ -380,28 +379,40 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
 
 _Line = tuple[tuple[int, int, int, int], list[Word]]  # (block, par, line, piece), words
 # Words of one printed line are less than a letter height apart (justified body lines: up to
-# ~1); Tesseract also puts two header columns on one line ("ỦY BAN NHÂN DÂN   CỘNG HÒA XÃ
-# HỘI…", gap 3–7 heights on real scans): a gap wider than this many word heights cuts it.
+# ~1, and evenly); Tesseract also puts two header columns on one line ("ỦY BAN NHÂN DÂN   CỘNG
+# HÒA XÃ HỘI…", gap 3–7 heights on real scans, 1–2 on samplegen pages with long agency names):
+# a gap wider than COLUMN_CUT_GAP word heights cuts it, and so does one wider than
+# COLUMN_CUT_MIN heights that is COLUMN_CUT_RATIO times the line's median gap.
 COLUMN_CUT_GAP = 2.0
+COLUMN_CUT_MIN = 0.8
+COLUMN_CUT_RATIO = 2.4
 
 
 def _cut_at_gaps(line: _Line) -> list[_Line]:
-    """One Tesseract line as pieces split at gaps wider than COLUMN_CUT_GAP word heights."""
+    """One Tesseract line as pieces split at column gaps (see COLUMN_CUT_GAP). A garbage
+    token (a speck read as "ˆ", `_is_garbage`) does not bridge a gap."""
     key, ws = line
     if len(ws) < 2:
         return [line]
     height = float(np.median([w.height for w in ws]))
+    gaps, right = [], ws[0].left + ws[0].width
+    for w in ws[1:]:
+        gaps.append(w.left - right)
+        if not _is_garbage(w):
+            right = max(right, w.left + w.width)
+    usual = float(np.median(gaps))
+    cut = min(COLUMN_CUT_GAP * height, max(COLUMN_CUT_MIN * height, COLUMN_CUT_RATIO * usual))
     pieces: list[_Line] = [((*key[:3], 0), [ws[0]])]
-    for prev, w in itertools.pairwise(ws):
-        if w.left - (prev.left + prev.width) > COLUMN_CUT_GAP * height:
+    for gap, w in zip(gaps, ws[1:], strict=True):
+        if gap > cut:
             pieces.append(((*key[:3], len(pieces)), []))
         pieces[-1][1].append(w)
     return pieces
 
 
 # A two-column region goes on while the next line starts within this many line heights of
-# the last one (a signature's gap under the signer's title is longer: the name then comes
-# after the left column, which is its place anyway).
+# the last one, or at any distance while lines keep both columns (titles of two signers, a
+# signature's gap, their names).
 COLUMN_GAP_LINES = 2.5
 
 
@@ -429,13 +440,15 @@ def _columns_in_turn(
         j = i + 1
         while j < len(visual):
             top, bot, _, _ = spans[j]
-            if top - bottom > COLUMN_GAP_LINES * height:
+            if top - bottom > COLUMN_GAP_LINES * height and len(visual[j]) < 2:
                 break
             side_l = [kw for kw in visual[j] if max(w.left + w.width for w in kw[1]) <= split_hi]
-            side_r = [kw for kw in visual[j] if min(w.left for w in kw[1]) >= split_lo]
-            if len(side_l) + len(side_r) != len(visual[j]) or (
-                set(map(id, side_l)) & set(map(id, side_r))
-            ):
+            side_r = [
+                kw
+                for kw in visual[j]
+                if min(w.left for w in kw[1]) >= split_lo and all(kw is not x for x in side_l)
+            ]
+            if len(side_l) + len(side_r) != len(visual[j]):
                 break  # a line across the columns: the region is over
             if side_l:
                 left.append(sorted(side_l, key=lambda kw: kw[1][0].left))

@@ -16,11 +16,13 @@ import contextlib
 import os
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from ingest.errors import HosoError
+from ingest.fields import fill_text, review_fields
 from ingest.load import load_page, pdf_page_bytes
 from ingest.ocr import OcrOutput, ocr_number, ocr_page
 from ingest.pdfout import searchable_page
@@ -33,7 +35,7 @@ from ingest.preprocess import (
     rotate_quadrant,
 )
 from ingest.tasks import PageResult, PageTask
-from schemas import PageQuality, Word
+from schemas import PageQuality, ReviewField, Word
 
 _NOT_RESCAN = {"blank page", "no text recognised"}
 
@@ -114,12 +116,18 @@ def _run(task: PageTask, result: PageResult) -> None:
             clean.rotate_180()
             clean.quality.rotation_deg = 180
             clean.steps.append("rotate 180 (low confidence)")
+    quality = clean.quality
     if not clean.blank:
         _add_corner_number(clean.image, ocr_dpi, out, opts.lang, opts.timeout_s)
+        quality.review = review_fields(
+            clean.image, clean.ink, out.words, ocr_dpi, lang=opts.lang, timeout_s=opts.timeout_s
+        )
+        out.text = fill_text(out.text, quality.review)
     # Boxes are kept in the coordinates of the page image the archive shows (`clean.view`).
     view = clean.view if clean.view is not None else clean.image
-    scale_words(out.words, view.shape[1] / clean.image.shape[1])
-    quality = clean.quality
+    f = view.shape[1] / clean.image.shape[1]
+    scale_words(out.words, f)
+    scale_words(quality.review, f)
     quality.mean_conf = out.mean_conf
     quality.dpi_tag, quality.paper = loaded.dpi_tag, loaded.paper
     if clean.blank:
@@ -139,7 +147,7 @@ def _run(task: PageTask, result: PageResult) -> None:
         write_atomic(task.out_pdf, searchable_page(out.pdf, view))
 
 
-def scale_words(words: list[Word], f: float) -> None:
+def scale_words(words: Sequence[Word | ReviewField], f: float) -> None:
     """Word boxes read on an image `f` times smaller, in the larger image's pixels."""
     if abs(f - 1.0) < 1e-3:
         return
