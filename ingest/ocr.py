@@ -428,34 +428,42 @@ def _columns_in_turn(
     i = 0
     while i < len(visual):
         parts = sorted(visual[i], key=lambda kw: kw[1][0].left)
-        if len(parts) < 2:
+        real = [kw for kw in parts if not all(_is_garbage(w) for w in kw[1])]
+        if len(real) < 2:
             out.append(parts)
             i += 1
             continue
-        split_lo = max(w.left + w.width for w in parts[0][1])  # right edge of the left column
-        split_hi = min(w.left for w in parts[1][1])  # left edge of the right column
-        left: list[list[_Line]] = [parts[:1]]
-        right: list[list[_Line]] = [parts[1:]]
+        # The gap between the columns, from the first two pieces of text (garbage tokens,
+        # strokes of a seal or signature between the columns, are put on either side).
+        split_lo = max(w.left + w.width for w in real[0][1])  # right edge of the left column
+        split_hi = min(w.left for w in real[1][1])  # left edge of the right column
+        left: list[list[_Line]] = []
+        right: list[list[_Line]] = []
         bottom, height = spans[i][1], spans[i][1] - spans[i][0]
-        j = i + 1
+        j = i
         while j < len(visual):
             top, bot, _, _ = spans[j]
-            if top - bottom > COLUMN_GAP_LINES * height and len(visual[j]) < 2:
+            if j > i and top - bottom > COLUMN_GAP_LINES * height and len(visual[j]) < 2:
                 break
-            side_l = [kw for kw in visual[j] if max(w.left + w.width for w in kw[1]) <= split_hi]
-            side_r = [
-                kw
-                for kw in visual[j]
-                if min(w.left for w in kw[1]) >= split_lo and all(kw is not x for x in side_l)
-            ]
-            if len(side_l) + len(side_r) != len(visual[j]):
-                break  # a line across the columns: the region is over
-            if side_l:
-                left.append(sorted(side_l, key=lambda kw: kw[1][0].left))
-            if side_r:
-                right.append(sorted(side_r, key=lambda kw: kw[1][0].left))
-            bottom = bot
-            j += 1
+            side_l, side_r = [], []
+            for kw in visual[j]:
+                if all(_is_garbage(w) for w in kw[1]):
+                    (side_l if kw[1][0].left < split_hi else side_r).append(kw)
+                elif max(w.left + w.width for w in kw[1]) <= split_hi:
+                    side_l.append(kw)
+                elif min(w.left for w in kw[1]) >= split_lo:
+                    side_r.append(kw)
+                else:
+                    break  # a line across the columns: the region is over
+            else:
+                if side_l:
+                    left.append(sorted(side_l, key=lambda kw: kw[1][0].left))
+                if side_r:
+                    right.append(sorted(side_r, key=lambda kw: kw[1][0].left))
+                bottom = bot
+                j += 1
+                continue
+            break
         out += left + right
         i = j
     return out
