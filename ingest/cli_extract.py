@@ -141,6 +141,12 @@ def eval_cmd(
         typer.Option(help="Score only documents whose name matches this regular expression."),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", "-j", help="OCR processes.")] = 2,
+    keep_ocr: Annotated[
+        Path | None,
+        typer.Option(
+            "--keep-ocr", help="With --ocr: write the OCR'd texts and labels to this folder."
+        ),
+    ] = None,
 ) -> None:
     """Precision, recall and F1 per field, per document type and per category of extraction
     on a labelled folder (label format: schemas/LABELS.md)."""
@@ -161,7 +167,7 @@ def eval_cmd(
         if ocr not in ("clean", "office", "poor"):
             raise fail(f"--ocr must be clean, office or poor, not {ocr!r}", ExitCode.USAGE)
         with tempfile.TemporaryDirectory(prefix="hoso-eval-") as tmp:
-            report = evaluate_ocr(items, Path(tmp), quality=ocr, workers=workers)
+            report = evaluate_ocr(items, Path(tmp), quality=ocr, workers=workers, keep=keep_ocr)
     else:
         report = evaluate(items)
     if report.n_docs == 0:

@@ -340,9 +340,16 @@ def ocr_pages(text: str, workdir: Path, quality: str = "office", seed: int = 0) 
 
 
 def evaluate_ocr(
-    items: list[Labelled], workdir: Path, quality: str = "office", workers: int = 2
+    items: list[Labelled],
+    workdir: Path,
+    quality: str = "office",
+    workers: int = 2,
+    keep: Path | None = None,
 ) -> Report:
-    """Score extraction on the labelled texts rendered as `quality` scans and OCR'd."""
+    """Score extraction on the labelled texts rendered as `quality` scans and OCR'd.
+
+    `keep`: a folder to write each OCR'd text (pages separated by form feeds) with its label,
+    a labelled set of its own that `evaluate_dir` scores again without OCR."""
     from concurrent.futures import ProcessPoolExecutor
 
     from ingest.page import process_page
@@ -359,4 +366,9 @@ def evaluate_ocr(
     for item, tasks in jobs:
         pages = [(i, next(results).text) for i in range(1, len(tasks) + 1)]
         score_one(report, item.name, item.label, _predict(item.label, extract_pages(pages)))
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / f"{item.name}.txt").write_text("\f".join(t for _, t in pages), "utf-8")
+            label = json.dumps(item.label, ensure_ascii=False, indent=1)
+            (keep / f"{item.name}.json").write_text(label + "\n", "utf-8")
     return report

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ingest.evaluate import evaluate, evaluate_ocr, load_labelled
+from ingest.evaluate import evaluate, evaluate_dir, evaluate_ocr, load_labelled
 
 LABELLED = Path(__file__).parent / "data" / "labelled"
 # Two-column headers, a line-broken party list, a bank with representatives, enforcement
@@ -15,8 +15,14 @@ def test_extraction_from_office_scans_stays_within_three_points_of_text(tmp_path
     items = [i for i in load_labelled(LABELLED) if i.name in SUBSET]
     assert len(items) == len(SUBSET)
     on_text = evaluate(items)
-    on_scans = evaluate_ocr(items, tmp_path, quality="office", workers=2)
+    kept = tmp_path / "kept"
+    on_scans = evaluate_ocr(items, tmp_path, quality="office", workers=2, keep=kept)
     assert on_scans.n_docs == len(SUBSET)
+    # The OCR'd texts are kept as a labelled set: scored again without OCR, the same figures.
+    again = evaluate_dir(kept)
+    assert {f: s.as_dict() for f, s in again.fields.items()} == {
+        f: s.as_dict() for f, s in on_scans.fields.items()
+    }
     for field in ("numbers", "dates", "parties"):
         text_f1, scan_f1 = on_text.fields[field].f1, on_scans.fields[field].f1
         assert scan_f1 >= text_f1 - 0.03, (field, text_f1, scan_f1, on_scans.errors)
