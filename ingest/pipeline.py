@@ -27,6 +27,7 @@ from ingest.discover import (
     file_stamp,
     load_manifest,
     reread,
+    sha256_of,
 )
 from ingest.errors import InputFileError
 from ingest.executor import PageExecutor, make_executor
@@ -108,10 +109,14 @@ class _FileWork:
     changed: bool = False  # the file is no longer what was hashed: it is read again
 
 
-def _changed(found: Found) -> bool:
-    """The file no longer has the stamp its hash was taken with (or is gone)."""
+def _changed(found: Found, *, rehash: bool = False) -> bool:
+    """The file no longer has the stamp its hash was taken with (or is gone); with `rehash`,
+    a PDF or TIFF is also hashed again (their pages are checked by stamp only, a JPEG or PNG
+    page by the hash of the bytes the worker read)."""
     try:
-        return file_stamp(found.path) != found.stamp
+        if file_stamp(found.path) != found.stamp:
+            return True
+        return rehash and found.kind in ("pdf", "tiff") and sha256_of(found.path) != found.sha256
     except OSError:
         return True
 
@@ -382,7 +387,7 @@ def _read(
     changed: list[_FileWork] = []
 
     def complete(w: _FileWork) -> None:
-        if w.changed or _changed(w.found):
+        if w.changed or _changed(w.found, rehash=True):
             changed.append(w)
         else:
             _finish_file(catalog, w, summary, hooks)

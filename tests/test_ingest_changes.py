@@ -234,3 +234,18 @@ def test_status_tells_what_happened_to_every_file(tmp_path):
         env={**os.environ, "COLUMNS": "200"},
     ).stderr
     assert "gone" in text and "kept in the history" in text and "2 path(s) replaced" in text
+
+
+def test_a_pdf_is_hashed_again_before_it_is_done(tmp_path):
+    """Stamps can miss a rewrite on filesystems with coarse times: a PDF or TIFF (whose pages
+    are checked by stamp) is hashed again before it is marked done."""
+    from ingest.discover import Found, file_stamp
+    from ingest.pipeline import _changed
+
+    path = tmp_path / "scan.pdf"
+    _multipage(path, ["Zyxmotvan"])
+    stamp, real = file_stamp(str(path)), sha256(path.read_bytes()).hexdigest()
+    found = Found(str(path), str(path), "pdf", stamp[0], real, "HS-1", None, stamp)
+    assert not _changed(found, rehash=True)
+    other = Found(str(path), str(path), "pdf", stamp[0], "0" * 64, "HS-1", None, stamp)
+    assert not _changed(other) and _changed(other, rehash=True)
