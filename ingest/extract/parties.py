@@ -116,7 +116,7 @@ _ORG_END = re.compile(
     r"\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD|TNHH|MTV|(?!Giám|Chức|Người|Đại|Tổng|"
     r"Phó|Chủ|Trụ|Địa|Có|Vắng)[A-ZĐ][a-zà-ỹđ]+ [A-ZĐ])|\s(?:địa chỉ|có trụ sở|"
     r"trụ sở|Địa chỉ|Trụ sở|do ông|do bà|đại diện|người đại diện|Người đại diện|mã số|"
-    r"Mã số|số tiền|phải|đã|là)\b|\.\s)"
+    r"Mã số|số tiền|phải|đã|là|trả|nộp|bồi thường|chuyển giao|giao trả|hơn)\b|\.\s)"
 )
 _QUOTES = "'’‘`´”“\"ʼ"
 _TOKEN = re.compile(rf"[{UP}](?:[{LO}]+|[{UP}]*)(?:[{_QUOTES}][{UP}]?[{LO}]+)?\d?(?![\w{_QUOTES}])")
@@ -508,18 +508,24 @@ _MENTION = re.compile(
 # Words around a person in the prose of an enforcement document that give their role.
 _DEBTOR_BEFORE = re.compile(
     r"(?:xac minh dieu kien thi hanh an|cuong che[^.;\n]{0,60}?|ke bien[^.;\n]{0,60}?|"
-    r"khau tru[^.;\n]{0,40}?|thi hanh an)\s+(?:cua|doi voi)\s*:?\s*$"
+    r"khau tru[^.;\n]{0,40}?|thi hanh (?:ban )?an)\s+(?:cua|doi voi)\s*:?\s*$"
+    # "Quyết định buộc ông X và bà Y chuyển giao …"
+    r"|\bbuoc\s+(?:vo chong\s+|gia dinh\s+)?$"
 )
 _DEBTOR_AFTER = re.compile(
     r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*"
     # "… anh X và bà Y phải trả": the others named with the debtor
     r"(?:(?:va|,)\s*(?:ong|ba|anh|chi)\s+[^,;.]{1,30}?\s*)?"
+    # "… ông X ở thôn Mia, xã An Hà phải trả": where they live
+    r"(?:(?:o|tru|ngu|tru tai|cu tru tai)\s+[^.;()]{1,60}?\s*)?"
     r"(?:co trach nhiem|co nghia vu|phai (?:tra|nop|thi hanh|"
     r"thanh toan|boi thuong|chiu|hoan tra)|la nguoi phai thi hanh an)"
 )
 _CREDITOR_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*la nguoi duoc thi hanh an")
 _CREDITOR_BEFORE = re.compile(
     r"(?:(?:tra|thanh toan|hoan tra|boi thuong|dong|khoan tien|so tien)\s+cho|"
+    # "… để trả lại 230m2 đất cho gia đình ông Y", "chuyển giao … cho hộ bà Z"
+    r"(?:tra lai|giao tra|chuyen giao|giao)\b[^.;]{0,60}?\s+cho(?:\s+(?:gia dinh|ho|vo chong))?|"
     r"phai\s+(?:tra|thanh toan|hoan tra|boi thuong)(?:\s+lai)?)\s*$"
 )
 
