@@ -54,8 +54,16 @@ def _pages(archive: Path) -> int:
         return 0
 
 
+def _cmdline(pid: int) -> bytes:
+    """A process's command line, or b"" when it ended since it was listed."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
 def _workers(pid: int) -> set[int]:
-    servers = {c for c in children(pid) if b"forkserver" in Path(f"/proc/{c}/cmdline").read_bytes()}
+    servers = {c for c in children(pid) if b"forkserver" in _cmdline(c)}
     return {w for s in servers for w in children(s)}
 
 
