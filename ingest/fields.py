@@ -68,11 +68,13 @@ def find_fields(words: list[Word], page_h: int) -> list[Field]:
             found.append(Field("number", _box(w, end, right), inside))
             kinds.add("number")
         elif "day" not in kinds and _bare(low).startswith("ngày"):
-            month = next((x for x in line if _bare(x.text) == "tháng"), None)
+            # "tháng" may come glued to what was read of the day ("O†tháng").
+            month = next((x for x in line if "tháng" in x.text.lower()), None)
             if month is None:
                 continue
-            inside = [x for x in line if x.left < month.left]
-            found.append(Field("day", _box(w, _x_of(w, 4), month.left), [w, *inside]))
+            right = _x_of(month, month.text.lower().index("tháng"))
+            inside = [x for x in line if x.left < right]
+            found.append(Field("day", _box(w, _x_of(w, 4), right), [w, *inside]))
             kinds.add("day")
     return found
 
@@ -93,6 +95,8 @@ def _field_text(f: Field) -> str:
             t = t[3:]
         if f.kind == "day" and _bare(t).startswith("ngày"):
             t = t.lower().split("ngày", 1)[1]
+        if f.kind == "day" and "tháng" in t.lower():
+            t = t[: t.lower().index("tháng")]
         t = t.split("/", 1)[0] if f.kind == "number" else t
         if t.strip():
             out.append(t.strip())

@@ -37,7 +37,8 @@ from ingest.preprocess import (
 from ingest.tasks import PageResult, PageTask
 from schemas import PageQuality, ReviewField, Word
 
-_NOT_RESCAN = {"blank page", "no text recognised"}
+SEAL_ONLY = "only a seal or stamp (giáp lai page): nothing to read"
+_NOT_RESCAN = {"blank page", "no text recognised", SEAL_ONLY}
 
 
 class ArchiveWriteError(Exception):
@@ -131,7 +132,7 @@ def _run(task: PageTask, result: PageResult) -> None:
     quality.mean_conf = out.mean_conf
     quality.dpi_tag, quality.paper = loaded.dpi_tag, loaded.paper
     if clean.blank:
-        quality.reasons = ["blank page"]
+        quality.reasons = [SEAL_ONLY if clean.marked else "blank page"]
     else:
         if not out.words:
             quality.reasons.append("no text recognised")

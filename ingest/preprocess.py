@@ -90,6 +90,7 @@ STRAY_BASELINE = 0.5
 # chroma). Measured on 12 real pages (OCR-NOTES.md): 9.8% → 7.8% CER, names under seals back.
 INK_CHROMA = 60
 INK_NOT_HUES = (12, 100)  # OpenCV hue (0–180) from orange-yellow to cyan: not ink
+SEAL_INK = 0.05  # mean of the 0/255 ink mask (~1/5000 of the page): a seal's fragment
 
 
 @dataclass
@@ -106,6 +107,9 @@ class CleanPage:
     view_dpi: int = 300
     # Coloured ink (see `colour_ink`) in `image`'s geometry, 255 = ink; None for grey scans.
     ink: np.ndarray | None = None
+    # Marks cleared before OCR: seals, signatures, stamps (a share of the page for coloured
+    # ink). A blank page that had some is a seal-only (giáp lai) page, not one to rescan.
+    marked: bool = False
 
     def rotate_180(self) -> None:
         self.image = rotate_quadrant(self.image, 180)
@@ -740,6 +744,7 @@ def preprocess(
         view=view,
         view_dpi=work_dpi,
         ink=ink,
+        marked=bool(scribbles) or (ink is not None and float(ink[::4, ::4].mean()) > SEAL_INK),
     )
 
 
