@@ -373,18 +373,14 @@ class Catalog:
 
     def known_paths(self, *, under: str | None = None, sha256: str | None = None) -> list[str]:
         """Current paths below folder `under`, or of content `sha256`."""
+        args: tuple[Any, ...]
         if sha256 is not None:
             sql, args = "SELECT path FROM file_paths WHERE sha256=?", (sha256,)
         else:
             assert under is not None
             prefix = under.rstrip("/") + "/"
-            sql, args = (
-                "SELECT path FROM file_paths WHERE substr(path, 1, ?)=?",
-                (
-                    len(prefix),
-                    prefix,
-                ),
-            )
+            sql = "SELECT path FROM file_paths WHERE substr(path, 1, ?)=?"
+            args = (len(prefix), prefix)
         return [r[0] for r in self.db.execute(sql + " ORDER BY path", args)]
 
     def is_current(self, sha256: str) -> bool:
