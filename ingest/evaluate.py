@@ -9,11 +9,12 @@ found, whatever its kind.
 Fields scored (`FIELDS`): doc_type, own_number, date (the document's own), numbers (by
 `number_key`: spaces, dash and Đ/D do not matter), dates (v2: the (date, kind) pairs of
 kinds document and cited), dates_hearing / dates_event / dates_other (apart), issuer (by
-its folded canonical name), parties (NFC name + role), party_names (NFC name), represents
-((representative, party represented) pairs), amounts_vnd. Single-valued fields count a
-wrong value as one false positive and one false negative. Every field is also totalled per
-document type and per category of the label. `evaluate_ocr` renders the same texts as
-degraded scans (samplegen) and OCRs them with the page step, to measure what OCR costs.
+its folded canonical name), parties (NFC name + role; dashes – and - alike), party_names
+(NFC name), represents ((representative, party represented) pairs), amounts_vnd.
+Single-valued fields count a wrong value as one false positive and one false negative.
+Every field is also totalled per document type and per category of the label.
+`evaluate_ocr` renders the same texts as degraded scans (samplegen) and OCRs them with the
+page step, to measure what OCR costs.
 """
 
 from __future__ import annotations
@@ -151,7 +152,8 @@ def load_labelled(folder: Path, ids: str | None = None) -> list[Labelled]:
 
 
 def _nfc(s: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", s).split())
+    """A name for comparison: NFC, one space between words, one kind of dash."""
+    return " ".join(unicodedata.normalize("NFC", s).split()).replace("–", "-").replace("—", "-")
 
 
 def _keys(name: str, values: Iterable[Any]) -> set[Hashable]:

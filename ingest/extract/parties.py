@@ -113,7 +113,7 @@ _ORG = re.compile(
 _ORG_END = re.compile(
     # a parenthesis ends the name unless it is part of it ("… (Việt Nam)", "… (VN)")
     rf"\s*(?:\((?![{UP}]\w*(?:\s+[{UP}]\w*){{0,3}}\))|;|,|:|"
-    r"\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD|TNHH|MTV|(?!Giám|Chức|Người|Đại|Tổng|"
+    r"\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD|TNHH|MTV|CTCP|(?!Giám|Chức|Người|Đại|Tổng|"
     r"Phó|Chủ|Trụ|Địa|Có|Vắng)[A-ZĐ][a-zà-ỹđ]+ [A-ZĐ])|\s(?:địa chỉ|có trụ sở|"
     r"trụ sở|Địa chỉ|Trụ sở|do ông|do bà|đại diện|người đại diện|Người đại diện|mã số|"
     r"Mã số|số tiền|phải|đã|là|trả|nộp|bồi thường|chuyển giao|giao trả|hơn)\b|\.\s)"
@@ -121,6 +121,7 @@ _ORG_END = re.compile(
 _QUOTES = "'’‘`´”“\"ʼ"
 _TOKEN = re.compile(rf"[{UP}](?:[{LO}]+|[{UP}]*)(?:[{_QUOTES}][{UP}]?[{LO}]+)?\d?(?![\w{_QUOTES}])")
 _STOP = {
+    "Ngày",
     "Sinh",
     "SN",
     "Năm",
