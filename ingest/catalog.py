@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest import corrections
 from schemas import Document, FileRecord, PageQuality, PageRecord, Word
 from search.normalize import fold, normalize, number_key
 
@@ -467,6 +468,8 @@ class Catalog:
     def save_page(self, row: PageRow, *, enqueue_for: Iterable[str] = ()) -> None:
         """Write one page and commit: the unit of durability."""
         with self.db:
+            # An officer's line corrections survive OCR again (ingest/corrections.py).
+            text = corrections.for_page_text(self.db, row.sha256, row.page_no, row.text)
             self.db.execute(
                 "INSERT OR REPLACE INTO pages(sha256, page_no, method, text, confidence, quality,"
                 " needs_rescan, words, width, height, seconds, created_at)"
@@ -475,7 +478,7 @@ class Catalog:
                     row.sha256,
                     row.page_no,
                     row.method,
-                    row.text,
+                    text,
                     row.confidence,
                     row.quality.model_dump_json(),
                     int(row.quality.needs_rescan),
@@ -625,6 +628,8 @@ class Catalog:
         ids: list[str] = []
         backends = list(enqueue_for)
         with self.db:
+            # An officer's corrections are laid over extraction (ingest/corrections.py).
+            docs = corrections.for_documents(self.db, sha256, docs)
             old = [
                 r[0]
                 for r in self.db.execute("SELECT doc_id FROM documents WHERE sha256=?", (sha256,))

@@ -20,7 +20,14 @@ _HELP = (
     "offices: OCR of scanned folders, extraction of numbers, dates and parties, and search."
 )
 
-_COMMAND_MODULES = ["cli_ingest", "cli_extract", "cli_search", "cli_serve", "cli_samples"]
+_COMMAND_MODULES = [
+    "cli_ingest",
+    "cli_extract",
+    "cli_search",
+    "cli_serve",
+    "cli_samples",
+    "cli_review",
+]
 # Verb → the module that registers it (one place; `test_cli_verbs_map_to_their_modules`
 # checks it against the modules' own registrations).
 COMMANDS = {
@@ -36,6 +43,8 @@ COMMANDS = {
     "withheld": "cli_serve",
     "user": "cli_serve",
     "make-samples": "cli_samples",
+    "review": "cli_review",
+    "corrections": "cli_review",
 }
 
 

@@ -1,0 +1,311 @@
+"""Corrections as data: an officer's fixes, stored in the catalog and laid over extraction.
+
+A correction names what it fixes by content address (file sha256 + the document's first
+page, or the page of a text line), says who made it, when, the value before and after. It
+is kept in the table `corrections` of `catalog.sqlite` and applied every time the catalog
+writes the thing it fixes: `Catalog.replace_documents` (ingest, `hoso extract --archive`)
+passes the freshly extracted documents through `apply_to_documents`, `Catalog.save_page`
+(OCR again) passes the page text through `apply_to_text`. Every read (case pages, export,
+both search indices built from the catalog) therefore sees the corrected values, and no
+rerun can lose them. A correction that no longer finds what it fixed (a rescan replaced
+the file's pages, extraction now finds another document there) is marked `unmatched` with
+a sentence saying why, and shown in the review queue; it is never deleted.
+
+This module knows the table and the rules; `ingest.review` does the catalog and index work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from schemas import DateRef, Document, NumberRef, Party
+from schemas.review import Correction
+from schemas.vocab import DOC_TYPES, ROLES
+from search.normalize import fold, number_key
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid TEXT NOT NULL UNIQUE,            -- kept across export/import
+    sha256 TEXT NOT NULL,
+    page_no INTEGER NOT NULL,            -- the document's first page, or the line's page
+    target TEXT NOT NULL,                -- document | party | line
+    field TEXT NOT NULL,                 -- see FIELDS
+    locator TEXT NOT NULL DEFAULT '{}',  -- JSON: party {"name", "role"}; line {"line": n}
+    before TEXT,                         -- JSON value
+    after TEXT,                          -- JSON value
+    who TEXT NOT NULL,
+    at REAL NOT NULL,
+    status TEXT NOT NULL DEFAULT 'applied',  -- applied | unmatched
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS corrections_at ON corrections(sha256, page_no);
+"""
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "document": ("own_number", "date", "doc_type", "issuer"),
+    "party": ("edit", "add", "remove"),
+    "line": ("text",),
+}
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be made: one sentence for the CLI, the API and the form."""
+
+
+def _real_date(text: str) -> bool:
+    try:
+        return bool(_ISO.fullmatch(text)) and dt.date.fromisoformat(text) is not None
+    except ValueError:
+        return False
+
+
+def ensure_table(db: sqlite3.Connection) -> None:
+    db.executescript(SCHEMA)
+
+
+def _has_table(db: sqlite3.Connection) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='corrections'"
+    ).fetchone()
+    return row is not None
+
+
+def _row(r: sqlite3.Row | tuple[Any, ...]) -> Correction:
+    (uid, sha, page_no, target, field, locator, before, after, who, at, status, detail) = r
+    return Correction(
+        uid=uid,
+        sha256=sha,
+        page_no=page_no,
+        target=target,
+        field=field,
+        locator=json.loads(locator or "{}"),
+        before=json.loads(before) if before is not None else None,
+        after=json.loads(after) if after is not None else None,
+        who=who,
+        at=at,
+        status=status,
+        detail=detail,
+    )
+
+
+_COLUMNS = "uid, sha256, page_no, target, field, locator, before, after, who, at, status, detail"
+
+
+def load(
+    db: sqlite3.Connection,
+    *,
+    sha256: str | None = None,
+    targets: Iterable[str] | None = None,
+    page_no: int | None = None,
+    status: str | None = None,
+) -> list[Correction]:
+    """Stored corrections, oldest first (the order they are applied in)."""
+    if not _has_table(db):
+        return []
+    where, args = ["1"], []
+    if sha256 is not None:
+        where.append("sha256=?")
+        args.append(sha256)
+    if page_no is not None:
+        where.append("page_no=?")
+        args.append(page_no)
+    if status is not None:
+        where.append("status=?")
+        args.append(status)
+    wanted = list(targets) if targets is not None else None
+    if wanted is not None:
+        where.append(f"target IN ({','.join('?' * len(wanted))})")
+        args.extend(wanted)
+    sql = f"SELECT {_COLUMNS} FROM corrections WHERE {' AND '.join(where)} ORDER BY at, id"
+    return [_row(r) for r in db.execute(sql, args)]
+
+
+def validate(c: Correction) -> None:
+    """CorrectionError unless the correction is well formed."""
+    if c.field not in FIELDS.get(c.target, ()):
+        raise CorrectionError(f"a {c.target} correction cannot change {c.field!r}")
+    if not re.fullmatch(r"[0-9a-f]{64}", c.sha256) or c.page_no < 1:
+        raise CorrectionError("a correction names a file (sha256) and a page from 1")
+    if not c.who.strip():
+        raise CorrectionError("a correction must say who made it")
+    if c.target == "document":
+        value = c.after
+        if c.field == "doc_type" and value not in DOC_TYPES:
+            raise CorrectionError(f"unknown document type {value!r}")
+        if c.field == "date" and value is not None and not _real_date(str(value)):
+            raise CorrectionError(f"a date is written YYYY-MM-DD (a real day), not {value!r}")
+        if value is not None and not isinstance(value, str):
+            raise CorrectionError(f"the new {c.field} must be text")
+    elif c.target == "party":
+        if c.field in ("edit", "remove") and not str(c.locator.get("name") or "").strip():
+            raise CorrectionError("say which party (its name as extracted)")
+        if c.field in ("edit", "add"):
+            after = c.after if isinstance(c.after, dict) else {}
+            if not str(after.get("name") or "").strip():
+                raise CorrectionError("a party needs a name")
+            if after.get("role") not in ROLES:
+                raise CorrectionError(f"unknown role {after.get('role')!r}")
+    elif c.target == "line":
+        if not isinstance(c.locator.get("line"), int) or not isinstance(c.after, str):
+            raise CorrectionError("a line correction names the line (from 0) and its new text")
+        if "\n" in c.after:
+            raise CorrectionError("a line correction holds one line")
+
+
+def insert(db: sqlite3.Connection, c: Correction) -> bool:
+    """Store a correction (no commit); False when its uid is already there (an import
+    run twice adds nothing)."""
+    validate(c)
+    ensure_table(db)
+    cur = db.execute(
+        f"INSERT OR IGNORE INTO corrections({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            c.uid,
+            c.sha256,
+            c.page_no,
+            c.target,
+            c.field,
+            json.dumps(c.locator, ensure_ascii=False),
+            json.dumps(c.before, ensure_ascii=False),
+            json.dumps(c.after, ensure_ascii=False),
+            c.who,
+            c.at,
+            c.status,
+            c.detail,
+        ),
+    )
+    return cur.rowcount == 1
+
+
+def _set_status(db: sqlite3.Connection, outcomes: dict[str, str | None]) -> None:
+    db.executemany(
+        "UPDATE corrections SET status=?, detail=? WHERE uid=?",
+        [("applied" if why is None else "unmatched", why, uid) for uid, why in outcomes.items()],
+    )
+
+
+# -- applying ----------------------------------------------------------------------------
+def same(a: str | None, b: str | None) -> bool:
+    return fold(a or "").strip() == fold(b or "").strip()
+
+
+def _find_party(parties: list[Party], name: str, role: str | None) -> int | None:
+    hits = [i for i, p in enumerate(parties) if same(p.name, name)]
+    same_role = [i for i in hits if parties[i].role == role]
+    return (same_role or hits or [None])[0]
+
+
+def _set_document_field(doc: Document, c: Correction) -> Document:
+    value = c.after if c.after not in ("",) else None
+    update: dict[str, Any] = {c.field: value if c.field != "doc_type" else c.after}
+    if c.field == "own_number":
+        kept = [n for n in doc.numbers if n.kind != "own" and not same(n.text, c.before)]
+        if value:
+            kept.insert(0, NumberRef(text=value, kind="own", norm=number_key(value)))
+        update["numbers"] = kept
+    elif c.field == "date":
+        kept_dates = [d for d in doc.dates if d.kind != "document"]
+        if value:
+            kept_dates.insert(0, DateRef(date=value, kind="document"))
+        update["dates"] = kept_dates
+    return doc.model_copy(update=update)
+
+
+def _apply_party(doc: Document, c: Correction) -> tuple[Document, str | None]:
+    parties = list(doc.parties)
+    after = c.after if isinstance(c.after, dict) else {}
+    if c.field == "add":
+        if _find_party(parties, after["name"], after["role"]) is None:
+            parties.append(Party.model_validate(after))
+        return doc.model_copy(update={"parties": parties}), None
+    name, role = str(c.locator.get("name")), c.locator.get("role")
+    i = _find_party(parties, name, role)
+    if c.field == "remove":
+        if i is not None:
+            del parties[i]
+        return doc.model_copy(update={"parties": parties}), None
+    if i is None:  # an edit: already made (a rerun of the catalog write), or lost
+        if _find_party(parties, after["name"], after["role"]) is not None:
+            return doc, None
+        return doc, f"no party named {name!r} in this document any more"
+    new = parties[i].model_copy(
+        update={k: after[k] for k in ("name", "role", "represents") if k in after}
+    )
+    parties[i] = new
+    if not same(new.name, name):  # representatives of the renamed party follow
+        parties = [
+            p.model_copy(
+                update={"represents": [new.name if same(r, name) else r for r in p.represents]}
+            )
+            for p in parties
+        ]
+    return doc.model_copy(update={"parties": parties}), None
+
+
+def apply_to_documents(
+    docs: list[Document], corrections: list[Correction]
+) -> tuple[list[Document], dict[str, str | None]]:
+    """`docs` (one file's, as extracted) with `corrections` laid over them, and for each
+    correction None (applied) or the sentence saying why it no longer matches."""
+    by_first = {d.pages[0]: i for i, d in enumerate(docs)}
+    out = list(docs)
+    outcomes: dict[str, str | None] = {}
+    for c in corrections:
+        i = by_first.get(c.page_no)
+        if i is None:
+            outcomes[c.uid] = f"no document starts on page {c.page_no} of this file any more"
+            continue
+        if c.target == "document":
+            out[i] = _set_document_field(out[i], c)
+            outcomes[c.uid] = None
+        elif c.target == "party":
+            out[i], outcomes[c.uid] = _apply_party(out[i], c)
+    return out, outcomes
+
+
+def apply_to_text(text: str, corrections: list[Correction]) -> tuple[str, dict[str, str | None]]:
+    """A page's text with its line corrections, and each one's outcome (as above)."""
+    lines = text.split("\n")
+    outcomes: dict[str, str | None] = {}
+    for c in corrections:
+        n = int(c.locator.get("line", -1))
+        before, after = str(c.before or ""), str(c.after)
+        if 0 <= n < len(lines) and lines[n] in (before, after):
+            lines[n] = after
+        elif before and before in lines:  # the line moved (OCR found a line more above it)
+            lines[lines.index(before)] = after
+        elif after in lines:
+            pass
+        else:
+            outcomes[c.uid] = f"line {n + 1} of page {c.page_no} no longer reads {before!r}"
+            continue
+        outcomes[c.uid] = None
+    return "\n".join(lines), outcomes
+
+
+# -- the catalog's hooks (called inside its write transactions) --------------------------
+def for_documents(db: sqlite3.Connection, sha256: str, docs: list[Document]) -> list[Document]:
+    """What `Catalog.replace_documents` stores: `docs` corrected; outcomes recorded."""
+    corrections = load(db, sha256=sha256, targets=("document", "party"))
+    if not corrections:
+        return docs
+    out, outcomes = apply_to_documents(docs, corrections)
+    _set_status(db, outcomes)
+    return out
+
+
+def for_page_text(db: sqlite3.Connection, sha256: str, page_no: int, text: str) -> str:
+    """What `Catalog.save_page` stores as the page's text: `text` corrected."""
+    corrections = load(db, sha256=sha256, targets=("line",), page_no=page_no)
+    if not corrections:
+        return text
+    out, outcomes = apply_to_text(text, corrections)
+    _set_status(db, outcomes)
+    return out

@@ -1,0 +1,65 @@
+"""Where a value stands on its scanned page: the union of the OCR word boxes that spell it.
+
+Used by the review queue (a value's words' mean confidence) and the correction screens (the
+crop of the scan shown beside each field). Compared folded and without punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from schemas import Word
+from schemas.review import FieldBox
+from search.normalize import fold
+
+
+def _clean(s: str) -> str:
+    return re.sub(r"[^\w/.-]", "", fold(s)).strip(".")
+
+
+def field_box(words: list[Word], value: str | None, page_no: int) -> FieldBox | None:
+    """The box of the words that spell `value` on a page (consecutive words, compared
+    folded and without punctuation), or None when the page does not show it."""
+    tokens = [t for t in (_clean(x) for x in (value or "").split()) if t]
+    if not tokens:
+        return None
+    cleaned = [_clean(w.text) for w in words]
+    for i in range(len(words) - len(tokens) + 1):
+        if all(
+            tok and cleaned[i + k] and (tok in cleaned[i + k] or cleaned[i + k] in tok)
+            for k, tok in enumerate(tokens)
+        ):
+            span = words[i : i + len(tokens)]
+            left = min(w.left for w in span)
+            top = min(w.top for w in span)
+            right = max(w.left + w.width for w in span)
+            bottom = max(w.top + w.height for w in span)
+            conf = sum(w.conf for w in span) / len(span)
+            return FieldBox(
+                page_no=page_no,
+                left=left,
+                top=top,
+                width=right - left,
+                height=bottom - top,
+                conf=round(conf, 1),
+            )
+    return None
+
+
+def line_boxes(words: list[Word], page_no: int) -> dict[int, FieldBox]:
+    """The box of each OCR line of a page (by the words' line numbers)."""
+    lines: dict[int, list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w)
+    out = {}
+    for n, span in lines.items():
+        left, top = min(w.left for w in span), min(w.top for w in span)
+        out[n] = FieldBox(
+            page_no=page_no,
+            left=left,
+            top=top,
+            width=max(w.left + w.width for w in span) - left,
+            height=max(w.top + w.height for w in span) - top,
+            conf=round(sum(w.conf for w in span) / len(span), 1),
+        )
+    return out
