@@ -147,6 +147,11 @@ CREATE TABLE IF NOT EXISTS index_queue (
 CURRENT = "sha256 IN (SELECT sha256 FROM file_paths)"
 
 
+# How `last_run` reports a run with no end recorded: running now, or killed (kill -9, a power
+# cut); `hoso status` tells which from the ingest lock.
+UNFINISHED = "not finished"
+
+
 @dataclass(frozen=True)
 class PageRow:
     """What the pipeline hands the catalog for one finished page."""
@@ -292,7 +297,7 @@ class Catalog:
             return None
         summary = json.loads(row["summary"]) if row["summary"] else {}
         if row["finished_at"] is None:
-            outcome = "running, or killed (the next ingest will tell)"
+            outcome = UNFINISHED
         elif summary.get("interrupted"):
             outcome = f"interrupted: {summary['interrupted']}"
         else:

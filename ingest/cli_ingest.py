@@ -21,7 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from ingest.catalog import Catalog
+from ingest.catalog import UNFINISHED, Catalog
 from ingest.cli_common import (
     DEFAULT_ARCHIVE,
     ArchiveOpt,
@@ -245,13 +245,16 @@ def status(
         f"{h['paths']} path(s) replaced, moved or deleted; "
         f"{h['files']} file(s), {h['pages']} page(s) kept",
     )
+    running = holder(archive)
     if s.get("last_run"):
         run = s["last_run"]
+        outcome = run["outcome"]
+        if outcome == UNFINISHED:
+            outcome = "running" if running else "killed before it could finish (rerun to finish)"
         t.add_row(
             "last run",
-            f"#{run['run_id']} {run['command']} at {run['started_at']}: {safe(run['outcome'])}",
+            f"#{run['run_id']} {run['command']} at {run['started_at']}: {safe(outcome)}",
         )
-    running = holder(archive)
     if running:
         t.add_row("running now", f"hoso ingest ({running})")
     console.print(t)
@@ -278,7 +281,7 @@ def status(
             highlight=False,
         )
     for e in s.get("file_states", []):
-        case = f" [{safe(e['case_id'])}]" if e["case_id"] else ""
+        case = " " + safe(f"[{e['case_id']}]") if e["case_id"] else ""
         console.print(
             f"{e['state']:<10} {safe(e['path'])}{case}: {safe(e['detail'])}",
             highlight=False,

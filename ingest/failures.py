@@ -67,10 +67,11 @@ def _is_denied(exc: BaseException, archive: Path) -> bool:
     return _sqlite_name(exc).startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM"))
 
 
-def disk_full(archive: Path) -> DiskFull:
+def disk_full(where: Path | None) -> DiskFull:
+    place = f"the disk that holds {where}" if where is not None else "a disk hoso writes to"
     return DiskFull(
-        f"no space left on the disk that holds {archive}: free some space and rerun "
-        "`hoso ingest`; everything catalogued so far is kept"
+        f"no space left on {place}: free some space and run the command again; everything "
+        "catalogued so far is kept"
     )
 
 
@@ -147,10 +148,11 @@ def explain(exc: BaseException, archive: Path, what: Database = "catalog") -> Ho
     if not isinstance(exc, sqlite3.Error | OSError):
         return None
     if is_disk_full(exc):
-        where = getattr(exc, "filename", None)
-        if isinstance(where, str) and not _within(where, archive):
-            return disk_full(Path(where).parent)
-        return disk_full(archive)
+        if isinstance(exc, sqlite3.Error) or _within(exc.filename, archive):
+            return disk_full(archive)
+        where = exc.filename  # a temporary folder, the file standard output goes to…
+        known = isinstance(where, str | bytes | os.PathLike)
+        return disk_full(Path(os.fsdecode(where)).parent if known else None)
     if _is_denied(exc, archive):
         return not_writable(archive)
     if is_damaged(exc):

@@ -82,7 +82,7 @@ def _complete(archive: Path, scans: Path, n: int) -> None:
 
 
 def test_disk_full_under_the_catalog_stops_with_one_sentence(scans, tmp_path, mounts):
-    disk = mounts.tmpfs(tmp_path / "disk", "1200k")
+    disk = mounts.tmpfs(tmp_path / "disk", "600k")
     archive = disk / "archive"
     proc = hoso("ingest", scans, "--archive", archive, "--workers", "2")
     assert_named(proc, ExitCode.DISK_FULL, "no space left", "everything catalogued so far is kept")

@@ -44,6 +44,16 @@ def test_names_are_escaped_in_every_human_readable_output(tmp_path):
     _no_forgery(status.stdout + status.stderr)
     assert "bad.pdf\\nFAILED nothing" in status.stderr
 
+    files = hoso("status", "--archive", archive, "--files")
+    _no_forgery(files.stdout + files.stderr)
+    assert "bad.pdf\\nFAILED nothing" in files.stderr
+    assert "[HS-\\x1b]0;owned" in files.stderr
+
+    lower = tmp_path / "more" / "bold"  # a case id that reads as Rich markup: "[bold]"
+    write_scans(lower, 1, lines=["Quyết định số 7"])
+    assert_named(hoso("ingest", tmp_path / "more", "--archive", archive), ExitCode.OK)
+    assert "[bold]" in hoso("status", "--archive", archive, "--files").stderr
+
     found = hoso("search", "Tráng", "--archive", archive)
     assert_named(found, ExitCode.OK)
     _no_forgery(found.stdout + found.stderr)

@@ -100,19 +100,21 @@ def test_sigterm_is_handled_like_ctrl_c(scans, tmp_path):
     _complete(archive, scans)
 
 
-def test_a_second_ingest_refuses_or_waits_and_says_which(scans, tmp_path):
+def test_a_second_ingest_refuses_or_waits_and_says_which(tmp_path):
+    scans = tmp_path / "scans"
+    write_scans(scans / "HS-01", 12)
     archive = tmp_path / "archive"
-    first = _start(scans, archive)
+    first = _start(scans, archive, "--workers", "1")  # ~1 s a page: the others meet it
     _wait_for_pages(first, archive, 1)
+    waiting = _start(scans, archive, "--wait", "--json")
     second = hoso("ingest", scans, "--archive", archive)
     assert_named(second, ExitCode.BUSY, f"another `hoso ingest` (pid {first.pid})", "--wait")
-    waiting = _start(scans, archive, "--wait", "--json")
-    time.sleep(1.0)
-    assert waiting.poll() is None, "--wait did not wait"
+    status = hoso("status", "--archive", archive)
+    assert_named(status, ExitCode.OK, f"running now │ hoso ingest (pid {first.pid})")
     assert first.wait(timeout=300) == ExitCode.OK
     out, err = waiting.communicate(timeout=300)
     assert waiting.returncode == ExitCode.OK, err
-    assert f"(pid {first.pid})" in err and "waiting for it to finish" in err
+    assert f"(pid {first.pid})" in err and "waiting for it to finish" in err, err
     assert json.loads(out)["pages_done"] == 0, "the waiting run OCR'd pages again"
 
 
@@ -130,6 +132,9 @@ def test_kill_9_leaves_nothing_that_blocks_or_lingers(scans, tmp_path):
     for p in leftovers:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(b"%PDF-1.4 half")
+    status = hoso("status", "--archive", archive)
+    assert_named(status, ExitCode.OK, "killed before it could finish")
+    assert "running now" not in status.stderr
     assert (archive / "ingest.lock").exists()  # the dead run's lock file stays behind…
     _complete(archive, scans)  # …and does not block the next run
     assert not any(p.exists() for p in leftovers), "temporary PDFs left behind"
