@@ -62,6 +62,13 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # gone meanwhile (a qpdf that finished)
+        return b""
+
+
 def _workers(pid: int) -> set[int]:
     servers = {c for c in children(pid) if b"forkserver" in _cmdline(c)}
     return {w for s in servers for w in children(s)}
