@@ -143,3 +143,17 @@ def test_certificates_and_decisions_made_on_a_date_are_cited():
         ("2016-04-21", "cited"),
         ("2018-08-28", "cited"),
     ]
+
+
+def test_hearing_days_joined_by_va_ngay_and_a_court_named_after_tai():
+    (doc,) = extract_text(
+        "TÒA ÁN NHÂN DÂN CẤP CAO\nBẢN ÁN 29/2022/KDTM-PT NGÀY 27/02/2023 VỀ TRANH CHẤP\n"
+        "Trong các ngày 21 và ngày 27 tháng 02 năm 2023 tại trụ sở. Tòa án nhân dân cấp cao"
+        " xét xử phúc thẩm công khai vụ án thụ lý số 742/2022/TLPT-HC ngày 15/11/2022.\n"
+    )
+    assert [(d.date, d.kind) for d in doc.dates] == [
+        ("2023-02-27", "document"),
+        ("2023-02-21", "hearing"),
+        ("2023-02-27", "hearing"),
+        ("2022-11-15", "cited"),
+    ]

@@ -127,3 +127,12 @@ def test_a_cassation_decision_titled_in_one_line_has_its_type_and_number():
         "67/2014/DS-GĐT",
         "2014-02-28",
     )
+
+
+def test_a_news_article_citing_a_judgment_is_not_one():
+    (doc,) = extract_text(
+        "(PLO)- Nhờ bạn đứng tên nhà đất, ông Huỳnh Hưng Lợi mất 15 năm đi kiện.\n"
+        "Theo bản án số 12/2010/DS-PT ngày 30/8/2010 của Tòa án nhân dân tỉnh A, phía bị đơn"
+        " phải trả nhà; Tòa án nhân dân tối cao đã xét xử giám đốc thẩm vụ án.\n"
+    )
+    assert (doc.doc_type, doc.own_number, doc.date) == ("other", None, None)

@@ -29,7 +29,7 @@ _PARTIAL = re.compile(r"ngay\s+(\d{1,2})\s*([./\-])\s*(\d{1,2})(?!\s*[./\-]\s*\d
 # Several days of one month: "ngày 15 và 18 tháng 7 năm 2022", "các ngày 21, 28/8/2020",
 # "từ ngày 24 đến ngày 27 tháng 7 năm 2018" (the first and last day).
 _MULTI = re.compile(
-    r"ngay\s+(\d{1,2})((?:\s*(?:,|va|den(?:\s+ngay)?)\s*\d{1,2})+)\s*"
+    r"ngay\s+(\d{1,2})((?:\s*(?:,|va|den)(?:\s+ngay)?\s*\d{1,2})+)\s*"
     r"(?:thang\s+(\d{1,2})\s*(?:,\s*)?nam\s+(\d{4})|/\s*(\d{1,2})\s*/\s*(\d{4}))(?!\s*\d)"
 )
 _PLACE_DATE = re.compile(r"(?:^|\n)[^\n\d]{2,60}[,.]\s*ngay\s*\d")
@@ -155,7 +155,7 @@ _HEARING_BEFORE = re.compile(
     r"(?:vao\s*)?(?:cac\s*)?(?:ngay)?\s*[:.]?\s*$"
 )
 _HEARING_AFTER = re.compile(
-    r"^[^.;]{0,40}?\btai\s+(?:tru so|phong xu|hoi truong)[^.;]{0,160}?"
+    r"^[^.;]{0,40}?\btai\s+(?:tru so\.?|phong xu|hoi truong|toa an)[^.;]{0,160}?"
     r"(?:xet xu|phien toa|mo phien|phien hop|hoa giai)"
 )
 # A cited document right before the date: "Bản án số 12/2020/DS-ST ngày …".

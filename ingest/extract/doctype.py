@@ -97,10 +97,25 @@ def find_title(lines: list[str], limit: int = 30) -> Title | None:
     return None
 
 
+def _headed(lines: list[str]) -> bool:
+    """Whether a text opens like a court or agency document: a header line in capitals, or a
+    judgment's "Ngày …, tại trụ sở …" in its first lines."""
+    first = lines[0] if lines else ""
+    letters = [c for c in first if c.isalpha()]
+    if len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        return True
+    return any(re.match(r"\s*ngay\s+\d[^\n]{0,60}tai\s+tru so", skeleton(ln)) for ln in lines[:3])
+
+
 def classify(title: Title | None, lines: list[str], issuer: str | None, own: str | None) -> DocType:
     """The document's DocType from its title, subject lines, issuer and own number."""
     if title is None:
         head = skeleton(" ".join(lines[:12]))
+        if not (own or _headed(lines)):
+            # a news article or published list: it may cite judgments, it is none
+            if re.search(r"\bthong bao (?:ban )?dau gia|\bthong bao ve viec", skeleton(lines[0])):
+                return "thong_bao"  # a published notice opens with its own sentence
+            return "other"
         if "giam doc tham" in head or "tai tham" in head or (own and _REVIEW_CODE.search(own)):
             return "quyet_dinh_toa_an"  # cassation and reopening decisions
         if re.search(r"ban an (?:so|\d)", head) or (own and _JUDGMENT_CODE.search(own)):
