@@ -152,6 +152,12 @@ CURRENT = "sha256 IN (SELECT sha256 FROM file_paths)"
 UNFINISHED = "not finished"
 
 
+def _history_state(why: str) -> str:
+    """replaced | moved | gone, from the reason a path entered the history."""
+    first = why.split(" ", 1)[0]
+    return first if first in ("replaced", "moved") else "gone"
+
+
 @dataclass(frozen=True)
 class PageRow:
     """What the pipeline hands the catalog for one finished page."""
@@ -388,6 +394,11 @@ class Catalog:
             sql = "SELECT path FROM file_paths WHERE substr(path, 1, ?)=?"
             args = (len(prefix), prefix)
         return [r[0] for r in self.db.execute(sql + " ORDER BY path", args)]
+
+    def content_at(self, path: str) -> str | None:
+        """The sha256 of what `path` holds now, as far as the catalog knows."""
+        row = self.db.execute("SELECT sha256 FROM file_paths WHERE path=?", (path,)).fetchone()
+        return None if row is None else str(row[0])
 
     def is_current(self, sha256: str) -> bool:
         """Some path holds this content now (else it is only in the archive's history)."""
@@ -752,8 +763,8 @@ class Catalog:
         """What happened to every file hoso was shown, one entry a path and content, by path.
         `state`: done | partial (some pages failed) | failed | unfinished (pages missing:
         a rerun finishes it) for what paths hold now; skipped (not a scan); replaced (a
-        rescan took its place) | gone (moved, renamed or deleted) for what paths held before,
-        kept in the history."""
+        rescan took its place) | moved (its content is at another path now) | gone (moved
+        away, renamed or deleted) for what paths held before, kept in the history."""
         out: list[dict[str, Any]] = []
         named = {"done": "done", "partial": "partial", "failed": "failed"}
         for r in self.db.execute(
@@ -807,7 +818,7 @@ class Catalog:
                     "path": h["path"],
                     "case_id": h["case_id"],
                     "sha256": h["sha256"],
-                    "state": "replaced" if h["why"].startswith("replaced") else "gone",
+                    "state": _history_state(h["why"]),
                     "detail": f"{h['why']} ({when}); kept in the history",
                 }
             )

@@ -92,6 +92,10 @@ def _print_summary(s: IngestSummary) -> None:
     t.add_row("pages OCR'd / read", str(s.pages_done))
     t.add_row("speed", f"{s.pages_per_minute:.1f} pages/min in {s.seconds:.1f} s")
     t.add_row("not scans (skipped)", str(len(s.skipped)))
+    if s.files_changed:
+        t.add_row("changed while read (read again)", str(s.files_changed))
+    if s.paths_retired:
+        t.add_row("paths moved or gone (history)", str(s.paths_retired))
     failed = f"{s.files_failed} files, {s.files_partial} partial, {s.pages_failed} pages"
     t.add_row("failed", failed)
     console.print(t)

@@ -229,9 +229,12 @@ def _plan(
     for sha in work:
         candidates.update(catalog.known_paths(sha256=sha))
     retired = sorted(p for p in candidates if gone(p))
-    placed |= catalog.retire_paths(retired, "no longer there (moved, renamed or deleted)")
     for path in retired:
-        summary.notes.append({"path": path, "note": "no longer there: kept in the history"})
+        sha = catalog.content_at(path)
+        now = [q for q in catalog.known_paths(sha256=sha) if q in seen] if sha else []
+        why = f"moved to {now[0]}" if now else "no longer there (moved, renamed or deleted)"
+        placed |= catalog.retire_paths([path], why)
+        summary.notes.append({"path": path, "note": f"{why}; kept in the history"})
     summary.paths_retired += len(retired)
     hooks.placed(placed)
     # A file or folder that failed in an earlier run and was not reported again (its cause

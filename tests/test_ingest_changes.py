@@ -112,7 +112,14 @@ def test_moved_case_folder_follows_the_files_without_new_ocr(tmp_path):
     assert store.case_exists("HS-NEW") and not store.case_exists("HS-OLD")
     assert [p.source_path for p in store.case_pages("HS-NEW")] == [new_path]
     with Catalog(archive, readonly=True) as cat:
-        assert [h["path"] for h in cat.path_history()] == [str(scans / "HS-OLD" / "a.png")]
+        old_path = str(scans / "HS-OLD" / "a.png")
+        assert [(h["path"], h["why"]) for h in cat.path_history()] == [
+            (old_path, f"moved to {new_path}")
+        ]
+        assert [(e["path"], e["state"]) for e in cat.file_states()] == [
+            (new_path, "done"),
+            (old_path, "moved"),
+        ]
 
 
 class _Hook(NoProgress):
