@@ -189,3 +189,18 @@ def test_enforcement_prose_names_debtors_and_creditors_in_one_sentence():
         ("Đỗ Thị Đô", "nguoi_phai_thi_hanh_an"),
         ("Nguyễn Chi Sơn", "nguoi_duoc_thi_hanh_an"),
     ]
+
+
+def test_ocr_slips_in_anonymised_names_are_undone():
+    text = prepare(
+        "1.NÑguyên đơn:\n\n1. Đinh B, sinh năm 1962.\n\n2. Huỳnh TT, sinh năm 1965.\n\n"
+        "Người đại diện theo pháp luật: Ông Vũ Văn NÑ\n"
+        "Bị đơn: Bà Lâm Thị Mỹ HI; ông Hoàng Minh HI1.\n"
+    )
+    assert [(p.name, p.role) for p in find_parties(text)] == [
+        ("Đinh B", "nguyen_don"),
+        ("Huỳnh T", "nguyen_don"),
+        ("Vũ Văn N", "other"),
+        ("Lâm Thị Mỹ H1", "bi_don"),
+        ("Hoàng Minh H1", "bi_don"),
+    ]

@@ -170,7 +170,7 @@ _PERSON_START = re.compile(
     rf"|^\s*(?:{_NUM}|[-+•*])\s*(?:Ủy ban|Uỷ ban|ỦY BAN|UỶ BAN|UBND|"
     rf"Chủ tịch|CHỦ TỊCH|Công ty|CÔNG TY|Ngân hàng|NGÂN HÀNG)\b"
     # a numbered name with its details ("2. Huỳnh T, sinh năm 1965")
-    rf"|^\s*(?:{_NUM})\s*[{UP}][{LO}]*(?:\s+[{UP}][{LO}]*\d?){{1,5}}\s*[,;(–-]"
+    rf"|^\s*(?:{_NUM})\s*[{UP}][{LO}]*(?:\s+[{UP}](?:[{LO}]+|[{UP}]{{0,3}})\d?){{1,5}}\s*[,;(–-]"
 )
 _FIELD_LINE = re.compile(
     r"^\s*[-+•]?\s*(?:cung dia chi|cung cu tru|cung tru|deu co dia chi|dia chi|tru tai|"
@@ -378,6 +378,10 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
         pos += ws.end()
     if tokens:
         tokens[0] = _surname(tokens[0])
+    if len(tokens) > 1:
+        # OCR reads the digit of an anonymised initial as "I": "Mỹ HI" / "HI1" for "Mỹ H1"
+        tokens[-1] = re.sub(r"^([A-ZĐ])I1?$", r"\g<1>1", tokens[-1])
+        tokens[-1] = re.sub(r"^([A-ZĐ])\1$", r"\1", tokens[-1])  # "Huỳnh TT" for "Huỳnh T"
     if not tokens:
         # "KĐiệp": OCR lost the apostrophe of a Central Highlands name (K’Điệp, K’Brơi).
         m3 = re.match(rf"([{UP}])([{UP}][{LO}]+)(?![\w])", part)

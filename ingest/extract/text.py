@@ -48,6 +48,8 @@ def prepare(text: str) -> str:
     text = repair(text).replace("\r\n", "\n").replace("\r", "\n")
     text = _STRAY_QUOTE.sub("", text)
     text = _STRAY_N_TILDE.sub("", text)
+    # Elsewhere Tesseract doubles an N as "NÑ" ("1.NÑguyên đơn", "Vũ Văn NÑ") or reads it "Ñ".
+    text = text.replace("NÑ", "N").replace("ÑN", "N").replace("Ñ", "N")
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(_LINE_JUNK.sub("", line) for line in lines)
 
