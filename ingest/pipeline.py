@@ -513,7 +513,7 @@ def _run(
             hooks.close()
         summary.seconds = time.monotonic() - started
         with contextlib.suppress(Exception):
-            why = str(exc) or type(exc).__name__
+            why = _STOPPED_BY.get(type(exc).__name__) or str(exc) or type(exc).__name__
             catalog.finish_run(run_id, {**summary.as_dict(), "interrupted": why})
         raise
     progress.finish()
@@ -523,6 +523,9 @@ def _run(
     summary.seconds = time.monotonic() - started
     catalog.finish_run(run_id, summary.as_dict())
     return summary
+
+
+_STOPPED_BY = {"KeyboardInterrupt": "Ctrl-C (SIGINT)", "Terminated": "SIGTERM"}
 
 
 def remove_temporary_files(catalog: Catalog) -> int:

@@ -30,12 +30,14 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _start(scans: Path, archive: Path, *extra: str) -> subprocess.Popen[str]:
+    """`hoso ingest` in a process group of its own (as a shell job would be)."""
     return subprocess.Popen(
         [*HOSO, "ingest", str(scans), "--archive", str(archive), "--workers", "2", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "COLUMNS": "200"},
+        start_new_session=True,
     )
 
 
@@ -86,24 +88,34 @@ def _complete(archive: Path, scans: Path) -> dict:
     return json.loads(proc.stdout)
 
 
-def test_sigterm_is_handled_like_ctrl_c(scans, tmp_path):
+@pytest.mark.parametrize(
+    ("sig", "code", "said_as"),
+    [
+        (signal.SIGTERM, ExitCode.TERMINATED, "SIGTERM"),  # `timeout`, docker, systemd
+        (signal.SIGINT, ExitCode.INTERRUPTED, "Ctrl-C"),  # the terminal: the whole group
+    ],
+)
+def test_sigterm_is_handled_like_ctrl_c(scans, tmp_path, sig, code, said_as):
     archive = tmp_path / "archive"
     proc = _start(scans, archive)
     _wait_for_pages(proc, archive, 1)
     workers = _workers(proc.pid)
     assert workers, "no page workers found"
-    proc.send_signal(signal.SIGTERM)  # what `timeout`, docker and systemd send
+    if sig == signal.SIGINT:
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)  # the main process only
     out, err = proc.communicate(timeout=60)
     said = out + err
     assert "Traceback" not in said and "leaked semaphore" not in said, said
-    assert proc.returncode == ExitCode.TERMINATED, said
-    assert "interrupted (SIGTERM)" in said and "rerun" in said, said
+    assert proc.returncode == code, said
+    assert f"interrupted ({said_as})" in said and "rerun" in said, said
     deadline = time.monotonic() + 10
     while any(alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(alive(w) for w in workers), "page workers outlived SIGTERM"
+    assert not any(alive(w) for w in workers), f"page workers outlived {sig.name}"
     last = json.loads(hoso("status", "--archive", archive, "--json").stdout)["last_run"]
-    assert last["outcome"].startswith("interrupted"), last
+    assert last["outcome"].startswith(f"interrupted: {said_as}"), last
     _complete(archive, scans)
 
 
