@@ -102,7 +102,10 @@ def build_app(
         cookie_secure=cookie_secure,
         policy=policy,
     )
-    return create_app(PerThreadEngine(archive, es_url), store, settings)
+    from ingest.review import ArchiveReview
+
+    review = ArchiveReview(archive, es_url)
+    return create_app(PerThreadEngine(archive, es_url), store, settings, review=review)
 
 
 def _app_factory() -> Any:
@@ -325,6 +328,9 @@ def describe_target(cat: Catalog, target: str) -> str:
     parts = [f"case {data['case']}" if data.get("case") else ""]
     parts.append(f"file {data['file']}" if data.get("file") else "")
     parts.append(f"page {data['page']}" if data.get("page") else "")
+    if data.get("field"):  # a correction (search/web/routes_review.py)
+        before, after = (json.dumps(data.get(k), ensure_ascii=False) for k in ("before", "after"))
+        parts.append(f"{data['field']}: {before} → {after}")
     return " · ".join(p for p in parts if p) or target
 
 

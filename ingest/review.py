@@ -26,10 +26,11 @@ from ingest.catalog import CURRENT, Catalog
 from ingest.corrections import CorrectionError
 from schemas import Document, PageRecord, Word
 from schemas.review import REVIEW_KINDS, Correction, ReviewItem
+from schemas.vocab import DOC_TYPE_LABELS_VI
 from search.normalize import fold
 from search.web.review_boxes import field_box
 
-LOW_CONF = 70.0  # mean Tesseract confidence (0-100) of a value's words below which it is flagged
+LOW_CONF = 70.0  # a value whose least sure word Tesseract gave less than this is flagged
 VERY_LOW_CONF = 40.0  # handwriting, a seal across it, faded ink
 
 _DONE_SCHEMA = """
@@ -103,7 +104,12 @@ def _document_items(cat: Catalog, cases: dict[str, str]) -> Iterator[ReviewItem]
             why = _doubt(value, _confidence(page_words, shown, first), label)
             if why:
                 yield ReviewItem(
-                    key=f"{kind}:{doc_id}", kind=kind, what=value or "—", why=why, **base
+                    key=f"{kind}:{doc_id}",
+                    kind=kind,
+                    what=value
+                    or f"{DOC_TYPE_LABELS_VI[doc.doc_type]} {doc.own_number or ''} · thiếu {label}",
+                    why=why,
+                    **base,
                 )
         for p in doc.parties:
             conf = _confidence(page_words, p.name, first)

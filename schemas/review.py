@@ -76,4 +76,4 @@ class FieldBox(BaseModel):
     top: int
     width: int
     height: int
-    conf: float | None = None  # mean word confidence
+    conf: float | None = None  # the lowest confidence of its words (0-100)

@@ -14,6 +14,7 @@ search (the public policy); `make_engine` gives the real engine.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import sqlite3
@@ -568,9 +569,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def live_url(web_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The web app served by a real uvicorn on a free loopback port."""
+@contextlib.contextmanager
+def serve_live(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """`app` served by a real uvicorn on a free loopback port, for the block's duration."""
     import socket
     import threading
     import time
@@ -580,18 +581,25 @@ def live_url(web_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_url(web_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The web app served by a real uvicorn on a free loopback port."""
+    with serve_live(web_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -201,6 +201,7 @@ def search_page_html(
     if user:
         out.append(
             '\n      <a href="/search">Tra cứu</a>\n'
+            '      <a href="/review">Rà soát</a>\n'
             '      <a href="/public">Trang công khai</a>\n'
             f'      <span class="who">{_e(user)}</span>\n'
             '      <form method="post" action="/logout" class="inline">\n'
@@ -538,9 +539,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-def create_app(engine: SearchEngine, store: WebStore, settings: WebSettings) -> FastAPI:
-    """The whole web service (officer pages, public pages, REST API under /api/)."""
-    from search.web import routes_api, routes_officer, routes_public
+def create_app(
+    engine: SearchEngine, store: WebStore, settings: WebSettings, review: object | None = None
+) -> FastAPI:
+    """The whole web service (officer pages, public pages, REST API under /api/). With
+    `review` (a `routes_review.ReviewService`), officers can also review and correct."""
+    from search.web import routes_api, routes_officer, routes_public, routes_review
 
     # /docs and /redoc load Swagger UI and ReDoc from the files of the installed package
     # fastapi-offline (served under DOCS_ASSETS), never from a CDN: they work offline.
@@ -568,6 +572,9 @@ def create_app(engine: SearchEngine, store: WebStore, settings: WebSettings) -> 
     app.include_router(routes_officer.router)
     app.include_router(routes_public.router)
     app.include_router(routes_api.router)
+    app.state.review = review
+    app.include_router(routes_review.router)
+    app.include_router(routes_review.api)
 
     app.add_middleware(SecurityHeaders)
 

@@ -1,6 +1,6 @@
 """Where a value stands on its scanned page: the union of the OCR word boxes that spell it.
 
-Used by the review queue (a value's words' mean confidence) and the correction screens (the
+Used by the review queue (how sure OCR was of a value's words) and the correction screens (the
 crop of the scan shown beside each field). Compared folded and without punctuation.
 """
 
@@ -17,6 +17,12 @@ def _clean(s: str) -> str:
     return re.sub(r"[^\w/.-]", "", fold(s)).strip(".")
 
 
+def _spells(word: str, token: str) -> bool:
+    """A page word stands for a token of the value: the same, the token with something
+    glued to it ("số:12/2020"), or a piece of it that is no mere dash or dot."""
+    return word == token or (token in word) or (len(word) >= 3 and word in token)
+
+
 def field_box(words: list[Word], value: str | None, page_no: int) -> FieldBox | None:
     """The box of the words that spell `value` on a page (consecutive words, compared
     folded and without punctuation), or None when the page does not show it."""
@@ -25,16 +31,13 @@ def field_box(words: list[Word], value: str | None, page_no: int) -> FieldBox | 
         return None
     cleaned = [_clean(w.text) for w in words]
     for i in range(len(words) - len(tokens) + 1):
-        if all(
-            tok and cleaned[i + k] and (tok in cleaned[i + k] or cleaned[i + k] in tok)
-            for k, tok in enumerate(tokens)
-        ):
+        if all(_spells(cleaned[i + k], tok) for k, tok in enumerate(tokens)):
             span = words[i : i + len(tokens)]
             left = min(w.left for w in span)
             top = min(w.top for w in span)
             right = max(w.left + w.width for w in span)
             bottom = max(w.top + w.height for w in span)
-            conf = sum(w.conf for w in span) / len(span)
+            conf = min(w.conf for w in span)  # a value is as sure as its least sure word
             return FieldBox(
                 page_no=page_no,
                 left=left,
@@ -60,6 +63,6 @@ def line_boxes(words: list[Word], page_no: int) -> dict[int, FieldBox]:
             top=top,
             width=max(w.left + w.width for w in span) - left,
             height=max(w.top + w.height for w in span) - top,
-            conf=round(sum(w.conf for w in span) / len(span), 1),
+            conf=round(min(w.conf for w in span), 1),
         )
     return out
