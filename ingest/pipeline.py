@@ -223,6 +223,8 @@ def _plan(
     def gone(path: str) -> bool:
         if path in seen:
             return False
+        if not os.path.isabs(path) and os.path.abspath(path) in seen:
+            return True  # stored relative by an older hoso: the absolute path replaces it
         return not os.path.lexists(path) or any(path.startswith(d) for d in skipped_dirs)
 
     candidates = {p for r in roots for p in catalog.known_paths(under=os.path.abspath(r))}

@@ -256,3 +256,15 @@ def test_a_pdf_is_hashed_again_before_it_is_done(tmp_path):
     assert not _changed(found, rehash=True)
     other = Found(str(path), str(path), "pdf", stamp[0], "0" * 64, "HS-1", None, stamp)
     assert not _changed(other) and _changed(other, rehash=True)
+
+
+def test_paths_stored_relative_by_an_older_hoso_give_way_to_absolute_ones(tmp_path, monkeypatch):
+    scans, archive = tmp_path / "scans", tmp_path / "archive"
+    _png(scans / "HS-1" / "a.png", "Zyxmotvan")
+    _ingest(scans, archive)
+    with Catalog(archive) as cat, cat.db:  # what `hoso ingest scans` stored before
+        cat.db.execute("UPDATE file_paths SET path='scans/HS-1/a.png'")
+    monkeypatch.chdir(tmp_path)
+    _ingest(Path("scans"), archive)
+    absolute = str(scans / "HS-1" / "a.png")
+    assert [(p.source_path, p.case_ids) for p in _export(archive)] == [(absolute, ["HS-1"])]
