@@ -204,3 +204,18 @@ def test_ocr_slips_in_anonymised_names_are_undone():
         ("Lâm Thị Mỹ H1", "bi_don"),
         ("Hoàng Minh H1", "bi_don"),
     ]
+
+
+def test_sub_numbered_parties_on_one_line_and_all_plaintiffs_authorising_one_person():
+    text = prepare(
+        "1. Nguyên đơn: 1.1. Ông Lê Văn A, sinh năm 1950 1.2. Bà Lê Thị B, sinh năm 1952"
+        " (Các nguyên đơn ủy quyền cho anh Phạm Văn Hậu sinh năm 1978).\n"
+        "2. Bị đơn: 2.1. Ông Trần Minh R, sinh năm 1977 2.2. Bà Lý Quế T, sinh năm 1960\n"
+    )
+    assert [(p.name, p.role, p.represents) for p in find_parties(text)] == [
+        ("Lê Văn A", "nguyen_don", []),
+        ("Lê Thị B", "nguyen_don", []),
+        ("Trần Minh R", "bi_don", []),
+        ("Lý Quế T", "bi_don", []),
+        ("Phạm Văn Hậu", "other", ["Lê Văn A", "Lê Thị B"]),
+    ]

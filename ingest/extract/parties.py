@@ -435,7 +435,7 @@ def _split_people(content: str) -> list[str]:
             rf"[cC]háu)\s+[{UP}])"
             rf"|(?:;\s*|\s+và\s+)(?=(?:Ủy ban|Uỷ ban|UBND|Chủ tịch|Công ty|Ngân hàng)\s)"
             # "1. Ông Dương Văn B, sinh năm 1944 2. Bà Lê Thị C": numbered on one line
-            rf"|\s+(?=\d{{1,2}}\.\s*(?:Ông|Bà|Anh|Chị|Cụ)\s+[{UP}])"
+            rf"|\s+(?=\d{{1,2}}(?:\.\d{{1,2}})*\.?\s*(?:Ông|Bà|Anh|Chị|Cụ)\s+[{UP}])"
             rf"|\s+[-–]\s+(?=(?:Ông|Bà|Anh|Chị|Cụ)\s+[{UP}])",
             text,
         )
@@ -512,8 +512,8 @@ _MENTION = re.compile(
 )
 # Words around a person in the prose of an enforcement document that give their role.
 _DEBTOR_BEFORE = re.compile(
-    r"(?:xac minh dieu kien thi hanh an|cuong che[^.;\n]{0,60}?|ke bien[^.;\n]{0,60}?|"
-    r"khau tru[^.;\n]{0,40}?|thi hanh (?:ban )?an)\s+(?:cua|doi voi)\s*:?\s*$"
+    r"(?:xac minh dieu kien thi hanh an|cuong che[^.;\n]{0,60}?|ke bien[^.;\n]{0,100}?|"
+    r"khau tru[^.;\n]{0,40}?|thi hanh (?:ban )?an)\s+(?:cua|doi voi)\s*:?\s*(?:vo chong\s*)?$"
     # "Quyết định buộc ông X và bà Y chuyển giao …"
     r"|\bbuoc\s+(?:vo chong\s+|gia dinh\s+)?$"
 )
@@ -724,6 +724,15 @@ def _authorised(text: str, skel: str, principals: list[Party]) -> list[Party]:
         if not who or len(name.split()) < 2:
             continue
         named = _named(who, principals)
+        whole = re.match(
+            r"(?:cac|dong)?\s*(nguyen don|bi don|nguoi khoi kien|nguoi bi kien)$", m.group("who")
+        )
+        if whole:  # "Các nguyên đơn ủy quyền cho anh X": every party of that role
+            role = _OF_ROLE.get(whole.group(1))
+            group = [p.name for p in principals if p.role == role]
+            if group and len(name.split()) > 1:
+                out.append(Party(name=name, role="other", honorific=honorific, represents=group))
+            continue
         if named:
             out.append(
                 Party(
