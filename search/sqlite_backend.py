@@ -408,11 +408,31 @@ class SqliteBackend:
 
     def rebuild(self, pages: Iterable[IndexPage]) -> int:
         """Build a fresh index file beside the live one and swap it in atomically: searches
-        keep answering from the old file until the rename."""
+        keep answering from the old file until the rename. A build that fails (a full disk,
+        Ctrl-C) deletes its unfinished file and leaves the live index as it was."""
         tmp = self.path.with_name(self.path.name + ".new")
-        for p in (tmp, Path(f"{tmp}-journal")):
+        scratch = (tmp, Path(f"{tmp}-journal"))
+        for p in scratch:
             p.unlink(missing_ok=True)
-        fresh = SqliteBackend(self.archive, path=tmp)
+        try:
+            fresh = SqliteBackend(self.archive, path=tmp)
+            try:
+                n = self._fill(fresh, pages)
+            finally:
+                fresh.close()
+        except BaseException:
+            for p in scratch:
+                p.unlink(missing_ok=True)
+            raise
+        with self._lock:
+            self.db.close()
+            os.replace(tmp, self.path)
+            self._open()
+        return n
+
+    @staticmethod
+    def _fill(fresh: SqliteBackend, pages: Iterable[IndexPage]) -> int:
+        """Index `pages` into the scratch index `fresh`; returns how many."""
         # A scratch file until the rename: no journal, no fsync, and the full-text indices
         # built once at the end from their content tables (twice as fast as row by row).
         fresh.db.execute("PRAGMA journal_mode=OFF")
@@ -460,11 +480,6 @@ class SqliteBackend:
             fresh.db.execute("INSERT INTO name_folds_fts(name_folds_fts) VALUES ('rebuild')")
         fresh.db.executescript(_SCHEMA)  # indices and triggers again, for incremental updates
         fresh.db.commit()
-        fresh.close()
-        with self._lock:
-            self.db.close()
-            os.replace(tmp, self.path)
-            self._open()
         return n
 
     def count(self) -> int:

@@ -102,6 +102,20 @@ def test_disk_full_under_the_page_pdfs_stops_the_run(scans, tmp_path, mounts):
     _complete(archive, scans, 6)
 
 
+def test_disk_full_during_reindex_keeps_the_live_index(scans, tmp_path, mounts):
+    disk = mounts.tmpfs(tmp_path / "disk", "16m")
+    archive = disk / "archive"
+    assert_named(hoso("ingest", scans, "--archive", archive, "--workers", "2"), ExitCode.OK)
+    used = shutil.disk_usage(disk).used // 1024
+    mounts.grow(disk, f"{used + 48}k")  # room for less than a new index
+    assert_named(hoso("reindex", "--archive", archive), ExitCode.DISK_FULL, "no space left")
+    assert not list(archive.glob("index.sqlite.new*")), "the unfinished index was left behind"
+    found = json.loads(hoso("search", "Tráng", "--archive", archive, "--json").stdout)
+    assert found["total_cases"] == 1  # the live index answers as before
+    mounts.grow(disk, "16m")
+    assert_named(hoso("reindex", "--archive", archive), ExitCode.OK, "reindexed 6 pages")
+
+
 @pytest.fixture(scope="module")
 def ingested(scans: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     archive = tmp_path_factory.mktemp("space-archive") / "archive"
