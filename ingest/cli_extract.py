@@ -147,11 +147,24 @@ def eval_cmd(
             "--keep-ocr", help="With --ocr: write the OCR'd texts and labels to this folder."
         ),
     ] = None,
+    corrections: Annotated[
+        bool,
+        typer.Option(
+            "--corrections",
+            help="FOLDER is an archive: score extraction against its officers' corrections.",
+        ),
+    ] = False,
 ) -> None:
     """Precision, recall and F1 per field, per document type and per category of extraction
-    on a labelled folder (label format: schemas/LABELS.md)."""
+    on a labelled folder (label format: schemas/LABELS.md); with --corrections, accuracy
+    against the corrections officers made in an archive."""
     if not folder.is_dir():
         raise fail(f"no such folder: {folder}")
+    if corrections:
+        from ingest.cli_review import print_correction_scores
+
+        print_correction_scores(folder, as_json=json)
+        return
     try:
         items = load_labelled(folder, ids)
     except re.error as exc:

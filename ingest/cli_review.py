@@ -272,6 +272,24 @@ def corrections_import(
         )
 
 
+def print_correction_scores(archive: Path, *, as_json: bool) -> None:
+    """`hoso eval ARCHIVE --corrections`: extraction scored against the corrections."""
+    from ingest.review_eval import score_corrections
+
+    with archive_errors(archive), _catalog(archive) as cat:
+        report = score_corrections(cat)
+    if report["labels"] == 0:
+        raise fail(f"no corrections in {archive} to score extraction against")
+    if as_json:
+        print_json(report)
+        return
+    typer.echo(f"extraction against {report['labels']} corrections in {report['files']} files")
+    typer.echo("field\tlabels\tright\taccuracy")
+    for name, s in report["fields"].items():
+        if s["n"]:
+            typer.echo(f"{name}\t{s['n']}\t{s['right']}\t{s['accuracy']:.3f}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(review_app, name="review")
     app.add_typer(corrections_app, name="corrections")

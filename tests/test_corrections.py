@@ -280,3 +280,38 @@ def test_cli_review_and_corrections_commands(sample, tmp_path):
     bad.write_text("{not json\n")
     r = run(app, ["corrections", "import", str(bad), "-a", archive])
     assert r.exit_code != 0 and "line 1" in r.output
+
+
+def test_eval_scores_extraction_against_the_corrections(sample):
+    case = sample.cases[0]
+    base = dict(sha256=case.sha256, page_no=2, who="canbo")
+    with Catalog(sample.archive) as cat:
+        for c in [
+            # confirmed as read (extraction finds it): right
+            Correction(**base, target="document", field="own_number", after=case.decision_number),
+            # a value the page does not carry: extraction cannot be right
+            Correction(**base, target="document", field="issuer", after="Chi cục THADS quận 5"),
+            # the name extraction finds, another role: the name right, the party not
+            Correction(
+                **base,
+                target="party",
+                field="edit",
+                locator={"name": case.debtor},
+                after={"name": case.debtor, "role": "bi_don"},
+            ),
+        ]:
+            correct(cat, c)
+    r = CliRunner().invoke(app, ["eval", str(sample.archive), "--corrections", "--json"])
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.output)
+    fields = {k: (v["n"], v["right"]) for k, v in report["fields"].items() if v["n"]}
+    assert fields == {
+        "own_number": (1, 1),
+        "issuer": (1, 0),
+        "party": (1, 0),
+        "party_name": (1, 1),
+    }
+    assert report["labels"] == 3 and len(report["misses"]) == 2
+    empty = build_web_archive(sample.archive.parent / "empty", n_cases=1)
+    r = CliRunner().invoke(app, ["eval", str(empty.archive), "--corrections"])
+    assert r.exit_code != 0 and "no corrections" in r.output
