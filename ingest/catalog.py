@@ -877,6 +877,11 @@ class Catalog:
                 f"SELECT ROUND(AVG(confidence), 1) FROM pages WHERE method='ocr' AND {CURRENT}"
             ).fetchone()[0],
             "documents": one(f"SELECT COUNT(*) FROM documents WHERE {CURRENT}"),
+            # pages whose resolution tag was not believed (ingest.load.infer_resolution)
+            "pages_resolution_inferred": one(
+                "SELECT COUNT(*) FROM pages WHERE json_extract(quality, '$.paper') IS NOT NULL"
+                f" AND {CURRENT}"
+            ),
             # replaced, moved or deleted: kept in the catalog, no longer part of a case
             "history": {
                 "paths": one("SELECT COUNT(*) FROM path_history"),

@@ -241,6 +241,7 @@ def status(
     t.add_row("pending index work", str(s["index_queue"]))
     t.add_row("failures", str(len(s["failures"])))
     t.add_row("pages to rescan", str(len(s["needs_rescan"])))
+    t.add_row("resolution from page size", str(s["pages_resolution_inferred"]))
     t.add_row("pages to review (handwritten fields)", str(len(s["needs_review"])))
     t.add_row("not scans (skipped)", str(len(s["skipped"])))
     h = s["history"]

@@ -97,3 +97,20 @@ def test_pdf_page_the_size_of_its_pixels_is_read_at_its_paper_resolution(page300
     assert cer(vnpages.reference_text(), res.text) < 0.05
     assert res.quality.paper == "A4" and res.quality.dpi_tag == 72
     assert 8 <= float(pdf_page.mediabox.width) / 72 <= 8.6
+
+
+def test_status_counts_pages_whose_resolution_came_from_the_page_size(page300, tmp_path):
+    from ingest.catalog import Catalog
+    from ingest.pipeline import IngestOptions, run_ingest
+
+    case = tmp_path / "scans" / "HS-1"
+    case.mkdir(parents=True)
+    Image.fromarray(_phone_photo(page300)).save(case / "phone.jpg", quality=90, dpi=(72, 72))
+    Image.fromarray(page300).save(case / "scanner.png", dpi=(300, 300))
+    summary = run_ingest([tmp_path / "scans"], tmp_path / "archive", IngestOptions(workers=1))
+    assert summary.ok
+    with Catalog(tmp_path / "archive", readonly=True) as cat:
+        status = cat.summary()
+        texts = [p.text for p in cat.pages()]
+    assert status["pages_resolution_inferred"] == 1 and status["needs_rescan"] == []
+    assert all(cer(vnpages.reference_text(), t) < 0.05 for t in texts)
