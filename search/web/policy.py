@@ -25,8 +25,11 @@ withheld, and the caller records it for an officer to review (never shown, never
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
@@ -59,11 +62,21 @@ _CRIMINAL_WORDS = re.compile(
 )
 
 
+def bare(text: str) -> str:
+    """Lower case without marks, one space between words: what the patterns here read
+    (`normalize.fold` without its tone placement, which marks-stripping makes moot and
+    which costs ten times more on whole pages)."""
+    return _SPACES.sub(" ", strip_marks(text.lower()))
+
+
+_SPACES = re.compile(r"\s+")
+
+
 def criminal_markers(text: str) -> list[str]:
     """The criminal-case markers found in `text` (a number, a title, a whole page)."""
-    bare = strip_marks(text)
-    found = [m.group(0).strip() for m in _CRIMINAL_CODE.finditer(bare.upper())]
-    found += [m.group(0) for m in _CRIMINAL_WORDS.finditer(_fold(text))]
+    plain = strip_marks(text)
+    found = [m.group(0).strip() for m in _CRIMINAL_CODE.finditer(plain.upper())]
+    found += [m.group(0) for m in _CRIMINAL_WORDS.finditer(bare(text))]
     return found
 
 
@@ -229,6 +242,12 @@ class PublicView:
     """Applies the policy to a source; returns only public output models (and withheld rows)."""
 
     policy: PublicPolicy = field(default_factory=PublicPolicy)
+    # Each case's rows are kept until its documents change, or for `memo_s` seconds at most
+    # (a page text corrected without re-extraction is checked again within that time).
+    memo_s: float = 600.0
+    memo_cases: int = 100_000
+    _memo: dict[str, tuple[float, str, Any]] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- facts of a case ----------------------------------------------------------------------
     def _facts(self, src: PublicSource, docs: list[Document]) -> _CaseFacts:
@@ -283,19 +302,43 @@ class PublicView:
     ) -> tuple[list[PublicDebtor], list[Withheld]]:
         """Public rows for `docs` (documents of the public types), `case_docs` by case id;
         and the rows the last check withheld."""
+        by_case: dict[str, list[Document]] = {}
+        for d in docs:
+            if d.doc_type in self.policy.doc_types and d.case_id:
+                by_case.setdefault(d.case_id, []).append(d)
         rows: list[PublicDebtor] = []
         originals: list[str] = []
         withheld: list[Withheld] = []
-        facts_of: dict[str, _CaseFacts] = {}
-        for d in docs:
-            if d.doc_type not in self.policy.doc_types or not d.case_id:
-                continue
-            all_docs = case_docs.get(d.case_id, [d])
-            facts = facts_of.get(d.case_id)
-            if facts is None:
-                facts = facts_of[d.case_id] = self._facts(src, all_docs)
-            if not self.case_allowed(all_docs, facts):
-                continue
+        for case_id, decisions in by_case.items():
+            all_docs = case_docs.get(case_id, decisions)
+            key = _signature(decisions, all_docs)
+            now = time.monotonic()
+            with self._lock:
+                kept = self._memo.get(case_id)
+            if kept is None or kept[1] != key or now - kept[0] > self.memo_s:
+                kept = (now, key, self._case_rows(src, case_id, decisions, all_docs))
+                with self._lock:
+                    self._memo[case_id] = kept
+                    while len(self._memo) > self.memo_cases:
+                        self._memo.pop(next(iter(self._memo)))
+            case_rows, case_withheld = kept[2]
+            rows += [r.model_copy(deep=True) for r, _ in case_rows]
+            originals += [orig for _, orig in case_rows]
+            withheld += case_withheld
+        if self.policy.anonymize_given_names:
+            _number_collisions(rows, originals)
+        return rows, withheld
+
+    def _case_rows(
+        self, src: PublicSource, case_id: str, decisions: list[Document], all_docs: list[Document]
+    ) -> tuple[list[tuple[PublicDebtor, str]], list[Withheld]]:
+        """The rows of one case's public decisions (each with its folded real name)."""
+        facts = self._facts(src, all_docs)
+        if not self.case_allowed(all_docs, facts):
+            return [], []
+        rows: list[tuple[PublicDebtor, str]] = []
+        withheld: list[Withheld] = []
+        for d in decisions:
             text = facts.texts.get(d.doc_id or "") or src.document_text(d)
             for p in d.parties:
                 if p.role not in self.policy.roles:
@@ -310,7 +353,7 @@ class PublicView:
                     issuer=scrub(d.issuer),
                     legal_basis=legal_basis_of(text),
                     judgment_numbers=_judgments_cited(d),
-                    case_id=d.case_id,
+                    case_id=case_id,
                 )
                 reasons = withhold_reasons(
                     free=[row.name, row.area or "", *(o.kind for o in row.obligations)],
@@ -320,19 +363,16 @@ class PublicView:
                         row.legal_basis or "",
                         *row.judgment_numbers,
                     ],
+                    labels=[case_id],
                     others=_others(facts.names, p),
                     birth_years=[p.birth_year] if p.birth_year else [],
                     is_organization=p.is_organization,
                 )
                 if reasons:
-                    withheld.append(
-                        Withheld(d.case_id, d.doc_id, "debtor", reasons, row.model_dump())
-                    )
-                    continue
-                rows.append(row)
-                originals.append(_fold(p.name))
-        if self.policy.anonymize_given_names:
-            _number_collisions(rows, originals)
+                    dump = row.model_dump()
+                    withheld.append(Withheld(case_id, d.doc_id, "debtor", reasons, dump))
+                else:
+                    rows.append((row, _fold(p.name)))
         return rows, withheld
 
     def case(
@@ -355,6 +395,7 @@ class PublicView:
             reasons = withhold_reasons(
                 free=[],
                 numbers=[row.number or "", row.issuer or "", *row.cites],
+                labels=[case_id],
                 others=facts.names,
                 birth_years=[],
                 is_organization=True,
@@ -374,7 +415,7 @@ def obligations_of(text: str, amounts: Iterable[int]) -> list[PublicObligation]:
     the last kind named before it (the clause's first kind if none is): an amount read
     elsewhere (a house number taken for one) never is. Kinds without an amount are shown
     as such."""
-    folded = _fold(text)
+    folded = bare(text)
     start = _CLAUSE_START.search(folded)
     clause = folded[start.end() :] if start else folded
     end = re.search(r"\bdieu 2\b|\bnoi nhan\b", clause)
@@ -405,13 +446,21 @@ def _written_amount(value: int) -> re.Pattern[str]:
 def legal_basis_of(text: str) -> str:
     """The provision of Luật THADS the decision rests on ("điểm a khoản 1 Điều 44a …"); the
     article of this decision type when the text names none."""
-    found = list(_LEGAL_BASIS.finditer(_fold(text)))
+    found = list(_LEGAL_BASIS.finditer(bare(text)))
     best = next((m for m in found if m.group(3) == "44a"), found[0] if found else None)
     if best is None:
         return "Điều 44a Luật Thi hành án dân sự"
     point, clause, article = best.groups()
     parts = [f"điểm {point}" if point else "", f"khoản {clause}" if clause else ""]
     return " ".join([*(p for p in parts if p), f"Điều {article} Luật Thi hành án dân sự"])
+
+
+def _signature(decisions: list[Document], all_docs: list[Document]) -> str:
+    """What a case's public rows are made of: its documents as stored."""
+    h = hashlib.sha1(usedforsecurity=False)
+    for d in [*decisions, *all_docs]:
+        h.update(d.model_dump_json().encode())
+    return h.hexdigest()
 
 
 def _others(names: set[str], debtor: Party) -> set[str]:

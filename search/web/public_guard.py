@@ -18,7 +18,7 @@ A row with any reason is withheld; the caller records it for an officer to revie
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from search.normalize import fold
 
@@ -88,6 +88,7 @@ def withhold_reasons(
     *,
     free: list[str],
     numbers: list[str],
+    labels: Sequence[str] = (),
     others: Iterable[str],
     birth_years: list[int],
     is_organization: bool,
@@ -96,10 +97,11 @@ def withhold_reasons(
 
     `free`: the name first, then the area and the obligation kinds (no digits expected but
     unit numbers); `numbers`: document numbers, agency names, the legal basis (numbers and
-    years expected); `others`: names of the other parties of the case."""
+    years expected); `labels`: the case id (the archive's folder name: checked for names
+    only); `others`: names of the other parties of the case."""
     reasons: list[str] = []
     everything = [*free, *numbers]
-    folded_all = " | ".join(fold(s) for s in everything)
+    folded_all = " | ".join(fold(s) for s in [*everything, *labels])
     own = fold(free[0]) if free else ""
     for other in others:
         if fold(other) in own:

@@ -7,7 +7,11 @@ field by field into a `SearchQuery`; nothing from the request is passed to a bac
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
 
 from schemas import Case, Document, PageRecord, SearchQuery, SearchResult
 from schemas.vocab import DocType, Role
@@ -106,3 +110,41 @@ def api_page(
         raise NotFound
     ctx.store.record_audit(user, "page_view", page_target(rec), 1)
     return rec
+
+
+class WithheldRow(BaseModel):
+    """A public row the last privacy check withheld (search/web/public_guard.py)."""
+
+    case_id: str
+    doc_id: str | None
+    kind: str
+    reasons: list[str]
+    row: dict[str, Any]
+    first_seen: float
+    last_seen: float
+    times: int
+
+
+@router.get("/withheld", response_model=list[WithheldRow])
+def api_withheld(
+    request: Request,
+    limit: int = Query(100, ge=1, le=1000),
+    user: str = Depends(officer_from_api),
+) -> list[WithheldRow]:
+    """Rows kept off the public list, most recently seen first: for officer review."""
+    ctx = ctx_of(request)
+    rows = ctx.store.withheld(limit=limit)
+    ctx.store.record_audit(user, "api_withheld", json.dumps({"limit": limit}), len(rows))
+    return [
+        WithheldRow(
+            case_id=r.case_id,
+            doc_id=r.doc_id,
+            kind=r.kind,
+            reasons=list(r.reasons),
+            row=json.loads(r.row_json),
+            first_seen=r.first_seen,
+            last_seen=r.last_seen,
+            times=r.times,
+        )
+        for r in rows
+    ]
