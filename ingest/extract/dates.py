@@ -127,10 +127,10 @@ def document_date(
     # Judgments open the body with "Ngày 23 tháng 8 năm 2017, tại trụ sở Tòa án…",
     # biên bản with "Hôm nay, vào lúc 9 giờ, ngày …".
     for body in (_BODY_DATE, _TODAY):
-        m = body.search(skel)
-        if m:
+        opening = body.search(skel)
+        if opening:
             for f in found:
-                if f.start >= m.start():
+                if f.start >= opening.start():
                     return f
     return None
 

@@ -215,7 +215,7 @@ _OF_ROLE = {
     "bi cao": "bi_cao",
     "nguoi co quyen loi": "nguoi_co_quyen_loi_nghia_vu_lien_quan",
 }
-_PROSE = [
+_PROSE: list[tuple[re.Pattern[str], Role]] = [
     (re.compile(r"thi\s+hanh\s+an\s+doi\s+voi\s*:?\s*"), "nguoi_phai_thi_hanh_an"),
     (re.compile(r"nguoi\s+phai\s+thi\s+hanh\s+an\s+la\s+"), "nguoi_phai_thi_hanh_an"),
     (re.compile(r"nguoi\s+duoc\s+thi\s+hanh\s+an\s+la\s+"), "nguoi_duoc_thi_hanh_an"),
@@ -598,10 +598,10 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
         heir = _label_key(m.group("label")).replace(",", "") in _HEIRS
         blocks.append(_Block(role, is_rep, of, m.end(), end, heir))
     prose = sorted(
-        ((m, role) for pattern, role in _PROSE for m in pattern.finditer(skel)),
+        ((m, prose_role) for pattern, prose_role in _PROSE for m in pattern.finditer(skel)),
         key=lambda mr: mr[0].start(),
     )
-    for m, role in prose:
+    for m, prose_role in prose:
         if any(b.start <= m.start() < b.end for b in blocks):
             continue
         # "… người phải thi hành án là bà X, ông Y và người được thi hành án là ông Z"
@@ -613,7 +613,7 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
         end = _block_end(text, m.end(), limit)
         end = len(re.sub(r"\s+và\s*$", "", text[m.end() : end])) + m.end()  # "… ông Y và"
         if text[m.end() : end].strip():
-            blocks.append(_Block(role, False, "", m.end(), end))
+            blocks.append(_Block(prose_role, False, "", m.end(), end))
     for m in _ROLE_AFTER.finditer(skel):
         # The person is the last paragraph before "Là người …" that starts with one.
         window_start = max(0, m.start() - 400)
@@ -624,9 +624,9 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
         ]
         if not starts:
             continue
-        role: Role = "nguoi_phai_thi_hanh_an" if m.group(1) == "phai" else "nguoi_duoc_thi_hanh_an"
+        after: Role = "nguoi_phai_thi_hanh_an" if m.group(1) == "phai" else "nguoi_duoc_thi_hanh_an"
         if not any(b.start <= starts[-1] < b.end for b in blocks):
-            blocks.append(_Block(role, False, "", starts[-1], m.start()))
+            blocks.append(_Block(after, False, "", starts[-1], m.start()))
     blocks.sort(key=lambda b: b.start)
 
     parties: list[Party] = []
