@@ -27,6 +27,7 @@ _COMMAND_MODULES = [
     "cli_serve",
     "cli_samples",
     "cli_review",
+    "cli_office",
 ]
 # Verb → the module that registers it (one place; `test_cli_verbs_map_to_their_modules`
 # checks it against the modules' own registrations).
@@ -45,6 +46,7 @@ COMMANDS = {
     "make-samples": "cli_samples",
     "review": "cli_review",
     "corrections": "cli_review",
+    "stats": "cli_office",
 }
 
 

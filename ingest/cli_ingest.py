@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -306,9 +307,28 @@ def export(
             help="One record per extracted document (typed dates, parties, numbers) instead.",
         ),
     ] = False,
+    what: Annotated[
+        str | None,
+        typer.Option(
+            help="Flat records instead: documents, parties, numbers, amounts or corrections."
+        ),
+    ] = None,
+    csv: Annotated[bool, typer.Option("--csv", help="With --what: CSV, not JSON Lines.")] = False,
 ) -> None:
     """Print one JSON record per page (JSON Lines) to standard output."""
     with archive_errors(archive), _open_catalog(archive) as catalog:
+        if what is not None:
+            from ingest.office import WHAT, rows, to_csv
+
+            if what not in WHAT:
+                raise fail(f"--what must be one of {', '.join(WHAT)}, not {what!r}")
+            records = rows(catalog, what, case_id)
+            if csv:
+                sys.stdout.write(to_csv(records))
+            else:
+                for record in records:
+                    print_jsonl(record)
+            return
         if documents:
             for doc in catalog.documents(case_id=case_id) if case_id else catalog.documents():
                 print_jsonl(doc.model_dump(mode="json"))

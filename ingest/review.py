@@ -481,3 +481,14 @@ class ArchiveReview:
     def mark_done(self, key: str, who: str) -> None:
         with self._cat() as cat:
             mark_done(cat, [key], who)
+
+    def stats(self, year: int | None = None) -> dict[str, Any]:
+        from ingest.office import statistics
+
+        with self._cat() as cat:
+            return statistics(cat, year)
+
+    def stats_csv(self, year: int | None = None) -> str:
+        from ingest.office import statistics_rows, to_csv
+
+        return to_csv(statistics_rows(self.stats(year)))

@@ -197,6 +197,13 @@ def test_officer_corrects_a_number_and_a_party_and_the_fix_sticks(
             _no_overflow(phone)
             phone.screenshot(path=str(ARTIFACTS / "5-correct-390.png"), full_page=True)
             small.close()
+
+            # the statistics page: figures and server-drawn charts
+            page.goto(f"{url}/stats")
+            assert page.inner_text("#n-cases") == str(len(sample.cases))
+            assert page.locator("svg.chart rect.bar").count() >= 4
+            page.screenshot(path=str(ARTIFACTS / "6-stats.png"), full_page=True)
+            assert page.request.get(f"{url}/stats.csv").text().startswith("measure,")
         finally:
             context.close()
     # … and the archive's SQLite index, with the ES index asked directly too

@@ -132,6 +132,8 @@ class SampleCase:
     public: bool  # has a "chưa có điều kiện" decision and is not criminal
     criminal: bool
     has_cccdk: bool
+    amount: int = 0  # what the judgment orders the debtor to pay (every decision states it)
+    decision_date: str = ""  # ISO date of the enforcement decision
 
 
 @dataclass
@@ -411,6 +413,8 @@ def build_web_archive(root: Path, n_cases: int = 6) -> SampleArchive:
                 public=has_cccdk and not criminal,
                 criminal=criminal,
                 has_cccdk=has_cccdk,
+                amount=amount,
+                decision_date=d_dec,
             )
         )
     cat.close()

@@ -202,6 +202,7 @@ def search_page_html(
         out.append(
             '\n      <a href="/search">Tra cứu</a>\n'
             '      <a href="/review">Rà soát</a>\n'
+            '      <a href="/stats">Thống kê</a>\n'
             '      <a href="/public">Trang công khai</a>\n'
             f'      <span class="who">{_e(user)}</span>\n'
             '      <form method="post" action="/logout" class="inline">\n'

@@ -19,11 +19,11 @@ from typing import Any, Protocol
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from schemas import Document, PageRecord
 from schemas.review import REVIEW_KINDS, Correction, FieldBox, ReviewItem
-from schemas.vocab import DOC_TYPES, ROLE_LABELS_VI, ROLES
+from schemas.vocab import DOC_TYPE_LABELS_VI, DOC_TYPES, ROLE_LABELS_VI, ROLES
 from search.web.app import (
     NotFound,
     ctx_of,
@@ -58,6 +58,10 @@ class ReviewService(Protocol):
     def correct(self, c: Correction) -> Correction: ...
 
     def mark_done(self, key: str, who: str) -> None: ...
+
+    def stats(self, year: int | None = None) -> dict[str, Any]: ...
+
+    def stats_csv(self, year: int | None = None) -> str: ...
 
 
 def service(request: Request) -> ReviewService:
@@ -405,6 +409,56 @@ async def save_page(
         _audit(request, user, stored, page.case_id, page.source_path)
         saved += 1
     return RedirectResponse(f"/review/page/{sha}/{n}?saved={saved}", status_code=303)
+
+
+def _year(year: str) -> int | None:
+    return int(year) if re.fullmatch(r"(19|20)\d{2}", year.strip()) else None
+
+
+@router.get("/stats")
+def stats_page(
+    request: Request, year: str = "", user: str = Depends(officer_from_session)
+) -> Response:
+    from search.web.charts import bar_chart
+
+    figures = service(request).stats(_year(year))
+    by_year: dict[str, float] = {}
+    for r in figures["decisions_by_agency_year"]:
+        if r["kind"] == "thi_hanh_an":
+            by_year[r["year"] or "—"] = by_year.get(r["year"] or "—", 0) + r["amount_vnd"]
+    charts = {
+        "by_type": bar_chart(
+            "Văn bản theo loại",
+            [(DOC_TYPE_LABELS_VI.get(t, t), n) for t, n in figures["documents_by_type"].items()],
+        ),
+        "by_agency_year": bar_chart(
+            "Văn bản theo cơ quan và năm",
+            [
+                (f"{r['agency'] or '—'} · {r['year'] or '—'}", r["documents"])
+                for r in figures["documents_by_agency_year"]
+            ],
+        ),
+        "amounts": bar_chart("Tiền phải thi hành theo năm (đồng)", sorted(by_year.items())),
+    }
+    return render(request, "stats.html", {"stats": figures, "charts": charts})
+
+
+@router.get("/stats.json")
+def stats_json(
+    request: Request, year: str = "", user: str = Depends(officer_from_session)
+) -> Response:
+    return JSONResponse(service(request).stats(_year(year)))
+
+
+@router.get("/stats.csv")
+def stats_csv(
+    request: Request, year: str = "", user: str = Depends(officer_from_session)
+) -> Response:
+    return Response(
+        service(request).stats_csv(_year(year)),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="hoso-stats.csv"'},
+    )
 
 
 # -- API ---------------------------------------------------------------------------------
