@@ -149,6 +149,20 @@ def test_last_check_names_every_private_thing() -> None:
         is_organization=False,
     )
     assert folder == ["tên người khác: Lê Thị Mai"]
+
+
+def test_a_case_whose_folder_names_another_party_has_no_public_page(tmp_path: Path) -> None:
+    sample = build_web_archive(tmp_path, n_cases=2)
+    store = CatalogStore(sample.archive)
+    case = next(c for c in sample.cases if c.public)
+    docs = store.case_documents(case.case_id)
+    view = PublicView()
+    assert view.case(store, case.case_id, docs)[0] is not None
+    named = f"{case.case_id} {case.creditor}"
+    page, withheld = view.case(store, named, docs)
+    assert page is None and withheld[0].kind == "case"
+    rows = view.debtors(store, [d.model_copy(update={"case_id": named}) for d in docs], {})[0]
+    assert rows == []
     assert names_in_text("trả cho bà Lê Thị Mai số tiền") == {"Lê Thị Mai"}
 
 

@@ -29,6 +29,7 @@ def _pages(sample: SampleArchive) -> list[tuple[str, str, str]]:
     case = sample.cases[0]
     public = next(c for c in sample.cases if c.public)
     return [
+        ("login", "/login", "form.login"),
         ("public-list", "/public", "table.public"),
         ("public-case", f"/public/case/{public.case_id}", "table.public"),
         ("search", "/search?q=nguyen+van+trang", "li.case-group"),

@@ -381,6 +381,16 @@ class PublicView:
         facts = self._facts(src, docs)
         if not self.case_allowed(docs, facts):
             return None, []
+        named = withhold_reasons(
+            free=[],
+            numbers=[],
+            labels=[case_id],
+            others=facts.names,
+            birth_years=[],
+            is_organization=True,
+        )
+        if named:  # the folder name itself names someone: the page would show it
+            return None, [Withheld(case_id, None, "case", named, {"case_id": case_id})]
         withheld: list[Withheld] = []
         out: list[PublicDocument] = []
         for d in docs:
