@@ -13,9 +13,10 @@ NĐ 356/2025) protects everything else, and treats criminal-case data as sensiti
 - the decision's number, date, agency and legal basis (the Điều 44a ground it cites), and
   the numbers of the judgments it enforces.
 
-Criminal cases are left out on every marker (`is_criminal`): a case-type code HS in any
-spelling (HS-ST, HSST, HS - PT, /HS), "bản án hình sự", "bị cáo", "bị hại", a party with
-the role bị cáo, in any document of the case or in a judgment the case cites that hoso holds.
+Criminal cases are left out on every marker (`criminal_markers`): a case-type code HS in
+any spelling (HS-ST, HSST, HS - PT, /HS), "bản án hình sự", "bị cáo", "bị hại", "tội
+danh", "phạm tội", a party with the role bị cáo, in any document of the case or in a
+judgment the case cites that hoso holds.
 
 Then every row, and every document row of a public case page, goes through the last check
 (`public_guard.withhold_reasons`) before it is answered: a row still carrying another
@@ -58,7 +59,7 @@ _CRIMINAL_CODE = re.compile(
 )
 _CRIMINAL_WORDS = re.compile(
     r"\b(?:(?:ban an|vu an|an|quyet dinh|toa|phien toa|bo luat|to tung) hinh su"
-    r"|bi cao|bi hai|nguoi bi hai|toi danh|ve toi [a-z]+)\b"
+    r"|bi cao|bi hai|nguoi bi hai|toi danh|pham toi)\b"
 )
 
 
@@ -125,7 +126,7 @@ OBLIGATION_KINDS: list[tuple[re.Pattern[str], str]] = [
 ]
 OBLIGATION_DEFAULT = "Khoản phải thi hành"
 _CLAUSE_START = re.compile(
-    r"chua co dieu kien thi hanh(?: an)?(?: (?:doi voi )?(?:cac |cac )?khoan| nghia vu)?"
+    r"chua co dieu kien thi hanh(?: an)?(?: (?:doi voi )?(?:cac )?khoan| nghia vu)?"
     r"|khoan phai thi hanh|nghia vu (?:phai )?thi hanh"
 )
 _LEGAL_BASIS = re.compile(
