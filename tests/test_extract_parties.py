@@ -219,3 +219,19 @@ def test_sub_numbered_parties_on_one_line_and_all_plaintiffs_authorising_one_per
         ("Lý Quế T", "bi_don", []),
         ("Phạm Văn Hậu", "other", ["Lê Văn A", "Lê Thị B"]),
     ]
+
+
+def test_representatives_named_inline_after_an_organisation():
+    text = prepare(
+        "- Bị đơn: Công ty Cổ phần T, địa chỉ: 226/4 Đường P, quận B, đại diện theo ủy quyền"
+        " là ông Ph, ông D, địa chỉ: đường N (có mặt).\n"
+        "2. Người bị kiện: Ủy ban nhân dân xã CS, huyện YC do ông Lường Văn Cương, chức vụ:"
+        " Chủ tịch.\n"
+    )
+    assert [(p.name, p.role, p.represents) for p in find_parties(text)] == [
+        ("Công ty Cổ phần T", "bi_don", []),
+        ("Ph", "other", ["Công ty Cổ phần T"]),
+        ("D", "other", ["Công ty Cổ phần T"]),
+        ("Ủy ban nhân dân xã CS", "bi_don", []),
+        ("Lường Văn Cương", "other", ["Ủy ban nhân dân xã CS"]),
+    ]

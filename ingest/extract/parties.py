@@ -96,7 +96,8 @@ _REP_LABEL_BARE = re.compile(
 )
 # An organisation's representative named in its line ("UBND xã CS do ông Lường Văn C, …").
 _ORG_REP = re.compile(
-    r"\s(?:do|dai dien la|nguoi dai dien(?: theo phap luat)? la)\s+(?=(?:ong|ba)\s)"
+    r"\s(?:do|(?:nguoi )?dai dien(?: theo (?:phap luat|uy quyen))?(?: tham gia to tung)? la)"
+    r"\s+(?=(?:ong|ba)\s)"
 )
 _HONORIFIC = re.compile(
     r"^(?:(?:[Vv]ợ chồng\s+)?[ÔôOo]ng\s+(?:và\s+)?bà|[Vv]ợ chồng(?:\s+(?:ông|bà|anh|chị))?|"
@@ -444,7 +445,13 @@ def _split_people(content: str) -> list[str]:
         for piece in pieces[1:]:
             head = skeleton(current)
             kin = re.search(r"(con|vo|chong|cha|me|cua|voi|cho)\s*(ong|ba)?\s*[^;]{0,40}$", head)
-            if kin and not re.search(r"sinh|dia chi|tru tai|cmnd|cccd", head[kin.start() :]):
+            # "Công ty T, đại diện theo ủy quyền là ông Ph, ông D": the organisation's people
+            reps = [
+                r for r in _ORG_REP.finditer(head) if not re.search(r"dia chi", head[r.end() :])
+            ]
+            if (kin or reps) and not re.search(
+                r"sinh|dia chi|tru tai|cmnd|cccd", head[(kin or reps[-1]).start() :]
+            ):
                 current += " và " + piece
             else:
                 parts.append(current)
@@ -665,11 +672,16 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
                 principals.append(party)
             rep = _ORG_REP.search(skeleton(part)) if is_org else None
             if rep is not None:
-                rep_name, rep_hon, _ = _name_of(part[rep.end() :])
-                if len(rep_name.split()) > 1:
-                    block.people.append(
-                        Party(name=rep_name, role="other", honorific=rep_hon, represents=[name])
-                    )
+                # "…, đại diện theo ủy quyền là bà N và ông P, địa chỉ …"
+                reps = re.split(
+                    r"[;(]|,\s*(?!(?:ông|bà)\s)|\s+và\s+(?!(?:ông|bà)\s)", part[rep.end() :]
+                )
+                for piece in re.split(r",\s*|\s+và\s+", reps[0]):
+                    rep_name, rep_hon, _ = _name_of(piece)
+                    if len(rep_name.split()) > 1 or (rep_name and rep_hon):
+                        block.people.append(
+                            Party(name=rep_name, role="other", honorific=rep_hon, represents=[name])
+                        )
             if not is_rep and block.is_rep and represented is not None:
                 represented.people.append(party)  # listed within a representative's block
         if not block.is_rep and block.people:
