@@ -202,10 +202,14 @@ def reindex(catalog: Catalog, backend: Backend, *, queue: str | None = None) -> 
     return n
 
 
-def index_gap(catalog: Catalog, backend: Backend, *, queue: str | None = None) -> int:
+def index_gap(
+    catalog: Catalog, backend: Backend, *, queue: str | None = None, signed: bool = False
+) -> int:
     """How many of the catalog's current pages `backend` lacks, beyond those waiting for it
     in the index queue (0: complete). A count, so cheap on a million pages: an index made
-    for this archive and then lost, or switched on after pages were catalogued, shows."""
+    for this archive and then lost, or switched on after pages were catalogued, shows.
+    `signed`: negative when the index holds more pages than the paths hold now (pages of
+    replaced or moved content an older hoso left in the archive's own index)."""
     expected = catalog.db.execute(f"SELECT COUNT(*) FROM pages WHERE {CURRENT}").fetchone()[0]
     queued = catalog.db.execute(
         "SELECT COUNT(*) FROM index_queue WHERE backend=? AND kind='page'",
@@ -214,7 +218,8 @@ def index_gap(catalog: Catalog, backend: Backend, *, queue: str | None = None) -
     refresh = getattr(backend, "refresh", None)
     if refresh is not None and backend.name != "sqlite":
         refresh()  # pages sent a moment ago count
-    return max(0, int(expected) - int(queued) - backend.count())
+    gap = int(expected) - int(queued) - backend.count()
+    return gap if signed else max(0, gap)
 
 
 def behind_message(gap: int, archive: Path, es_url: str | None) -> str:
@@ -244,8 +249,10 @@ class Indexer:
         self.notes: list[str] = []  # what the user should know (an index filled)
         self.sqlite = open_sqlite_index(Path(catalog.archive), discard_damaged=True)
         # An index that lacks catalogued pages (none yet, lost, switched on late) is built
-        # whole first, so that incremental updates extend a complete index.
-        self._fill(self.sqlite, SQLITE_QUEUE, "the archive's search index")
+        # whole first, so that incremental updates extend a complete index; the archive's
+        # own index is also rebuilt when it holds pages no path holds (after its queue).
+        self.sync_local()  # what a killed run left queued
+        self._fill(self.sqlite, SQLITE_QUEUE, "the archive's search index", exact=True)
         self.es: Backend | None = open_es(es_url, es_alias_name) if es_url else None
         if self.es is not None:
             try:
@@ -254,13 +261,17 @@ class Indexer:
                 log.warning("Elasticsearch unavailable (%s); its index is checked next run", exc)
         self.batch = batch
         self._unsent = 0  # items queued for Elasticsearch since the last flush
-        self.sync_local()  # what a killed run left queued
 
-    def _fill(self, backend: Backend, queue: str, what: str) -> None:
-        gap = index_gap(self.catalog, backend, queue=queue)
+    def _fill(self, backend: Backend, queue: str, what: str, *, exact: bool = False) -> None:
+        gap = index_gap(self.catalog, backend, queue=queue, signed=exact)
         if gap:
             n = reindex(self.catalog, backend, queue=queue)
-            self.notes.append(f"{what} lacked {gap} catalogued page(s): rebuilt with {n} pages")
+            had = (
+                f"lacked {gap} catalogued page(s)"
+                if gap > 0
+                else f"held {-gap} page(s) of content no path holds now"
+            )
+            self.notes.append(f"{what} {had}: rebuilt with {n} pages")
 
     @property
     def queues(self) -> list[str]:

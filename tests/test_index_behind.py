@@ -75,3 +75,30 @@ def test_elasticsearch_switched_on_or_lost_is_filled_from_the_catalog(es_alias, 
     run = subprocess.run([*search, "--json"], capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stderr
     assert "HS-1" in run.stdout
+
+
+def test_archive_index_holding_pages_no_path_holds_is_rebuilt_by_ingest(tmp_path):
+    """What an older hoso left in the archive's own index after a rescan (pages of content
+    no path holds) is gone after the next ingest."""
+    from ingest.catalog import Catalog
+    from schemas import IndexPage, SearchQuery
+    from search.engine import open_engine
+    from search.sqlite_backend import SqliteBackend
+
+    scans, archive = tmp_path / "scans", tmp_path / "archive"
+    _png(scans / "HS-1" / "a.png", "Zyxmotvan")
+    run_ingest([scans], archive, IngestOptions(workers=1))
+    with Catalog(archive, readonly=True) as cat:
+        (page,) = cat.pages()
+    stale = IndexPage(
+        sha256="f" * 64, page_no=1, case_id="", source_path=page.source_path, text="Zyxcuvan"
+    )
+    backend = SqliteBackend(archive)
+    backend.upsert([stale])
+    backend.close()
+
+    summary = run_ingest([scans], archive, IngestOptions(workers=1))
+    assert summary.pages_done == 0 and any("no path holds" in n["note"] for n in summary.notes)
+    with open_engine(archive) as engine:
+        assert engine.search(SearchQuery(q="Zyxcuvan")).cases == []
+        assert engine.search(SearchQuery(q="Zyxmotvan")).cases
