@@ -235,3 +235,16 @@ def test_representatives_named_inline_after_an_organisation():
         ("Ủy ban nhân dân xã CS", "bi_don", []),
         ("Lường Văn Cương", "other", ["Ủy ban nhân dân xã CS"]),
     ]
+
+
+def test_a_numbered_party_after_a_representative_continues_the_list():
+    text = prepare(
+        "Đồng bị đơn: 1. Ông Đỗ Đình C1, sinh năm 1962\n"
+        "Người đại diện theo uỷ quyền của ông C1: Ông Hà Văn V, sinh năm 1970\n"
+        "2. Bà Phạm Thị S, sinh năm 1964\n"
+    )
+    assert [(p.name, p.role, p.represents) for p in find_parties(text)] == [
+        ("Đỗ Đình C1", "bi_don", []),
+        ("Hà Văn V", "other", ["Đỗ Đình C1"]),
+        ("Phạm Thị S", "bi_don", []),
+    ]

@@ -642,7 +642,9 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
     for block in blocks:
         content = text[block.start : block.end]
         shared_address = None
-        for part in _split_people(content):
+        split = _split_people(content)
+        listed = bool(split) and bool(re.match(r"\s*\d{1,2}\s*[.)]", split[0]))
+        for part in split:
             name, honorific, is_org = _name_of(part)
             if not name or not re.match(rf"[{UP}]", name) or (len(name) < 2 and not honorific):
                 continue  # a lone letter is a name only as "ông A" (older anonymisation)
@@ -653,7 +655,13 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
             if block.heir and represented is not None:
                 role = represented.role  # heirs stand in the dead party's role
             sub_numbered = bool(re.match(r"\s*\d{1,2}\.\d{1,2}\b", part))
-            if is_rep and represented and (sub_numbered or (is_org and _NUMBERING.match(part))):
+            # a numbered line after an unnumbered representative: the parties' list goes on
+            numbered = not listed and bool(re.match(r"\s*\d{1,2}\s*[.)]\s*\S", part))
+            if (
+                is_rep
+                and represented
+                and (sub_numbered or numbered or (is_org and _NUMBERING.match(part)))
+            ):
                 # "- Chủ tịch Ủy ban …" after a representative: the next listed party.
                 role, is_rep = represented.role, False
             represents = _represents(block, principals, represented) if is_rep else []
