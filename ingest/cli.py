@@ -28,6 +28,7 @@ _COMMAND_MODULES = [
     "cli_samples",
     "cli_review",
     "cli_office",
+    "cli_watch",
 ]
 # Verb → the module that registers it (one place; `test_cli_verbs_map_to_their_modules`
 # checks it against the modules' own registrations).
@@ -47,6 +48,7 @@ COMMANDS = {
     "review": "cli_review",
     "corrections": "cli_review",
     "stats": "cli_office",
+    "watch": "cli_watch",
 }
 
 
