@@ -54,6 +54,9 @@ def _worker_init(main_pid: int | None = None) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # One Tesseract/OpenMP thread per process: parallelism comes from processes.
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    from ingest.engine import arm_watchdog
+
+    arm_watchdog()  # a Tesseract call that hangs past its timeout ends this worker
     try:
         import cv2
 
@@ -100,7 +103,7 @@ class LocalExecutor:
     def _new_pool(self) -> ProcessPoolExecutor:
         # forkserver: workers never inherit the parent's SQLite connection or threads (they
         # are forked from a fresh server process), and the page step's imports (OpenCV,
-        # NumPy, pytesseract, the word list) happen once in that server, not once per worker:
+        # NumPy, Tesseract, the word list) happen once in that server, not once per worker:
         # with spawn, each worker paid ~0.6 s of CPU on every run.
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD)

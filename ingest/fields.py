@@ -27,6 +27,9 @@ HEADER_SHARE = 0.4
 MIN_INK_PX = 40
 # A number Tesseract read at least this sure, in digits only, is taken as printed.
 PRINTED_CONF = 85.0
+# Digits read from a handwritten field are kept only this sure: Tesseract 5.5 read the
+# handwritten "574" of a real page as "514" at 60 and its day "04" as "4" at 51.
+HANDWRITTEN_MIN_CONF = 65.0
 _PUNCT = ".,;:()"
 # "Số:" as read: the tone or the hat of ô is often lost or changed ("Só:", "Sô:").
 _SO = re.compile(r"^s[oóòỏõọôốồổỗộ]:")
@@ -149,7 +152,7 @@ def _read_digits(crop: np.ndarray, dpi: int, lang: str, timeout_s: float) -> str
         return None
     tight = crop[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
     got = ocr_number(tight, dpi=dpi, lang=lang, timeout_s=timeout_s)
-    return got[0] if got else None
+    return got[0] if got and got[1] >= HANDWRITTEN_MIN_CONF else None
 
 
 _NUMBER_FIELD = re.compile(r"(S[oóòỏõọôốồổỗộ]:)[^\S\n]*[^\s/]*[^\S\n]*(?=/)")

@@ -1,42 +1,33 @@
-"""The one module that runs Tesseract: version check, one call per page, error translation.
+"""Reading pages with Tesseract and making sense of what it read.
 
-`ocr_page` runs Tesseract ONCE per page and gets both the TSV (words, boxes, confidences) and,
-when asked, a one-page PDF of the invisible text alone (`textonly_pdf`), which
-`ingest.pdfout.searchable_page` lays over the page's image: Tesseract reads the cleaned page
-(seals and signatures removed), but the archive keeps the page as scanned. Tesseract is fed a
-JPEG (q85) of the cleaned page. Words and text go through
-`search.normalize.repair` (Ð→Đ, ƣ→ư, ⁄→/). A timeout or a crash becomes `OcrError` with one
-line. `OMP_THREAD_LIMIT=1` is set for every call: pages are parallel, Tesseract is not. Nothing
-outside this module shells out to Tesseract.
+`ocr_page` runs one recognition per page through `ingest.engine` (the one module that talks
+to Tesseract, in-process) and turns its TSV into words (boxes, confidences, running line
+numbers) and reading-order text (`parse_tsv`); the searchable PDF's invisible text is built
+from those words by `ingest.pdfout.searchable_page`. Tesseract reads the cleaned page (seals
+and signatures removed); the archive keeps the page as scanned. Words and text go through
+`search.normalize.repair` (Ð→Đ, ƣ→ư, ⁄→/) and the misread fixes below. A timeout or a failure
+is `OcrError` with one line.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
-import pytesseract
-from PIL import Image
 
+from ingest import engine
 from ingest.correct import fix_tones
+from ingest.engine import check_tesseract
 from ingest.errors import OcrError
 from schemas import Word
 from search.normalize import repair
 
-# Tesseract reads a JPEG of the cleaned page, and the archive's PDF pages carry JPEGs (see
-# `ingest.pdfout`). q85: on rendered pages CER equal to q90 and to lossless PGM within one
-# character; q75 saves another 25% but starts to blur thin tone marks at 200 dpi. Lossless
-# PGM input read 5 poor pages slightly worse, each (seed 8: 1.72% against 1.60% CER).
-JPEG_QUALITY = 85
-MIN_VERSION = (4, 1)
+__all__ = ["OcrOutput", "check_tesseract", "ocr_page", "ocr_number", "parse_tsv"]
 
 
 @dataclass
@@ -44,81 +35,7 @@ class OcrOutput:
     text: str
     words: list[Word]
     mean_conf: float | None
-    pdf: bytes | None  # one-page PDF of the invisible text alone, when asked
     seconds: float = 0.0
-
-
-def check_tesseract(lang: str = "vie") -> str:
-    """Return Tesseract's version; raise OcrError if it is missing, too old or lacks `lang`."""
-    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
-        raise OcrError(
-            "Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)."
-        )
-    try:
-        version = pytesseract.get_tesseract_version()
-        langs = set(pytesseract.get_languages(config=""))
-    except Exception as exc:  # a broken install
-        raise OcrError(f"Tesseract does not run: {_one_line(str(exc))}") from None
-    if (version.major, version.minor) < MIN_VERSION:
-        raise OcrError(f"Tesseract {version} is too old; 4.1 or newer is needed.")
-    missing = [code for code in lang.split("+") if code not in langs]
-    if missing:
-        raise OcrError(
-            f"Tesseract language data {', '.join(missing)!s} is not installed "
-            f"(apt-get install tesseract-ocr-{missing[0]})."
-        )
-    return str(version)
-
-
-def _env_one_thread() -> None:
-    # pytesseract passes os.environ to the subprocess.
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-
-
-def _write_jpeg(image: np.ndarray, path: str, dpi: int) -> None:
-    Image.fromarray(image).save(
-        path, format="JPEG", quality=JPEG_QUALITY, dpi=(dpi, dpi), optimize=False
-    )
-
-
-def _run(
-    input_path: str,
-    out_base: str,
-    *,
-    lang: str,
-    psm: int,
-    dpi: int,
-    want_pdf: bool,
-    timeout_s: float,
-    page_no: int,
-    extra: str = "",
-) -> None:
-    _env_one_thread()
-    textonly = " -c textonly_pdf=1" if want_pdf else ""
-    config = f"--psm {psm} --dpi {dpi} -c tessedit_create_tsv=1{textonly} {extra}".strip()
-    try:
-        pytesseract.pytesseract.run_tesseract(
-            input_path,
-            out_base,
-            extension="pdf" if want_pdf else "tsv",
-            lang=lang,
-            config=config,
-            timeout=timeout_s,
-        )
-    except RuntimeError as exc:
-        if "timeout" in str(exc).lower():
-            raise OcrError(
-                f"Tesseract timed out after {timeout_s:g} s on page {page_no}."
-            ) from None
-        raise OcrError(f"Tesseract failed on page {page_no}: {_one_line(str(exc))}") from None
-    except pytesseract.TesseractNotFoundError:
-        raise OcrError("Tesseract is not installed or not on PATH.") from None
-    except pytesseract.TesseractError as exc:
-        raise OcrError(
-            f"Tesseract failed on page {page_no} (exit {exc.status}): {_one_line(exc.message)}"
-        ) from None
-    except OSError as exc:
-        raise OcrError(f"Tesseract could not be started on page {page_no}: {exc}") from None
 
 
 def ocr_page(
@@ -127,39 +44,16 @@ def ocr_page(
     dpi: int = 300,
     lang: str = "vie",
     psm: int = 3,
-    want_pdf: bool = True,
     timeout_s: float = 180.0,
     page_no: int = 1,
 ) -> OcrOutput:
-    """OCR one clean grey page: words, reading-order text, mean confidence and, if
-    `want_pdf`, the text-only PDF page (see the module docstring)."""
-    with tempfile.TemporaryDirectory(prefix="hoso-ocr-") as tmp:
-        src = os.path.join(tmp, "page.jpg")
-        _write_jpeg(image, src, dpi)
-        base = os.path.join(tmp, "out")
-        _run(
-            src,
-            base,
-            lang=lang,
-            psm=psm,
-            dpi=dpi,
-            want_pdf=want_pdf,
-            timeout_s=timeout_s,
-            page_no=page_no,
-        )
-        try:
-            with open(base + ".tsv", encoding="utf-8") as fh:
-                tsv = fh.read()
-            pdf = None
-            if want_pdf:
-                with open(base + ".pdf", "rb") as fh:
-                    pdf = fh.read()
-        except OSError:
-            raise OcrError(f"Tesseract produced no output on page {page_no}.") from None
+    """OCR one clean grey page: words, reading-order text and mean confidence."""
+    tsv = engine.recognize(image, dpi=dpi, lang=lang, psm=psm, timeout_s=timeout_s,
+                           page_no=page_no)  # fmt: skip
     words, text = parse_tsv(tsv)
     confs = [w.conf for w in words]
     mean_conf = round(float(np.mean(confs)), 1) if confs else None
-    return OcrOutput(text=text, words=words, mean_conf=mean_conf, pdf=pdf)
+    return OcrOutput(text=text, words=words, mean_conf=mean_conf)
 
 
 # `ocr_number`: a sheet number read alone must be this sure (a misread digit in the page's
@@ -199,26 +93,9 @@ def ocr_number(
 
 
 def _read_line(crop: np.ndarray, psm: int, dpi: int, lang: str, timeout_s: float) -> list[Word]:
-    with tempfile.TemporaryDirectory(prefix="hoso-num-") as tmp:
-        src = os.path.join(tmp, "crop.jpg")
-        _write_jpeg(crop, src, dpi)
-        base = os.path.join(tmp, "out")
-        _run(
-            src,
-            base,
-            lang=lang,
-            psm=psm,
-            dpi=dpi,
-            want_pdf=False,
-            timeout_s=timeout_s,
-            page_no=0,
-            extra="-c tessedit_char_whitelist=0123456789",
-        )
-        try:
-            with open(base + ".tsv", encoding="utf-8") as fh:
-                return _tsv_words(fh.read())
-        except OSError:
-            return []
+    tsv = engine.recognize(crop, dpi=dpi, lang=lang, psm=psm, timeout_s=timeout_s, page_no=0,
+                           whitelist="0123456789")  # fmt: skip
+    return _tsv_words(tsv)
 
 
 def _tsv_words(tsv: str) -> list[Word]:
@@ -784,32 +661,13 @@ def _numeral_misread(words: list[Word], i: int, low: str) -> str | None:
     return right
 
 
-_ROTATE = re.compile(r"Rotate:\s*(\d+)")
-_ORIENT_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
-
-
 def detect_orientation(
     image: np.ndarray, *, dpi: int = 150, timeout_s: float = 20.0, min_confidence: float = 2.0
 ) -> int | None:
     """Tesseract OSD: clockwise rotation (0/90/180/270) that makes the page upright, or None
     when OSD fails or is unsure (sparse pages, pictures)."""
-    _env_one_thread()
-    with tempfile.TemporaryDirectory(prefix="hoso-osd-") as tmp:
-        src = os.path.join(tmp, "page.jpg")
-        _write_jpeg(image, src, dpi)
-        try:
-            report = pytesseract.image_to_osd(
-                src, lang="osd", config=f"--psm 0 --dpi {dpi}", timeout=timeout_s
-            )
-        except (pytesseract.TesseractError, RuntimeError, OSError):
-            return None  # "Too few characters", timeout: no opinion
-    rot = _ROTATE.search(report)
-    conf = _ORIENT_CONF.search(report)
-    if not rot or not conf or float(conf.group(1)) < min_confidence:
-        return None
-    return int(rot.group(1)) % 360
-
-
-def _one_line(text: str) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= 200 else text[:197] + "…"
+    try:
+        rotate, conf = engine.orientation(image, dpi=dpi, timeout_s=timeout_s)
+    except OcrError:
+        return None  # "Too few characters", timeout: no opinion
+    return rotate if conf >= min_confidence else None

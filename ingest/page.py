@@ -97,7 +97,6 @@ def _run(task: PageTask, result: PageResult) -> None:
             dpi=ocr_dpi,
             lang=opts.lang,
             psm=opts.psm,
-            want_pdf=bool(task.out_pdf) and opts.searchable_pdf,
             timeout_s=opts.timeout_s,
             page_no=task.page_no,
         )
@@ -144,8 +143,8 @@ def _run(task: PageTask, result: PageResult) -> None:
     result.confidence = out.mean_conf
     result.quality = quality
     result.height, result.width = view.shape
-    if task.out_pdf and out.pdf is not None:
-        write_atomic(task.out_pdf, searchable_page(out.pdf, view))
+    if task.out_pdf and opts.searchable_pdf:
+        write_atomic(task.out_pdf, searchable_page(out.words, view, ocr_dpi * f))
 
 
 def scale_words(words: Sequence[Word | ReviewField], f: float) -> None:

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from ingest.errors import OcrError
 from ingest.ocr import check_tesseract, ocr_page, parse_tsv
+from ingest.page import scale_words
 from ingest.pdfout import searchable_page
 from ingest.preprocess import preprocess
 from ingest.quality import cer
@@ -31,7 +32,7 @@ def clean300() -> np.ndarray:
 @pytest.fixture(scope="module")
 def office_result(clean300):
     page = preprocess(vnpages.office_scan(clean300), 300)
-    return page, ocr_page(page.image, dpi=page.dpi, want_pdf=True)
+    return page, ocr_page(page.image, dpi=page.dpi)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def poor_scan(clean300) -> np.ndarray:
 @pytest.fixture(scope="module")
 def poor_result(poor_scan):
     page = preprocess(poor_scan, 200)
-    return page, ocr_page(page.image, dpi=page.dpi, want_pdf=False)
+    return page, ocr_page(page.image, dpi=page.dpi)
 
 
 def test_office_scan_cer_is_below_half_a_percent(office_result):
@@ -59,7 +60,7 @@ def test_poor_scan_cer_is_below_one_percent(poor_result):
 
 def test_plain_tesseract_is_far_worse_on_the_poor_scan(poor_scan, poor_result):
     """The gap hoso exists for: the same page without flattening and deskew."""
-    plain = ocr_page(poor_scan, dpi=200, want_pdf=False)
+    plain = ocr_page(poor_scan, dpi=200)
     ours = cer(REFERENCE, poor_result[1].text)
     theirs = cer(REFERENCE, plain.text)
     assert theirs > 0.05
@@ -68,10 +69,10 @@ def test_plain_tesseract_is_far_worse_on_the_poor_scan(poor_scan, poor_result):
 
 def test_searchable_pdf_page_holds_the_ocr_text_and_the_image(office_result):
     page, out = office_result
-    assert out.pdf is not None
-    text_only = PdfReader(io.BytesIO(out.pdf)).pages[0]
-    assert len(text_only.images) == 0  # Tesseract gives the invisible text alone
-    pdf = PdfReader(io.BytesIO(searchable_page(out.pdf, page.view))).pages[0]
+    f = page.view.shape[1] / page.image.shape[1]
+    words = [w.model_copy() for w in out.words]
+    scale_words(words, f)  # as the page step does: boxes in the view's pixels
+    pdf = PdfReader(io.BytesIO(searchable_page(words, page.view, page.dpi * f))).pages[0]
     assert cer(out.text, pdf.extract_text()) < 0.05
     images = pdf.images
     assert len(images) == 1

@@ -176,7 +176,7 @@ def test_letters_a_signature_stroke_runs_through_are_kept():
     kept = cleaned[top - 5 : bottom + 5, left:right]
     assert (kept < 128).sum() >= 0.7 * (word < 128).sum()  # the letters and a bit of stroke
     assert (cleaned[top - 150 : top - 20, right + 20 : right + 100] < 128).sum() == 0  # flourish
-    out = ocr_page(cleaned, dpi=dpi, want_pdf=False)
+    out = ocr_page(cleaned, dpi=dpi)
     assert "Phạm Minh Toàn" in out.text
 
 
@@ -221,7 +221,7 @@ def test_a_signature_broken_into_letter_sized_strokes_is_cleared():
     cleaned, marks, _ = clear_marks(page, 200)
     assert marks == 5
     assert (cleaned[260:420, 540:760] < 128).sum() == 0
-    text = ocr_page(cleaned, dpi=200, want_pdf=False).text
+    text = ocr_page(cleaned, dpi=200).text
     assert "CHẤP HÀNH VIÊN\n\nLê Thị Quỳnh" in text
 
 

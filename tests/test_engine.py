@@ -1,0 +1,63 @@
+"""The in-process Tesseract engine (`ingest.engine`): one engine per process, the worker's
+watchdog for calls that hang past their timeout, orientation, language checks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import vnpages
+
+from ingest import engine
+from ingest.errors import OcrError
+
+
+def test_the_engine_is_loaded_once_per_process_and_reads_arrays():
+    page = vnpages.render_page(300)[:900]  # the top of a page: a few lines
+    first = engine.recognize(page, dpi=300)
+    api = engine._engine("vie")
+    second = engine.recognize(page, dpi=300)
+    assert engine._engine("vie") is api
+    assert first == second
+    assert first.startswith(engine.TSV_HEADER)
+    assert any(row.startswith("5\t") for row in first.splitlines())
+
+
+def test_a_colour_or_16_bit_image_is_refused_in_one_sentence():
+    with pytest.raises(OcrError, match="8-bit grey"):
+        engine.recognize(np.zeros((10, 10, 3), np.uint8), dpi=300)
+
+
+def test_orientation_of_an_upside_down_page():
+    page = vnpages.render_page(150)
+    rotate, conf = engine.orientation(np.ascontiguousarray(page[::-1, ::-1]), dpi=150)
+    assert rotate == 180 and conf > 2
+
+
+def test_a_missing_language_is_named():
+    with pytest.raises(OcrError, match="xyz.*not installed"):
+        engine.check_tesseract("vie+xyz")
+
+
+WATCHED = """
+import time
+from ingest import engine
+engine.HARD_GRACE_S = 0.5
+engine.arm_watchdog()
+with engine._deadline(0.2, "page 3"):
+    time.sleep(30)  # a Tesseract call that never returns
+"""
+
+
+def test_a_worker_whose_tesseract_call_hangs_ends_itself():
+    """Tesseract's own deadline does not cover layout analysis: the worker's watchdog ends
+    the process, and the pool replaces it (`ingest.executor`)."""
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", WATCHED], capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert proc.returncode == 70
+    assert "Tesseract hung on page 3" in proc.stderr
+    assert time.monotonic() - start < 10
