@@ -105,6 +105,15 @@ def _engine(lang: str) -> tesserocr.PyTessBaseAPI:
     return api
 
 
+_cpu = [0.0]  # CPU seconds this process has spent in Tesseract calls (`tesseract_cpu`)
+
+
+def tesseract_cpu() -> float:
+    """CPU seconds spent inside Tesseract by this process so far (benchmarks split a page's
+    CPU into hoso's own work and Tesseract's with it)."""
+    return _cpu[0]
+
+
 @dataclass
 class _Watch:
     deadline: float = 0.0  # monotonic; 0 when no call runs
@@ -139,10 +148,12 @@ def arm_watchdog() -> None:
 def _deadline(timeout_s: float, what: str) -> Iterator[None]:
     _watch.what = what
     _watch.deadline = time.monotonic() + timeout_s + HARD_GRACE_S
+    cpu = time.thread_time()
     try:
         yield
     finally:
         _watch.deadline = 0.0
+        _cpu[0] += time.thread_time() - cpu
 
 
 def _set_image(api: tesserocr.PyTessBaseAPI, image: np.ndarray, dpi: int) -> None:

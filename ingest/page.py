@@ -101,7 +101,13 @@ def _run(task: PageTask, result: PageResult) -> None:
             page_no=task.page_no,
         )
 
-    out = run_ocr(clean.image)
+    # A blank page with no ink at all left after cleaning (blank paper, a seal-only page once
+    # the seal is cleared) has nothing for Tesseract to read.
+    out = (
+        OcrOutput("", [], None)
+        if _no_ink(clean.image, ocr_dpi, clean.blank)
+        else run_ocr(clean.image)
+    )
     # Upside-down pages that the cheap test missed read as garbage (mean conf ~40 against
     # 95 on good pages): ask OSD once, and keep the better reading.
     if (
@@ -145,6 +151,16 @@ def _run(task: PageTask, result: PageResult) -> None:
     result.height, result.width = view.shape
     if task.out_pdf and opts.searchable_pdf:
         write_atomic(task.out_pdf, searchable_page(out.words, view, ocr_dpi * f))
+
+
+# Dark pixels per (dpi/100)² below which a blank page is skipped by OCR: fewer than one
+# letter's (a letter at 100 dpi: ~15-25 dark pixels). A blank page with more (a lone line
+# under BLANK_INK) is still read.
+EMPTY_INK_PX = 10
+
+
+def _no_ink(image: np.ndarray, dpi: int, blank: bool) -> bool:
+    return blank and int(np.count_nonzero(image < 128)) < EMPTY_INK_PX * (dpi / 100) ** 2
 
 
 def scale_words(words: Sequence[Word | ReviewField], f: float) -> None:

@@ -122,7 +122,8 @@ class CleanPage:
 def colour_ink(rgb: np.ndarray, dpi: int) -> np.ndarray:
     """Mask (uint8, 255 = ink) of the coloured ink of an RGB page (see INK_CHROMA), grown by
     ~1/150 inch to take the ink's paler edges."""
-    chroma = cv2.subtract(rgb.max(axis=2), rgb.min(axis=2))
+    c0, c1, c2 = cv2.split(rgb)  # OpenCV, not ndarray.max(axis=2): 20x faster, same values
+    chroma = cv2.subtract(cv2.max(cv2.max(c0, c1), c2), cv2.min(cv2.min(c0, c1), c2))
     hue = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 0]
     lo, hi = INK_NOT_HUES
     ink = (chroma >= INK_CHROMA) & ((hue < lo) | (hue > hi))

@@ -1,15 +1,24 @@
-"""Benchmark: hoso's pipeline against raw `tesseract` (and OCRmyPDF) on the same pages.
+"""Benchmark: hoso's whole ingest against plain `tesseract` and OCRmyPDF on the same pages.
 
-Same pages, same number of processes, in the same run; reports pages/minute, the ratio
-hoso / raw tesseract (median of the repeats), character error rate of each against the
-ground truth by quality, and peak memory per worker on a 300+ page PDF. With --cpu N, also
-the CPU time a page costs (getrusage, one process, N pages per quality after one warm-up
-page): raw tesseract, and hoso's page step split into its own Python work and the Tesseract
-processes it starts. On a machine whose cores are all busy, CPU per page is what sets
-throughput, so that split shows where the ratio goes, without the wall-clock noise.
+Same pages, same number of processes, in the same run, the three alternating round by round
+(so that the machine's noise hits all alike; medians over `--repeat` rounds): pages/minute,
+the ratios hoso / plain tesseract and hoso / OCRmyPDF, CER of each on the generated bench
+pages (their truth is the text drawn), and the load average before and after each set.
 
-    .venv/bin/python scripts/bench_ingest.py --pages 16 --repeat 3 --big 320
-    .venv/bin/python scripts/bench_ingest.py --pages 0 --cpu 12       # only the CPU split
+Sets: bench pages rendered by samplegen (`--qualities office,poor`) and, with `--real DIR`,
+real scanned PDFs (e.g. ../shared/realscans/qngai). hoso ingests the files as they are
+(loading, cleaning, OCR, searchable PDF, extraction, catalog and index); plain tesseract reads
+each page's own image (PNG bench pages; for PDFs the embedded image at its own resolution,
+extracted with `pdfimages` before the clock starts); OCRmyPDF reads one PDF of all the pages
+(`-l vie --jobs N --output-type pdf`).
+
+`--cpu N`: CPU seconds a page (one process, N pages a set after one warm-up page), plain
+tesseract and hoso's page step alternating page by page, hoso's split into its own work and
+the Tesseract calls it makes in-process (`ingest.engine.tesseract_cpu`). `--big N`: peak
+memory per process while ingesting one N-page PDF.
+
+    scripts/bench-ingest --pages 24 --repeat 3 --real ../shared/realscans/qngai --cpu 12
+    scripts/bench-ingest --pages 0 --qualities office --big 320     # memory only
 """
 
 from __future__ import annotations
@@ -26,7 +35,9 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import psutil
@@ -106,40 +117,81 @@ def run_hoso(folder: Path, workers: int, archive: Path) -> tuple[float, dict[str
     return elapsed, texts
 
 
-def run_ocrmypdf(pages: list[Path], workers: int, tmp: Path) -> tuple[float, list[str]] | None:
-    if shutil.which("ocrmypdf") is None and not (Path(sys.executable).parent / "ocrmypdf").exists():
-        return None
-    exe = shutil.which("ocrmypdf") or str(Path(sys.executable).parent / "ocrmypdf")
-    tmp.mkdir(parents=True, exist_ok=True)
-    src = tmp / "in.pdf"
+def _ocrmypdf_exe() -> str | None:
+    local = Path(sys.executable).parent / "ocrmypdf"
+    return shutil.which("ocrmypdf") or (str(local) if local.exists() else None)
+
+
+def images_pdf(pages: list[Path], dst: Path) -> Path:
+    """One PDF of the page images (OCRmyPDF's input for bench pages)."""
     imgs = [Image.open(p) for p in pages]
-    imgs[0].save(src, "PDF", save_all=True, append_images=imgs[1:], resolution=300)
+    imgs[0].save(dst, "PDF", save_all=True, append_images=imgs[1:], resolution=300)
+    return dst
+
+
+def run_ocrmypdf(src: Path, workers: int, tmp: Path) -> tuple[float, list[str]] | None:
+    exe = _ocrmypdf_exe()
+    if exe is None:
+        return None
+    tmp.mkdir(parents=True, exist_ok=True)
     dst = tmp / "out.pdf"
     sidecar = tmp / "out.txt"
     t = time.monotonic()
     r = subprocess.run(
-        [
-            exe,
-            "-l",
-            "vie",
-            "--jobs",
-            str(workers),
-            "--output-type",
-            "pdf",
-            "--sidecar",
-            str(sidecar),
-            str(src),
-            str(dst),
-        ],
+        [exe, "-l", "vie", "--jobs", str(workers), "--output-type", "pdf",
+         "--sidecar", str(sidecar), str(src), str(dst)],
         capture_output=True,
         text=True,
         env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-    )
+    )  # fmt: skip
     if r.returncode != 0:
         print("ocrmypdf failed:", r.stderr.strip().splitlines()[-1:], file=sys.stderr)
         return None
     elapsed = time.monotonic() - t
     return elapsed, sidecar.read_text(encoding="utf-8").split("\f")
+
+
+def real_set(real_dir: Path, tmp: Path) -> BenchSet:
+    """The real scanned PDFs of `real_dir`: copied for hoso, each page's own image for plain
+    tesseract (`pdfimages -png`), all pages in one PDF for OCRmyPDF (`qpdf`)."""
+    pdfs = sorted(real_dir.glob("*.pdf"))
+    if not pdfs:
+        raise SystemExit(f"{real_dir}: no PDF files")
+    folder = tmp / "real" / "HS-REAL"
+    folder.mkdir(parents=True, exist_ok=True)
+    images = tmp / "real-images"
+    images.mkdir(parents=True, exist_ok=True)
+    pages: list[Path] = []
+    for i, pdf in enumerate(pdfs):
+        shutil.copy(pdf, folder / f"f{i:02d}.pdf")
+        REAL_PDFS[f"f{i:02d}"] = folder / f"f{i:02d}.pdf"
+        from pypdf import PdfReader
+
+        for n in range(1, len(PdfReader(pdf).pages) + 1):
+            # the page's largest image (a scan's page image; not a logo or a mask)
+            out = images / f"f{i:02d}-p{n:03d}"
+            subprocess.run(["pdfimages", "-png", "-f", str(n), "-l", str(n), str(pdf), str(out)],
+                           check=True)  # fmt: skip
+            found = sorted(images.glob(f"{out.name}-*.png"), key=lambda q: q.stat().st_size)
+            if not found:
+                raise SystemExit(f"{pdf}: page {n} has no image")
+            found[-1].rename(out.with_suffix(".png"))
+            for q in found[:-1]:
+                q.unlink()
+            pages.append(out.with_suffix(".png"))
+    merged = tmp / "real-all.pdf"
+    subprocess.run(["qpdf", "--empty", "--pages", *map(str, sorted(folder.iterdir())), "--",
+                    str(merged)], check=True)  # fmt: skip
+    return BenchSet("real", folder.parent, pages, merged, None)
+
+
+@dataclass
+class BenchSet:
+    name: str
+    hoso_folder: Path  # what `hoso ingest` is given
+    pages: list[Path]  # one image a page, for plain tesseract (and --cpu)
+    ocrmypdf_pdf: Path | None
+    truth: list[str] | None  # the text of each page, when known
 
 
 def _cpu() -> tuple[float, float]:
@@ -148,32 +200,35 @@ def _cpu() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
 
 
-def cpu_split(pages: list[Path], tmp: Path) -> dict[str, float]:
+def cpu_split(pages: list[Path], kind: str, tmp: Path) -> dict[str, float]:
     """CPU seconds a page (totals over the pages / their number), in this process, one page
-    at a time, raw `tesseract` and hoso's page step (own / Tesseract) alternating page by
-    page so that the machine's noise hits both alike; the first page only warms up."""
+    at a time, plain `tesseract` on `pages` (images) and hoso's page step on the same pages
+    (`kind` "png", or "pdf" with `pages` as (pdf, page number) pairs) alternating page by
+    page; the first page only warms up. hoso's CPU is split into Tesseract's (in-process,
+    `ingest.engine.tesseract_cpu`) and the rest, hoso's own."""
+    from ingest import engine
     from ingest.page import process_page
-    from ingest.tasks import PageTask
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    out = tmp
-    out.mkdir(parents=True, exist_ok=True)
-    warm, pages = pages[0], pages[1:]
-    process_page(PageTask(str(warm), "warm", 1, "png", out_pdf=str(out / "warm.pdf")))
+    tmp.mkdir(parents=True, exist_ok=True)
+    tasks = _tasks(pages, kind, tmp)
+    process_page(tasks[0][1])
     raw = own = tess = 0.0
-    for p in pages:
+    for img, task in tasks[1:]:
         own0, kids0 = _cpu()
-        subprocess.run(["tesseract", str(p), str(out / p.stem), "-l", "vie"],
+        subprocess.run(["tesseract", str(img), str(tmp / "raw"), "-l", "vie"],
                        check=True, capture_output=True)  # fmt: skip
         own1, kids1 = _cpu()
-        res = process_page(PageTask(str(p), p.stem, 1, "png", out_pdf=str(out / f"{p.stem}.pdf")))
-        own2, kids2 = _cpu()
+        t1 = engine.tesseract_cpu()
+        res = process_page(task)
+        own2, _ = _cpu()
         if res.error:
-            raise SystemExit(f"{p}: {res.error}")
+            raise SystemExit(f"{task.path} p{task.page_no}: {res.error}")
+        t2 = engine.tesseract_cpu()
         raw += kids1 - kids0
-        own += own2 - own1
-        tess += kids2 - kids1
-    n = len(pages)
+        tess += t2 - t1
+        own += (own2 - own1) - (t2 - t1)
+    n = len(tasks) - 1
     return {
         "pages": n,
         "raw_tesseract_cpu_s": round(raw / n, 3),
@@ -181,6 +236,26 @@ def cpu_split(pages: list[Path], tmp: Path) -> dict[str, float]:
         "hoso_tesseract_cpu_s": round(tess / n, 3),
         "cpu_ratio": round(raw / (own + tess), 3),
     }
+
+
+def _tasks(pages: list[Path], kind: str, tmp: Path) -> list[tuple[Path, Any]]:
+    from ingest.tasks import PageTask
+
+    out = []
+    if kind == "png":
+        for p in pages:
+            out.append((p, PageTask(str(p), p.stem, 1, "png", out_pdf=str(tmp / f"{p.stem}.pdf"))))
+        return out
+    # real: page images are named <file>-pNNN.png (see `real_set`)
+    for p in pages:
+        stem, num = p.stem.rsplit("-p", 1)
+        page_no = int(num)
+        out.append((p, PageTask(str(REAL_PDFS[stem]), f"{stem}#{page_no}", page_no, "pdf",
+                                out_pdf=str(tmp / f"{p.stem}.pdf"))))  # fmt: skip
+    return out
+
+
+REAL_PDFS: dict[str, Path] = {}
 
 
 def peak_memory(pdf_pages: int, workers: int, tmp: Path, page_png: Path) -> dict[str, float]:
@@ -234,75 +309,92 @@ def peak_memory(pdf_pages: int, workers: int, tmp: Path, page_png: Path) -> dict
     }
 
 
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def bench_set(bs: BenchSet, a: argparse.Namespace, tmp: Path) -> dict[str, object]:
+    """The three readers on one set, alternating round by round; medians."""
+    runners = ["tesseract", "hoso"] + ([] if a.no_ocrmypdf or not _ocrmypdf_exe() else ["ocrmypdf"])
+    times: dict[str, list[float]] = {r: [] for r in runners}
+    texts: dict[str, Any] = {}
+    load_before = _load()
+    for rnd in range(a.repeat):
+        for r in runners[rnd % len(runners) :] + runners[: rnd % len(runners)]:
+            if r == "tesseract":
+                dt, texts[r] = run_tesseract(bs.pages, a.workers, tmp / "tess" / bs.name)
+            elif r == "hoso":
+                dt, texts[r] = run_hoso(bs.hoso_folder, a.workers, tmp / "arch" / bs.name)
+            else:
+                assert bs.ocrmypdf_pdf is not None
+                res = run_ocrmypdf(bs.ocrmypdf_pdf, a.workers, tmp / "ocrmypdf" / bs.name)
+                if res is None:
+                    continue
+                dt, texts[r] = res
+            times[r].append(dt)
+    n = len(bs.pages)
+    med = {r: statistics.median(t) for r, t in times.items() if t}
+    row: dict[str, object] = {"pages": n, "load_before": load_before, "load_after": _load()}
+    for r, m in med.items():
+        row[f"{r}_pages_per_min"] = round(60 * n / m, 1)
+    row["ratio_hoso_vs_tesseract"] = round(med["tesseract"] / med["hoso"], 3)
+    if "ocrmypdf" in med:
+        row["ratio_hoso_vs_ocrmypdf"] = round(med["ocrmypdf"] / med["hoso"], 3)
+    if bs.truth is not None:
+        truth = bs.truth
+        row["tesseract_cer_pct"] = _cer_pct(truth, texts["tesseract"])
+        row["hoso_cer_pct"] = _cer_pct(truth, [texts["hoso"].get(p.stem, "") for p in bs.pages])
+        if "ocrmypdf" in texts:
+            row["ocrmypdf_cer_pct"] = _cer_pct(truth, texts["ocrmypdf"])
+    row["seconds"] = {r: [round(x, 1) for x in t] for r, t in times.items()}
+    return row
+
+
+def _cer_pct(truth: list[str], texts: list[str]) -> float:
+    return round(100 * statistics.mean(cer(t, h) for t, h in zip(truth, texts, strict=False)), 2)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
-        "--pages", type=int, default=16, help="pages per quality (0: no speed comparison)"
+        "--pages", type=int, default=16, help="bench pages per quality (0: no bench pages)"
     )
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--qualities", default="office,poor")
+    ap.add_argument("--real", type=Path, help="a folder of real scanned PDFs, also benchmarked")
     ap.add_argument("--big", type=int, default=0, help="pages of the memory test PDF (0: skip)")
-    ap.add_argument(
-        "--cpu", type=int, default=0, help="pages per quality for the CPU split (0: skip)"
-    )
+    ap.add_argument("--cpu", type=int, default=0, help="pages per set for the CPU split (0: skip)")
     ap.add_argument("--no-ocrmypdf", action="store_true")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="hoso-bench-"))
-    report: dict[str, object] = {"workers": a.workers, "pages_per_quality": a.pages}
+    report: dict[str, object] = {"workers": a.workers, "repeat": a.repeat}
     try:
+        sets: list[BenchSet] = []
+        if a.real:
+            sets.append(real_set(a.real, tmp))
         for qi, quality in enumerate(a.qualities.split(",")):
+            if a.pages or a.big:
+                made = make_pages(tmp / quality / "HS-BENCH", max(a.pages, 1), quality, 11 + qi)
+                pages = [p for p, _ in made]
+                if a.pages:
+                    pdf = images_pdf(pages, tmp / f"{quality}.pdf")
+                    sets.append(BenchSet(quality, tmp / quality, pages, pdf, [t for _, t in made]))
             if a.cpu:  # the same pages (same seed), in a folder of their own
                 own = make_pages(tmp / "cpu-pages" / quality, a.cpu + 1, quality, seed=11 + qi)
-                split = cpu_split([p for p, _ in own], tmp / "cpu-out" / quality)
+                split = cpu_split([p for p, _ in own], "png", tmp / "cpu" / quality)
                 report[f"cpu_{quality}"] = split
                 print(f"cpu {quality}", json.dumps(split), file=sys.stderr)
-            made = make_pages(
-                tmp / quality / "HS-BENCH", max(a.pages, 1 if a.big else 0), quality, seed=11 + qi
+        if a.real and a.cpu:
+            real = sets[0]
+            report["cpu_real"] = split = cpu_split(
+                real.pages[: a.cpu + 1], "pdf", tmp / "cpu" / "real"
             )
-            if not a.pages:
-                continue
-            paths = [p for p, _ in made]
-            truth = [t for _, t in made]
-            tess_t, hoso_t = [], []
-            tess_texts: list[str] = []
-            hoso_texts: dict[str, str] = {}
-            for _ in range(a.repeat):  # alternate, so machine noise hits both alike
-                dt, tess_texts = run_tesseract(paths, a.workers, tmp / "tess" / quality)
-                tess_t.append(dt)
-                dt, hoso_texts = run_hoso(tmp / quality, a.workers, tmp / "arch" / quality)
-                hoso_t.append(dt)
-            n = len(paths)
-            row: dict[str, object] = {
-                "tesseract_pages_per_min": round(60 * n / statistics.median(tess_t), 1),
-                "hoso_pages_per_min": round(60 * n / statistics.median(hoso_t), 1),
-                "ratio_hoso_vs_tesseract": round(
-                    statistics.median(tess_t) / statistics.median(hoso_t), 3
-                ),
-                "tesseract_cer_pct": round(
-                    100
-                    * statistics.mean(cer(t, h) for t, h in zip(truth, tess_texts, strict=True)),
-                    2,
-                ),
-                "hoso_cer_pct": round(
-                    100 * statistics.mean(cer(t, hoso_texts.get(p.stem, "")) for p, t in made), 2
-                ),
-                "tesseract_seconds": [round(x, 1) for x in tess_t],
-                "hoso_seconds": [round(x, 1) for x in hoso_t],
-            }
-            if not a.no_ocrmypdf:
-                res = run_ocrmypdf(paths, a.workers, tmp / f"ocrmypdf-{quality}")
-                if res is not None:
-                    dt, texts = res
-                    row["ocrmypdf_pages_per_min"] = round(60 * n / dt, 1)
-                    row["ocrmypdf_cer_pct"] = round(
-                        100
-                        * statistics.mean(cer(t, h) for t, h in zip(truth, texts, strict=False)),
-                        2,
-                    )
-            report[quality] = row
-            print(quality, json.dumps(row), file=sys.stderr)
+            print("cpu real", json.dumps(split), file=sys.stderr)
+        for bs in sets:
+            report[bs.name] = row = bench_set(bs, a, tmp)
+            print(bs.name, json.dumps(row), file=sys.stderr)
         if a.big:
             first = sorted((tmp / a.qualities.split(",")[0] / "HS-BENCH").glob("*.png"))[0]
             report["memory_mib"] = peak_memory(a.big, a.workers, tmp, first)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import cv2
 import numpy as np
 import pytest
 import vnpages
@@ -61,3 +62,24 @@ def test_a_worker_whose_tesseract_call_hangs_ends_itself():
     assert proc.returncode == 70
     assert "Tesseract hung on page 3" in proc.stderr
     assert time.monotonic() - start < 10
+
+
+def test_a_blank_page_is_not_sent_to_tesseract_but_a_lone_line_is(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from ingest.page import process_page
+    from ingest.tasks import PageTask
+
+    calls = []
+    real = engine.recognize
+    monkeypatch.setattr(engine, "recognize", lambda *a, **k: calls.append(1) or real(*a, **k))
+    paper = np.full((3508, 2480), 235, np.uint8)
+    Image.fromarray(paper).save(tmp_path / "blank.png", dpi=(300, 300))
+    line = paper.copy()
+    cv2.putText(line, "Trang 2", (1100, 3300), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 20, 3)
+    Image.fromarray(line).save(tmp_path / "line.png", dpi=(300, 300))
+    blank = process_page(PageTask(str(tmp_path / "blank.png"), "b", 1, "png", None))
+    assert blank.error is None and blank.text == "" and calls == []
+    assert "blank page" in blank.quality.reasons
+    lone = process_page(PageTask(str(tmp_path / "line.png"), "l", 1, "png", None))
+    assert lone.error is None and calls  # under BLANK_INK, but ink: read
