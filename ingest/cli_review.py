@@ -159,6 +159,10 @@ def corrections_add(
         int | None, typer.Option(help="Correct this line of the page (from 1).")
     ] = None,
     text: Annotated[str | None, typer.Option(help="The line's correct text.")] = None,
+    boundaries: Annotated[
+        str | None,
+        typer.Option(help="The first page of every document of the file, e.g. 1,3,4."),
+    ] = None,
     who: WhoOpt = "",
     as_json: JsonOpt = False,
 ) -> None:
@@ -169,7 +173,13 @@ def corrections_add(
     if not page.isdigit() or len(sha) != 64:
         raise fail("name the document as <sha256>:<first page> (see `hoso review list`)")
     base: dict[str, Any] = {"sha256": sha, "page_no": int(page), "who": who or getpass.getuser()}
-    if line is not None:
+    if boundaries is not None:
+        try:
+            firsts = [int(x) for x in boundaries.replace(" ", "").split(",") if x]
+        except ValueError:
+            raise fail("--boundaries takes page numbers separated by commas: 1,3,4") from None
+        c = dict(target="file", field="boundaries", after=firsts)
+    elif line is not None:
         c = dict(target="line", field="text", locator={"line": line - 1}, after=text or "")
     elif field is not None:
         c = dict(target="document", field=field, after=value if value != "" else None)
@@ -186,7 +196,7 @@ def corrections_add(
                 after=_party_value(name or party, role, represents),
             )
     else:
-        raise fail("say what to correct: --field, --party, --add-party or --line")
+        raise fail("say what to correct: --field, --party, --add-party, --line or --boundaries")
     with archive_errors(archive), _catalog(archive) as cat:
         try:
             stored = correct(cat, Correction(**base, **c), es_url=es_url)

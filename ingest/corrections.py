@@ -48,6 +48,7 @@ CREATE INDEX IF NOT EXISTS corrections_at ON corrections(sha256, page_no);
 """
 
 FIELDS: dict[str, tuple[str, ...]] = {
+    "file": ("boundaries",),  # after: the first page of every document of the file
     "document": ("own_number", "date", "doc_type", "issuer"),
     "party": ("edit", "add", "remove"),
     "line": ("text",),
@@ -152,6 +153,15 @@ def validate(c: Correction) -> None:
                 raise CorrectionError("a party needs a name")
             if after.get("role") not in ROLES:
                 raise CorrectionError(f"unknown role {after.get('role')!r}")
+    elif c.target == "file":
+        firsts = c.after
+        if (
+            not isinstance(firsts, list)
+            or not firsts
+            or not all(isinstance(p, int) and p >= 1 for p in firsts)
+            or sorted(set(firsts)) != firsts
+        ):
+            raise CorrectionError("boundaries are the first pages of the documents, rising")
     elif c.target == "line":
         if not isinstance(c.locator.get("line"), int) or not isinstance(c.after, str):
             raise CorrectionError("a line correction names the line (from 0) and its new text")
@@ -291,12 +301,44 @@ def apply_to_text(text: str, corrections: list[Correction]) -> tuple[str, dict[s
 
 
 # -- the catalog's hooks (called inside its write transactions) --------------------------
+def resegment(
+    docs: list[Document], firsts: list[int], texts: dict[int, str]
+) -> tuple[list[Document], str | None]:
+    """The file's documents cut at the officer's first pages: a document whose pages are
+    unchanged is kept as extracted, any other is extracted again from its pages' text."""
+    from ingest.extract import extract_document
+
+    if not texts:
+        return docs, "the file has no page text to cut into documents"
+    last = max(texts)
+    if firsts[-1] > last:
+        return docs, f"the file has {last} pages, no document can start on page {firsts[-1]}"
+    kept = {tuple(d.pages): d for d in docs}
+    out = []
+    for first, nxt in zip(firsts, [*firsts[1:], last + 1], strict=True):
+        pages = [first, nxt - 1]
+        doc = kept.get(tuple(pages))
+        if doc is None:
+            text = "\n".join(texts[n] for n in range(first, nxt) if n in texts)
+            doc = extract_document(text, pages)
+        out.append(doc)
+    return out, None
+
+
 def for_documents(db: sqlite3.Connection, sha256: str, docs: list[Document]) -> list[Document]:
     """What `Catalog.replace_documents` stores: `docs` corrected; outcomes recorded."""
-    corrections = load(db, sha256=sha256, targets=("document", "party"))
-    if not corrections:
+    found = load(db, sha256=sha256, targets=("file", "document", "party"))
+    if not found:
         return docs
-    out, outcomes = apply_to_documents(docs, corrections)
+    outcomes: dict[str, str | None] = {}
+    cuts = [c for c in found if c.target == "file"]
+    if cuts:  # the latest cut wins; fields and parties are then laid over its documents
+        texts = dict(db.execute("SELECT page_no, text FROM pages WHERE sha256=?", (sha256,)))
+        docs, why = resegment(docs, cuts[-1].after, texts)
+        outcomes.update({c.uid: None for c in cuts[:-1]})
+        outcomes[cuts[-1].uid] = why
+    out, rest = apply_to_documents(docs, [c for c in found if c.target != "file"])
+    outcomes.update(rest)
     _set_status(db, outcomes)
     return out
 

@@ -345,6 +345,9 @@ def fill_before(cat: Catalog, c: Correction) -> Correction:
         if not 0 <= n < len(lines):
             raise CorrectionError(f"page {c.page_no} has no line {n + 1}")
         return c.model_copy(update={"before": lines[n]})
+    if c.target == "file":
+        firsts = [d.pages[0] for d in cat.documents(sha256=c.sha256)]
+        return c.model_copy(update={"before": firsts, "page_no": 1})
     doc = cat.document(c.doc_id)
     if doc is None:
         raise CorrectionError(f"no document starts on page {c.page_no} of that file")
@@ -468,6 +471,11 @@ class ArchiveReview:
                 return cat.page_record(sha256, page_no, with_words=True)
             except KeyError:
                 return None
+
+    def boundaries(self, sha256: str) -> list[int]:
+        """The first page of every document of a file, as the catalog holds them now."""
+        with self._cat() as cat:
+            return [d.pages[0] for d in cat.documents(sha256=sha256)]
 
     def history(self, sha256: str | None = None, limit: int = 200) -> list[Correction]:
         with self._cat() as cat:

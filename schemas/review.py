@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Target = Literal["document", "party", "line"]
+Target = Literal["file", "document", "party", "line"]
 
 # What the review queue lists (`ReviewItem.kind`), with the officer's label for each.
 REVIEW_KINDS: dict[str, str] = {
@@ -34,9 +34,10 @@ class Correction(BaseModel):
 
     uid: str = Field(default_factory=lambda: uuid.uuid4().hex)
     sha256: str
-    page_no: int  # the document's first page, or the page of a text line
+    page_no: int  # the document's first page, the page of a text line, 1 for a file
     target: Target
-    field: str  # document: own_number|date|doc_type|issuer; party: edit|add|remove; line: text
+    field: str  # document: own_number|date|doc_type|issuer; party: edit|add|remove;
+    # line: text; file: boundaries (after: the first page of each document)
     locator: dict[str, Any] = Field(default_factory=dict)  # party {name, role}; line {line}
     before: Any = None
     after: Any = None

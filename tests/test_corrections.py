@@ -315,3 +315,36 @@ def test_eval_scores_extraction_against_the_corrections(sample):
     empty = build_web_archive(sample.archive.parent / "empty", n_cases=1)
     r = CliRunner().invoke(app, ["eval", str(empty.archive), "--corrections"])
     assert r.exit_code != 0 and "no corrections" in r.output
+
+
+def test_document_boundaries_are_corrected_and_survive_reextraction(sample):
+    case = sample.cases[0]
+    base = dict(sha256=case.sha256, page_no=1, target="file", field="boundaries", who="canbo")
+    with Catalog(sample.archive) as cat:
+        assert [d.pages for d in cat.documents(sha256=case.sha256)] == [[1, 1], [2, 2], [3, 3]]
+        cut = correct(cat, Correction(**base, after=[1, 2]))  # pages 2-3 are one document
+        assert cut.before == [1, 2, 3] and cut.status == "applied"
+        correct(
+            cat,
+            Correction(
+                sha256=case.sha256,
+                page_no=2,
+                target="document",
+                field="issuer",
+                after="Chi cục THADS quận 5",
+                who="canbo",
+            ),
+        )
+        first = cat.document(f"{case.sha256}:1")
+    reextract_archive(sample.archive)
+    with Catalog(sample.archive) as cat:
+        docs = cat.documents(sha256=case.sha256)
+        assert [d.pages for d in docs] == [[1, 1], [2, 3]]
+        assert docs[0].own_number == first.own_number == case.judgment_number
+        assert docs[1].issuer == "Chi cục THADS quận 5"
+        assert docs[1].own_number == case.decision_number  # extracted again from pages 2-3
+        with pytest.raises(CorrectionError, match="rising"):
+            correct(cat, Correction(**base, after=[2, 1]))
+        bad = correct(cat, Correction(**base, after=[1, 9]))
+        assert bad.status == "unmatched" and "3 pages" in (bad.detail or "")
+        assert [d.pages for d in cat.documents(sha256=case.sha256)] == [[1, 1], [2, 3]]

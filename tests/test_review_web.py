@@ -135,3 +135,25 @@ def test_an_app_without_review_has_no_review_pages(sample):
     client = _client(sample, review=False)
     login(client)
     assert client.get("/review").status_code == 404
+
+
+def test_a_file_is_cut_into_documents_from_the_correction_screen(sample):
+    case = sample.cases[0]
+    client = _client(sample)
+    login(client)
+    page = client.get(f"/review/doc/{case.sha256}:2")
+    assert 'name="firsts" value="1, 2, 3"' in page.text
+    r = client.post(
+        f"/review/file/{case.sha256}/boundaries",
+        data={"csrf_token": csrf_of(page.text), "firsts": "1, 2"},
+        follow_redirects=True,
+    )
+    assert r.status_code == 200 and 'name="firsts" value="1, 2"' in r.text
+    assert "file.boundaries" in r.text  # in the history beside the document
+    with Catalog(sample.archive) as cat:
+        assert [d.pages for d in cat.documents(sha256=case.sha256)] == [[1, 1], [2, 3]]
+    bad = client.post(
+        f"/review/file/{case.sha256}/boundaries",
+        data={"csrf_token": csrf_of(page.text), "firsts": "x"},
+    )
+    assert bad.status_code == 422

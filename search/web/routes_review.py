@@ -53,6 +53,8 @@ class ReviewService(Protocol):
 
     def page(self, sha256: str, page_no: int) -> PageRecord | None: ...
 
+    def boundaries(self, sha256: str) -> list[int]: ...
+
     def history(self, sha256: str | None = None, limit: int = 200) -> list[Correction]: ...
 
     def correct(self, c: Correction) -> Correction: ...
@@ -282,6 +284,7 @@ def _doc_context(review: ReviewService, doc_id: str) -> dict[str, Any]:
         "doc_types": DOC_TYPES,
         "roles": ROLES,
         "history": history,
+        "firsts": ", ".join(str(p) for p in review.boundaries(doc_id.split(":")[0])),
     }
 
 
@@ -350,6 +353,29 @@ async def save_document(
             raise HTTPException(422, str(exc)) from None
         _audit(request, user, stored, doc.case_id, page.source_path)
     return RedirectResponse(f"/review/doc/{doc_id}?saved={len(wanted)}", status_code=303)
+
+
+@router.post("/review/file/{sha}/boundaries")
+async def save_boundaries(
+    request: Request, sha: str, user: str = Depends(officer_from_session)
+) -> Response:
+    """Cut a file into documents at the pages given (each document extracted again)."""
+    values = await _form(request)
+    review = service(request)
+    try:
+        firsts = sorted({int(x) for x in re.split(r"[,;\s]+", values.get("firsts", "")) if x})
+    except ValueError:
+        raise HTTPException(422, "Ghi các số trang, cách nhau bằng dấu phẩy: 1, 3, 4.") from None
+    c = Correction(
+        sha256=valid_sha(sha), page_no=1, target="file", field="boundaries", after=firsts, who=user
+    )
+    try:
+        stored = review.correct(c)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    found = review.document(f"{sha}:{firsts[0]}") if firsts else None
+    _audit(request, user, stored, found[0].case_id if found else None, "")
+    return RedirectResponse(f"/review/doc/{sha}:{firsts[0]}?saved=1", status_code=303)
 
 
 @router.get("/review/page/{sha}/{page_no}")
