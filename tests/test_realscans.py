@@ -25,7 +25,7 @@ from ingest.tasks import PageResult, PageTask
 
 DATA = Path(__file__).parent / "data" / "realscans"
 # Measured with the page step when the test was written, plus a margin for Tesseract builds.
-CER_BOUND = {"574UB-p1.jpg": 0.03, "2770-p3.tif": 0.015, "05CT-p2.jpg": 0.025}
+CER_BOUND = {"574UB-p1.jpg": 0.03, "2770-p3.tif": 0.015, "05CT-p2.jpg": 0.016}
 
 
 def _read(name: str) -> PageResult:
