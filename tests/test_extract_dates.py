@@ -157,3 +157,15 @@ def test_hearing_days_joined_by_va_ngay_and_a_court_named_after_tai():
         ("2023-02-27", "hearing"),
         ("2022-11-15", "cited"),
     ]
+
+
+def test_a_web_page_publication_stamp_is_an_other_date():
+    (doc,) = extract_text(
+        "Xác minh vụ hoãn thi hành án tại Lâm Đồng 19/11/2025 17:02\n(PLO)- Qua rà soát,"
+        " Thứ sáu, 22/12/2017 | 10:19 GMT+7. Bán đấu giá vào ngày 14/8/2022.\n"
+    )
+    assert [(d.date, d.kind) for d in doc.dates] == [
+        ("2025-11-19", "other"),
+        ("2017-12-22", "other"),
+        ("2022-08-14", "event"),
+    ]

@@ -137,6 +137,11 @@ def document_date(
 
 # "… bán đấu giá vào ngày 13/9/2019", "từ ngày …": a happening, not the document's date.
 _WHEN_BEFORE = re.compile(r"\b(?:vao|tu|den|truoc|sau|han)\s+(?:ngay\s*)?$")
+# A web page's publication stamp: "19/11/2025 17:02", "Thứ sáu, 22/12/2017 | 10:19".
+_STAMP_AFTER = re.compile(r"^\s*(?:\||-)?\s*\d{1,2}:\d{2}")
+_STAMP_BEFORE = re.compile(
+    r"(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat|cap nhat luc[^,]{0,12}),?\s*$"
+)
 # "… theo Quyết định số 146/QĐ-XPVPHC ngày …" on the line: a cited document's date.
 _CITES_BEFORE = re.compile(
     r"\S[^\n]*?\s(?:quyet dinh|ban an|thong bao|cong van|bien ban|van ban|ke hoach)\s+so\b[^\n]*$"
@@ -200,6 +205,8 @@ def date_kind(skel: str, f: FoundDate, prev_end: int) -> DateKind:
         return "cited"  # "ngày 21/4/2016 Chi cục Thi hành án … ra quyết định …"
     if _HEARING_BEFORE.search(before) or _HEARING_AFTER.match(after):
         return "hearing"
+    if _STAMP_AFTER.match(after) or _STAMP_BEFORE.search(before):
+        return "other"
     if _WHEN_BEFORE.search(before):
         return "event"  # "… bán đấu giá vào ngày …"
     m = _CITED_BEFORE.search(before)
