@@ -173,6 +173,7 @@ def corrections_add(
     if not page.isdigit() or len(sha) != 64:
         raise fail("name the document as <sha256>:<first page> (see `hoso review list`)")
     base: dict[str, Any] = {"sha256": sha, "page_no": int(page), "who": who or getpass.getuser()}
+    c: dict[str, Any]
     if boundaries is not None:
         try:
             firsts = [int(x) for x in boundaries.replace(" ", "").split(",") if x]

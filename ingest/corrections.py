@@ -110,7 +110,8 @@ def load(
     """Stored corrections, oldest first (the order they are applied in)."""
     if not _has_table(db):
         return []
-    where, args = ["1"], []
+    where: list[str] = ["1"]
+    args: list[Any] = []
     if sha256 is not None:
         where.append("sha256=?")
         args.append(sha256)
@@ -209,7 +210,8 @@ def same(a: str | None, b: str | None) -> bool:
 def _find_party(parties: list[Party], name: str, role: str | None) -> int | None:
     hits = [i for i, p in enumerate(parties) if same(p.name, name)]
     same_role = [i for i in hits if parties[i].role == role]
-    return (same_role or hits or [None])[0]
+    found = same_role or hits
+    return found[0] if found else None
 
 
 def _set_document_field(doc: Document, c: Correction) -> Document:

@@ -309,7 +309,7 @@ async def save_document(
         raise NotFound
     doc, page = found
     sha, _, first = doc_id.rpartition(":")
-    base = {"sha256": sha, "page_no": int(first), "who": user}
+    base: dict[str, Any] = {"sha256": sha, "page_no": int(first), "who": user}
     wanted: list[Correction] = []
     for field in ("own_number", "issuer"):
         new = values.get(field, "").strip() or None
