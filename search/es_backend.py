@@ -204,6 +204,7 @@ class EsBackend:
             retry_on_status=(502, 503, 504),
             serializers=_SERIALIZERS,
         )
+        self._mapped: set[str] = set()  # indices whose mapping this process brought up to date
 
     def close(self) -> None:
         self.es.close()
@@ -255,6 +256,12 @@ class EsBackend:
         """The alias's index, creating a first version when there is none."""
         current = self.indices()
         if current:
+            if current[0] not in self._mapped:
+                # An index built by an older hoso lacks the fields added since (typed dates,
+                # representatives' `represents`); new fields are added to a mapping in place.
+                properties = index_body()["mappings"]["properties"]
+                self._call(self.es.indices.put_mapping, index=current[0], properties=properties)
+                self._mapped.add(current[0])
             return current[0]
         name = self._new_index()
         self._call(self.es.indices.put_alias, index=name, name=self.alias)

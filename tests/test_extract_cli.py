@@ -116,3 +116,41 @@ def test_extract_archive_carries_typed_dates_and_representatives_to_both_indexes
     exported = json.loads(line)
     assert {"date": "2017-05-15", "kind": "cited"} in exported["dates"]
     assert exported["parties"][2]["represents"] == [company]
+
+
+def test_an_elasticsearch_index_of_an_older_mapping_takes_the_new_fields(tmp_path):
+    """An index made before typed dates and `represents` existed is not rebuilt first: the
+    new fields are added to its mapping and pages carrying them are indexed."""
+    import copy
+    import os
+    import uuid
+
+    from schemas import DateRef, IndexPage, Party
+    from search.es_backend import EsBackend, index_body
+
+    es_url = os.environ.get("HOSO_TEST_ES_URL", "http://127.0.0.1:9200")
+    alias = f"hoso-test-{uuid.uuid4().hex[:8]}"
+    backend = EsBackend(es_url, alias=alias)
+    try:
+        old = copy.deepcopy(index_body())
+        props = old["mappings"]["properties"]
+        del props["dates"]
+        del props["parties"]["properties"]["represents"]
+        backend.es.indices.create(
+            index=f"{alias}-v1", settings=old["settings"], mappings=old["mappings"]
+        )
+        backend.es.indices.put_alias(index=f"{alias}-v1", name=alias)
+        page = IndexPage(
+            sha256="d" * 64,
+            page_no=1,
+            case_id="ho-so-1",
+            text="Người đại diện: Ông Trần Văn T1",
+            doc_date="2017-08-23",
+            dates=[DateRef(date="2017-08-23", kind="document")],
+            parties=[Party(name="Trần Văn T1", role="other", represents=["Công ty X"])],
+        )
+        assert backend.upsert([page], refresh=True) == 1
+        assert backend.page_ids() == {page.page_id}
+    finally:
+        backend.drop()
+        backend.close()
