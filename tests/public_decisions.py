@@ -4,10 +4,11 @@ are, rendered as office scans, for the public-view leak test (tests/test_public_
 Each decision is one page in its own case folder. The wordings vary the way offices write
 them: the standard "… địa chỉ: …, tỉnh X chưa có điều kiện thi hành khoản: trả cho bà N số
 tiền …", labelled creditors ("Người được thi hành án: …"), a bank creditor with its
-representative, two debtors of one decision, an organisation debtor with its legal
-representative, addresses on streets named like administrative units ("Tỉnh lộ 10", "Quốc lộ
-91", "Huyền Trân Công Chúa", "Quán Thánh"), an address of the 2025 units (ward and province,
-no district), and criminal cases written every way (HSST without a dash, "HS - PT" with
+representative, a creditor named in prose, two debtors of one decision (in a sentence, and
+as a numbered list), an organisation debtor with its legal representative, addresses on
+streets named like administrative units ("Tỉnh lộ 10", "Quốc lộ 91", "Huyền Trân Công
+Chúa", "Quán Thánh"), addresses of the 2025 units (ward or "đặc khu" and province, no
+district), and criminal cases written every way (HSST without a dash, "HS - PT" with
 spaces, "02/HSST" without a year, "bản án hình sự" without a code, "bị hại", "bị cáo").
 
 Every decision says which debtors the public list must show (`listed`) and which strings
@@ -228,6 +229,34 @@ def decisions() -> list[Decision]:
             listed=["Ngô Đức Hải"],
             hidden=["Vũ Thị Ngọc", "Quán Thánh", "05/11/1985", "số 5 phố"],
             years=["1985"],
+        ),
+        # Debtors as a numbered list, the second "cùng địa chỉ"; the creditor named in prose
+        # ("người được thi hành án là bà …") with her own address; a 2025 "đặc khu".
+        Decision(
+            case_id="CK-06",
+            agency=("THI HÀNH ÁN DÂN SỰ TỈNH AN GIANG", "PHÒNG THI HÀNH ÁN DÂN SỰ KHU VỰC 9"),
+            place_date="Phú Quốc, ngày 05 tháng 11 năm 2025",
+            number="112/QĐ-THADS",
+            head="TRƯỞNG THI HÀNH ÁN DÂN SỰ TỈNH AN GIANG",
+            grounds=[
+                _LAW,
+                "Căn cứ Bản án số 31/2024/DS-ST ngày 22/4/2024 của Tòa án nhân dân thành phố "
+                "Phú Quốc, tỉnh Kiên Giang;",
+                _VERIFY,
+            ],
+            article1=[
+                "Điều 1. Người phải thi hành án:",
+                "1. Ông Lê Văn Tám, sinh năm 1979; trú tại: tổ 3, khu phố 5, đặc khu Phú Quốc, "
+                "tỉnh An Giang;",
+                "2. Bà Phan Thị Chín, sinh năm 1982; trú tại: tổ 3, khu phố 5, đặc khu Phú Quốc, "
+                "tỉnh An Giang.",
+                "Chưa có điều kiện thi hành khoản: liên đới bồi thường thiệt hại số tiền "
+                "64.000.000 đồng; người được thi hành án là bà Hoàng Thị Mười, trú tại ấp Cây "
+                "Sao, xã Hàm Ninh, huyện Phú Quốc, tỉnh Kiên Giang.",
+            ],
+            listed=["Lê Văn Tám", "Phan Thị Chín"],
+            hidden=["Hoàng Thị Mười", "Cây Sao", "Hàm Ninh", "khu phố 5", "tổ 3"],
+            years=["1979", "1982"],
         ),
         # Criminal cases, one marker each; none of them may be published.
         _criminal(

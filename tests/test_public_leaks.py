@@ -97,6 +97,7 @@ def test_every_debtor_who_should_be_listed_is_listed_and_no_criminal_case(
     by_case = {r["case_id"]: r for r in rows}
     assert by_case["CK-01"]["area"] == "xã Mỹ Thạnh, huyện Giồng Trôm, tỉnh Bến Tre"
     assert by_case["CK-05"]["area"] == "phường Ba Đình, thành phố Hà Nội"  # a 2025 unit
+    assert by_case["CK-06"]["area"] == "đặc khu Phú Quốc, tỉnh An Giang"  # another
     assert {(o["kind"], o["amount_vnd"]) for o in by_case["CK-01"]["obligations"]} == {
         ("Trả tiền", 50_000_000)
     }
