@@ -74,6 +74,16 @@ def test_case_page_shows_typed_dates_and_links_a_lawyer_to_the_party_represented
     assert f'<tr id="{target.group(1)}">' in text
 
 
+def test_a_search_for_a_lawyer_shows_whom_they_represent(
+    officer: TestClient, web_sample: SampleArchive
+) -> None:
+    creditor = web_sample.cases[1].creditor
+    page = officer.get("/search", params={"q": web_fixtures.LAWYER})
+    assert page.status_code == 200
+    assert web_fixtures.LAWYER in page.text
+    assert re.search(r"đại diện cho <a href=\"/search\?q=[^\"]+\">" + creditor + "</a>", page.text)
+
+
 def test_case_page_flags_pages_that_need_rescanning(
     officer: TestClient, web_sample: SampleArchive
 ) -> None:

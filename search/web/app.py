@@ -147,9 +147,16 @@ def results_list_html(cases: list[CaseGroup], q: str) -> str:
             append("\n        </div>\n        ")
             party = hit.matched_party
             if party:
+                acts_for = ""
+                if party.represents:  # a representative or lawyer: whom, each a search link
+                    links = ", ".join(
+                        f'<a href="/search?q={_e(quote(r, safe=""))}">{_e(r)}</a>'
+                        for r in party.represents
+                    )
+                    acts_for = f' <span class="muted represents">(đại diện cho {links})</span>'
                 append(
                     f'\n        <div class="party">{_ROLE_LABELS_HTML[party.role]}: '
-                    f"<strong>{_e(party.name)}</strong></div>\n        "
+                    f"<strong>{_e(party.name)}</strong>{acts_for}</div>\n        "
                 )
             source = f" · {_e(hit.source_path)}" if hit.source_path else ""
             page_no = _e(hit.page_no)
