@@ -19,6 +19,12 @@ def test_mixed_units_and_decimal_commas():
     assert values("bồi thường 50 triệu đồng") == [50000000]
 
 
+def test_a_house_number_before_a_provincial_road_is_not_billions():
+    assert values("trú tại: Số 45 Tỉnh lộ 10, xã Tân Kiên") == []
+    assert values("Số 45 Tỉnh lộ 10; số tiền 120.000.000 đồng") == [120000000]
+    assert values("số tiền 2 tỷđồng") == [2000000000]  # OCR glued the unit: still read
+
+
 def test_foreign_currency_and_percentages_are_not_amounts():
     assert values("17.000 USD, lãi suất 13,5%/năm, điểm 2 đ khoản 1") == []
 

@@ -16,7 +16,8 @@ from ingest.extract.text import skeleton
 
 _NUMERAL = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*(dong|d|vnd)(?![a-z0-9])")
 _UNITS = re.compile(
-    r"(?<![\d.,])(\d{1,3}(?:\.\d{3})*(?:,\d+)?)\s*(?:ty|ti)(?:\s*,?\s*(\d{1,3}(?:,\d+)?)\s*trieu)?"
+    r"(?<![\d.,])(\d{1,3}(?:\.\d{3})*(?:,\d+)?)\s*(?:ty|ti)(?![a-ce-z])"  # not "45 Tỉnh lộ"
+    r"(?:\s*,?\s*(\d{1,3}(?:,\d+)?)\s*trieu)?"
     r"(?:\s*,?\s*(\d{1,3})\s*(?:nghin|ngan))?(?:\s*,?\s*(\d{1,3})\s*dong)?\s*(?:dong|vnd|d\b)?"
     r"|(?<![\d.,])(\d{1,3}(?:,\d+)?)\s*trieu(?:\s*,?\s*(\d{1,3})\s*(?:nghin|ngan))?\s*(?:dong|vnd)"
 )
