@@ -248,3 +248,14 @@ def test_a_numbered_party_after_a_representative_continues_the_list():
         ("Hà Văn V", "other", ["Đỗ Đình C1"]),
         ("Phạm Thị S", "bi_don", []),
     ]
+
+
+def test_convicts_named_in_an_enforcement_story():
+    text = prepare(
+        "Cơ quan thi hành án xác minh hai căn hộ của bị án Đinh La Thăng để thi hành án;"
+        " riêng bị cáo Phan Đình Đức được giảm án."
+    )
+    assert [(p.name, p.role) for p in find_parties(text, enforcement=True)] == [
+        ("Đinh La Thăng", "nguoi_phai_thi_hanh_an"),
+        ("Phan Đình Đức", "bi_cao"),
+    ]

@@ -574,7 +574,18 @@ def _prose_parties(text: str, skel: str) -> list[Party]:
                 is_organization=is_org,
             )
         )
+    # "bị án Đinh La Thăng" (a convict owing fines), "bị cáo Phan Đình Đức" in a story
+    for m in _CONVICT.finditer(skel):
+        if not text[m.end() : m.end() + 1].isupper():
+            continue
+        name, _, _ = _name_of(text[m.end() : m.end() + 60])
+        if len(name.split()) > 1:
+            role: Role = "bi_cao" if m.group(1) == "bi cao" else "nguoi_phai_thi_hanh_an"
+            out.append(Party(name=name, role=role))
     return out
+
+
+_CONVICT = re.compile(r"(?<![a-z])(bi an|bi cao)\s+")
 
 
 def _sentence_end(text: str, start: int) -> int:
