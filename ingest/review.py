@@ -167,6 +167,32 @@ def _page_items(cat: Catalog, cases: dict[str, str]) -> Iterator[ReviewItem]:
             )
 
 
+def _handwritten_items(cat: Catalog, cases: dict[str, str]) -> Iterator[ReviewItem]:
+    """The number and day fields written by hand into printed forms (`ingest.fields`): the
+    page step found and boxed them (`PageQuality.review`); an officer types the value."""
+    rows = cat.db.execute(
+        "SELECT sha256, page_no, quality, created_at FROM pages"
+        f" WHERE json_array_length(quality, '$.review') > 0 AND {CURRENT}"
+        " ORDER BY sha256, page_no"
+    ).fetchall()
+    for sha, n, quality, at in rows:
+        for f in json.loads(quality).get("review", []):
+            label, kind = ("Số", "number") if f["kind"] == "number" else ("Ngày", "date")
+            read = f"đọc thử: {f['text']}" if f.get("text") else "chưa đọc được"
+            yield ReviewItem(
+                key=f"handwritten:{sha}:{n}:{f['kind']}",
+                kind=kind,
+                case_id=cases.get(sha),
+                sha256=sha,
+                page_no=n,
+                agency=None,
+                since=at,
+                what=f"{label} viết tay, trang {n} ({read})",
+                why=f"{label} được viết tay vào mẫu in; nhập lại giá trị "
+                f"(ô tại x={f['left']}, y={f['top']}, {f['width']}×{f['height']} px).",
+            )
+
+
 def _withheld_items(cat: Catalog) -> Iterator[ReviewItem]:
     from ingest import accounts
 
@@ -236,6 +262,8 @@ def review_items(
     items: list[ReviewItem] = []
     if kind in (None, "number", "date", "party"):
         items += _document_items(cat, cases)
+    if kind in (None, "number", "date"):
+        items += _handwritten_items(cat, cases)
     if kind in (None, "rescan", "textlayer"):
         items += _page_items(cat, cases)
     if kind in (None, "withheld"):

@@ -90,3 +90,26 @@ def test_a_100_dpi_page_is_flagged_for_rescan_and_read_anyway(
     assert q.needs_rescan
     assert any("100 dpi" in r for r in q.reasons)
     assert len(pages["05CT-p2.jpg"].text) > 2000
+
+
+def test_ingested_handwritten_fields_are_in_status_export_and_the_review_queue(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from ingest.catalog import Catalog
+    from ingest.pipeline import IngestOptions, run_ingest
+    from ingest.review import review_items
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    shutil.copy(DATA / "574UB-p1.jpg", folder / "574UB-p1.jpg")
+    run_ingest([folder], tmp_path / "archive", IngestOptions(workers=1))
+    with Catalog(tmp_path / "archive") as cat:
+        review = cat.summary()["needs_review"]
+        exported = [p.quality.review for p in cat.pages()]
+        queue = review_items(cat)
+    assert [sorted(f["kind"] for f in r["fields"]) for r in review] == [["day", "number"]]
+    assert sorted(f.kind for f in exported[0]) == ["day", "number"]
+    handwritten = sorted(i.kind for i in queue if i.key.startswith("handwritten:"))
+    assert handwritten == ["date", "number"]
