@@ -22,17 +22,24 @@ from typing import Any
 from pydantic import ValidationError
 
 from ingest import corrections
-from ingest.catalog import CURRENT, Catalog
+from ingest.catalog import CURRENT, Catalog, words_from_json
 from ingest.corrections import CorrectionError
-from schemas import Document, PageRecord, Word
+from schemas import Document, PageRecord
 from schemas.review import REVIEW_KINDS, Correction, ReviewItem
 from schemas.vocab import DOC_TYPE_LABELS_VI
 from search.normalize import fold
-from search.web.review_boxes import field_box
+from search.web.review_boxes import PageWords
 
 LOW_CONF = 70.0  # a value whose least sure word Tesseract gave less than this is flagged
 VERY_LOW_CONF = 40.0  # handwriting, a seal across it, faded ink
 
+_CACHE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS review_doc_cache (
+    doc_id TEXT PRIMARY KEY,
+    extracted_at REAL NOT NULL,
+    items TEXT NOT NULL   -- JSON list of the document's review items (no case, no age)
+);
+"""
 _DONE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS review_done (
     key TEXT PRIMARY KEY,
@@ -62,66 +69,92 @@ def _case_paths(cat: Catalog) -> dict[str, str]:
     return out
 
 
-def _confidence(words: list[Word] | None, value: str | None, page_no: int) -> float | None:
-    box = field_box(words or [], value, page_no) if words else None
+def _confidence(words: PageWords | None, value: str | None) -> float | None:
+    box = words.box(value) if words else None
     return box.conf if box else None
 
 
-def _words_of(cat: Catalog, cache: dict[tuple[str, int], list[Word] | None], sha: str, n: int):  # type: ignore[no-untyped-def]
+def _words_of(
+    cat: Catalog, cache: dict[tuple[str, int], PageWords | None], sha: str, n: int
+) -> PageWords | None:
+    """A page's words (from their JSON, without building a page record), cached."""
     if (sha, n) not in cache:
-        try:
-            cache[(sha, n)] = cat.page_record(sha, n, with_words=True).words
-        except KeyError:
-            cache[(sha, n)] = None
+        row = cat.db.execute(
+            "SELECT words FROM pages WHERE sha256=? AND page_no=?", (sha, n)
+        ).fetchone()
+        words = words_from_json(row[0]) if row and row[0] else None
+        cache[(sha, n)] = PageWords(words, n) if words else None
     return cache[(sha, n)]
 
 
 def _document_items(cat: Catalog, cases: dict[str, str]) -> Iterator[ReviewItem]:
-    words: dict[tuple[str, int], list[Word] | None] = {}
+    """The documents' items. What a document raises depends only on it and its first
+    page's words, both rewritten with a new `extracted_at`: kept in `review_doc_cache`
+    (items without their case, which moves with its file) and worked out again only for
+    documents extracted since, so the queue of a large archive opens at once."""
+    cat.db.executescript(_CACHE_SCHEMA)
+    cached = {
+        r[0]: (r[1], r[2])
+        for r in cat.db.execute("SELECT doc_id, extracted_at, items FROM review_doc_cache")
+    }
     rows = cat.db.execute(
-        f"SELECT doc_id, sha256, first_page, data, extracted_at FROM documents WHERE {CURRENT}"
-        " ORDER BY doc_id"
+        f"SELECT doc_id, sha256, extracted_at FROM documents WHERE {CURRENT} ORDER BY doc_id"
     ).fetchall()
-    for doc_id, sha, first, data, at in rows:
-        doc = Document.model_validate_json(data)
-        base = dict(
-            case_id=cases.get(sha),
-            sha256=sha,
-            page_no=first,
-            doc_id=doc_id,
-            agency=doc.issuer,
-            since=at,
-        )
-        page_words = _words_of(cat, words, sha, first)
-        for kind, value, label in (
-            ("number", doc.own_number, "số"),
-            ("date", doc.date, "ngày"),
-        ):
-            shown = value
-            if kind == "date" and value:
-                y, m, d = value.split("-")
-                shown = f"{int(d)}/{int(m)}/{y}"
-            why = _doubt(value, _confidence(page_words, shown, first), label)
-            if why:
-                yield ReviewItem(
-                    key=f"{kind}:{doc_id}",
-                    kind=kind,
-                    what=value
-                    or f"{DOC_TYPE_LABELS_VI[doc.doc_type]} {doc.own_number or ''} · thiếu {label}",
-                    why=why,
-                    **base,
-                )
-        for p in doc.parties:
-            conf = _confidence(page_words, p.name, first)
-            if p.role == "other" and not p.represents:
-                why = "Đương sự chưa có vai trò."
-            elif conf is not None and conf < LOW_CONF:
-                why = f"Tên đọc được với độ tin cậy thấp ({conf:.0f}/100)."
-            else:
-                continue
-            yield ReviewItem(
-                key=f"party:{doc_id}:{fold(p.name)}", kind="party", what=p.name, why=why, **base
+    fresh: list[tuple[str, float, str]] = []
+    words: dict[tuple[str, int], PageWords | None] = {}
+    for doc_id, sha, at in rows:
+        kept = cached.get(doc_id)
+        if kept is not None and kept[0] == at:
+            raw = kept[1]
+        else:
+            (data, first) = cat.db.execute(
+                "SELECT data, first_page FROM documents WHERE doc_id=?", (doc_id,)
+            ).fetchone()
+            doc = Document.model_validate_json(data)
+            found = _doubts_of(doc, _words_of(cat, words, sha, first))
+            raw = json.dumps(found, ensure_ascii=False)
+            fresh.append((doc_id, at, raw))
+        for item in json.loads(raw):
+            yield ReviewItem(case_id=cases.get(sha), since=at, **item)
+    if fresh:
+        with cat.db:
+            cat.db.executemany(
+                "INSERT OR REPLACE INTO review_doc_cache(doc_id, extracted_at, items)"
+                " VALUES (?, ?, ?)",
+                fresh,
             )
+
+
+def _doubts_of(doc: Document, page_words: PageWords | None) -> list[dict[str, Any]]:
+    """What one document raises: its number or date missing, misshapen or hard to read,
+    its parties without a role or hard to read (ReviewItem fields but case and age)."""
+    doc_id = str(doc.doc_id)
+    sha, _, first = doc_id.rpartition(":")
+    base = dict(sha256=sha, page_no=int(first), doc_id=doc_id, agency=doc.issuer)
+    out: list[dict[str, Any]] = []
+    for kind, value, label in (("number", doc.own_number, "số"), ("date", doc.date, "ngày")):
+        shown = value
+        if kind == "date" and value:
+            y, m, d = value.split("-")
+            shown = f"{int(d)}/{int(m)}/{y}"
+        why = _doubt(value, _confidence(page_words, shown), label)
+        if why:
+            missing = f"{DOC_TYPE_LABELS_VI[doc.doc_type]} {doc.own_number or ''} · thiếu {label}"
+            out.append(
+                dict(key=f"{kind}:{doc_id}", kind=kind, what=value or missing, why=why, **base)
+            )
+    for p in doc.parties:
+        conf = _confidence(page_words, p.name)
+        if p.role == "other" and not p.represents:
+            why = "Đương sự chưa có vai trò."
+        elif conf is not None and conf < LOW_CONF:
+            why = f"Tên đọc được với độ tin cậy thấp ({conf:.0f}/100)."
+        else:
+            continue
+        out.append(
+            dict(key=f"party:{doc_id}:{fold(p.name)}", kind="party", what=p.name, why=why, **base)
+        )
+    return out
 
 
 # A document number starts with its running number ("12/2020/DS-ST", "105/QĐ-CCTHADS").
