@@ -346,7 +346,7 @@ def _columns_in_turn(
     return out
 
 
-# "thi hành án" read as "THỊ HÀNH ÁN" (language-model bias, OCR-NOTES.md), or with a stray
+# "thi hành án" read as "THỊ HÀNH ÁN" (language-model bias, docs/ocr.md §3), or with a stray
 # tone ("thì", "thí"). Only with "hành án" following: "Nguyễn Thị Hành" is a name.
 _THI = {"thị", "thì", "thí", "thỉ"}
 

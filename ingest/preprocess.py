@@ -1,6 +1,6 @@
 """Clean one grey page image for Tesseract (OpenCV) and measure its quality.
 
-Order: measure → flatten the illumination (divide by the background, kept grey: OCR-NOTES.md
+Order: measure → flatten the illumination (divide by the background, kept grey: docs/ocr.md §3
 turns 75% CER into <1% on badly lit pages) → orientation (0/90/180/270) → deskew (projection
 profile, coarse to fine) → light denoise (noisy paper → white). The page is deliberately NOT
 binarised: Tesseract's LSTM reads grey levels and binarising doubles CER on good pages. Quality
@@ -90,7 +90,7 @@ STRAY_BASELINE = 0.5
 # from the black print by colour: a pixel whose chroma (max − min of R, G, B) reaches INK_CHROMA
 # and whose hue is not yellow or green (yellowed paper, highlighter) is ink, and is turned white
 # in the copy Tesseract reads (the archive's view keeps it). Print over a seal stays black (no
-# chroma). Measured on 12 real pages (OCR-NOTES.md): 9.8% → 7.8% CER, names under seals back.
+# chroma). Measured on 12 real pages (docs/ocr.md §3): 9.8% → 7.8% CER, names under seals back.
 INK_CHROMA = 60
 INK_NOT_HUES = (12, 100)  # OpenCV hue (0–180) from orange-yellow to cyan: not ink
 SEAL_INK = 0.05  # mean of the 0/255 ink mask (~1/5000 of the page): a seal's fragment

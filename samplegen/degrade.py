@@ -1,4 +1,4 @@
-"""Scan degradations, seeded: `clean`, `office`, `poor` (see OCR-NOTES.md for the recipe).
+"""Scan degradations, seeded: `clean`, `office`, `poor` (docs/ocr.md §1).
 
 - clean: untouched render (300 dpi);
 - office: 0.5–2° skew, Gaussian blur σ≈0.7, Gaussian noise σ≈5, JPEG q60 round trip;

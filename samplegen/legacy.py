@@ -1,4 +1,4 @@
-"""Legacy Vietnamese encodings as they show up in PDF text layers (DOMAIN.md §8).
+"""Legacy Vietnamese encodings as they show up in PDF text layers (docs/domain.md §7).
 
 - `tcvn3_as_latin1`: the text typed in TCVN3 (ABC, ".VnTime" fonts) and read back as Latin-1,
   e.g. "Số 173/2004/NĐ-CP ngày 30 tháng 9" → "Sè 173/2004/N§-CP ngµy 30 th¸ng 9".

@@ -1,6 +1,6 @@
 """Invented Vietnamese people, places, courts and THADS agencies (old and new names).
 
-Surname weights follow DOMAIN.md §8. Everything is drawn from a `random.Random` so a seed
+Surname weights follow docs/domain.md §5.4. Everything is drawn from a `random.Random` so a seed
 gives the same people every time.
 """
 
@@ -280,7 +280,7 @@ class Person:
 
 
 def honorific(p: Person, when: dt.date) -> str:
-    """Ông/Bà for older people, Anh/Chị for younger ones (DOMAIN.md §6.1)."""
+    """Ông/Bà for older people, Anh/Chị for younger ones (docs/domain.md §5.1)."""
     if p.is_organization:
         return ""
     age = when.year - p.birth_year
@@ -394,7 +394,7 @@ def make_company(rng: random.Random, prov: Province, idx: int | None = None) -> 
 
 # --- Agencies -------------------------------------------------------------------------
 
-REFORM = dt.date(2025, 7, 1)  # district courts and Chi cục THADS replaced (DOMAIN.md §0)
+REFORM = dt.date(2025, 7, 1)  # district courts and Chi cục THADS replaced (docs/domain.md §0)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Records of files, pages, documents, parties, cases and search hits.
 
-Field names follow the domain vocabulary (ARCHITECTURE.md); the CLI's JSON, the catalog's
+Field names follow the domain vocabulary (docs/domain.md); the CLI's JSON, the catalog's
 JSON columns, the HTTP API and the Elasticsearch documents are all built from these models.
 """
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Look-alikes seen in OCR output and PDF text layers (OCR-NOTES.md, DOMAIN.md §8).
+# Look-alikes seen in OCR output and PDF text layers (docs/domain.md §7, docs/ocr.md §3).
 _LOOKALIKES = str.maketrans(
     {
         "\u00d0": "\u0110",  # Ð (Icelandic) → Đ

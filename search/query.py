@@ -28,7 +28,7 @@ from typing import Any, Literal
 from schemas import CaseGroup, IndexPage, Party, SearchHit, SearchQuery
 from search.normalize import number_loose_key, repair, strip_marks, syllables
 
-# Regional variants of one surname (DOMAIN.md §8): aliases, matched at lower rank.
+# Regional variants of one surname (docs/domain.md §5.4): aliases, matched at lower rank.
 SURNAME_VARIANTS: dict[str, tuple[str, ...]] = {
     "huynh": ("hoang",),
     "hoang": ("huynh",),
@@ -51,7 +51,7 @@ SCORE_TEXT = 30.0
 HITS_PER_CASE = 3
 SNIPPET_CHARS = 220
 
-# A document number as written in a query or on a page (DOMAIN.md §9 patterns 1, 2, 4, 5).
+# A document number as written in a query or on a page (docs/domain.md §1).
 _NUMBER = re.compile(
     r"(?<![\w/])\d{1,6}\s*/\s*(?:(?:19|20)\d{2}\s*/\s*)?"
     r"[A-ZĐ][A-ZĐ&]{0,14}(?:\s*-\s*[A-ZĐ][A-ZĐ&0-9]{0,14}){0,3}(?![\w])"

@@ -292,7 +292,7 @@ def _fix_org_words(name: str) -> str:
 # An anonymised given name: one capital (+ digit) or a vowel-less initial pair (Th, Ph, Nh).
 _INITIAL = re.compile(r"(?:[A-ZĐ]|Ch|Gi|Kh|Ng|Ngh|Nh|Ph|Qu|Th|Tr)\d?")
 _MORE_INITIALS = re.compile(rf"(?:[A-ZĐ]|Ch|Gi|Kh|Ng|Nh|Ph|Qu|Th|Tr)\d?(?![\w{_QUOTES}])")
-# Common surnames (DOMAIN.md §8): OCR drops their marks ("NGUYÊN", "Đỉnh"); one spelling each.
+# Common surnames (docs/domain.md §5.4): OCR drops their marks ("NGUYÊN", "Đỉnh"); one spelling.
 # Real surnames that look like another's OCR slip: kept as written.
 _OWN_SURNAMES = {"Lường"}
 _SURNAMES = {
