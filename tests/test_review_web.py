@@ -152,6 +152,17 @@ def test_a_file_is_cut_into_documents_from_the_correction_screen(sample):
     assert "file.boundaries" in r.text  # in the history beside the document
     with Catalog(sample.archive) as cat:
         assert [d.pages for d in cat.documents(sha256=case.sha256)] == [[1, 1], [2, 3]]
+    # the merged document's fields are looked for on its every page
+    merged = client.get(f"/review/doc/{case.sha256}:2")
+    client.post(
+        f"/review/doc/{case.sha256}:2",
+        data={"csrf_token": csrf_of(merged.text), "own_number": "300/TB-CCTHADS"},
+    )
+    merged = client.get(f"/review/doc/{case.sha256}:2")
+    number_row = merged.text.split('for="f-own_number"')[1].split("</div>")[0]
+    assert f"/page/{case.sha256}/3/image" in number_row  # the number stands on page 3
+    with Catalog(sample.archive) as cat:  # the fields the form did not send are unchanged
+        assert cat.document(f"{case.sha256}:2").issuer == "Chi cục Thi hành án dân sự quận 5"
     bad = client.post(
         f"/review/file/{case.sha256}/boundaries",
         data={"csrf_token": csrf_of(page.text), "firsts": "x"},

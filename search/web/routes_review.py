@@ -33,7 +33,7 @@ from search.web.app import (
     valid_page_no,
     valid_sha,
 )
-from search.web.review_boxes import field_box, line_boxes
+from search.web.review_boxes import PageWords, line_boxes
 from search.web.routes_officer import check_csrf, render
 
 router = APIRouter(include_in_schema=False)
@@ -42,6 +42,7 @@ api = APIRouter(prefix="/api", tags=["review"])
 _VI_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PAD = 14  # pixels of scan shown around a field's words
+MAX_CROP_PAGES = 6  # pages of a document searched for its fields' words
 
 
 class ReviewService(Protocol):
@@ -74,12 +75,22 @@ def service(request: Request) -> ReviewService:
 
 
 def _crop(box: FieldBox | None, width: int, height: int) -> dict[str, int] | None:
+    """The window on the page image (`width`×`height`) showing `box` with a margin; `n`,
+    `pw` and `ph` say which page and its size (the template's `crop` macro)."""
     if box is None:
         return None
     left, top = max(0, box.left - PAD), max(0, box.top - PAD)
     right = min(width, box.left + box.width + PAD)
     bottom = min(height, box.top + box.height + PAD)
-    return {"x": left, "y": top, "w": max(1, right - left), "h": max(1, bottom - top)}
+    return {
+        "x": left,
+        "y": top,
+        "w": max(1, right - left),
+        "h": max(1, bottom - top),
+        "n": box.page_no,
+        "pw": width,
+        "ph": height,
+    }
 
 
 def _vi(iso: str | None) -> str:
@@ -246,9 +257,11 @@ def _doc_context(review: ReviewService, doc_id: str) -> dict[str, Any]:
     if found is None:
         raise NotFound
     doc, page = found
-    words = page.words or []
-    width, height = page.width or 2480, page.height or 3508
-    n = page.page_no
+    sha = doc_id.split(":")[0]
+    # The document's pages (the first MAX_CROP_PAGES), each value looked for in turn.
+    later = [review.page(sha, k) for k in range(doc.pages[0] + 1, doc.pages[-1] + 1)]
+    pages = [page, *[p for p in later if p is not None]][:MAX_CROP_PAGES]
+    found_on = [(PageWords(p.words or [], p.page_no), p) for p in pages]
 
     history = [c for c in review.history(doc_id.split(":")[0]) if c.doc_id == doc_id]
     earlier: dict[str, list[str]] = {}  # what a field read before it was corrected
@@ -262,9 +275,10 @@ def _doc_context(review: ReviewService, doc_id: str) -> dict[str, Any]:
     def crop(value: str | None, key: str | None = None) -> dict[str, int] | None:
         """The crop of the words of `value`, or of what the field read before."""
         for v in [value, *earlier.get(key or value or "", [])]:
-            box = field_box(words, v, n)
-            if box is not None:
-                return _crop(box, width, height)
+            for words, p in found_on:
+                box = words.box(v)
+                if box is not None:
+                    return _crop(box, p.width or 2480, p.height or 3508)
         return None
 
     fields = [
@@ -279,8 +293,6 @@ def _doc_context(review: ReviewService, doc_id: str) -> dict[str, Any]:
         "page": page,
         "fields": fields,
         "parties": parties,
-        "width": width,
-        "height": height,
         "doc_types": DOC_TYPES,
         "roles": ROLES,
         "history": history,
@@ -312,7 +324,9 @@ async def save_document(
     base: dict[str, Any] = {"sha256": sha, "page_no": int(first), "who": user}
     wanted: list[Correction] = []
     for field in ("own_number", "issuer"):
-        new = values.get(field, "").strip() or None
+        if field not in values:
+            continue  # a field the form did not send is left as it is
+        new = values[field].strip() or None
         if new != (getattr(doc, field) or None):
             wanted.append(Correction(**base, target="document", field=field, after=new))
     if "date" in values:
