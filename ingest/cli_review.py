@@ -30,6 +30,7 @@ from ingest.cli_common import (
 )
 from ingest.corrections import CorrectionError
 from schemas.review import REVIEW_KINDS, Correction
+from schemas.vocab import ROLES
 
 review_app = typer.Typer(help="The review queue: what an officer should check and correct.")
 corrections_app = typer.Typer(help="Officers' corrections: add, list (audit), export, import.")
@@ -151,7 +152,10 @@ def corrections_add(
     add_party: Annotated[bool, typer.Option("--add-party", help="Add a party.")] = False,
     remove: Annotated[bool, typer.Option(help="Remove --party from the document.")] = False,
     name: Annotated[str | None, typer.Option(help="The party's correct name.")] = None,
-    role: Annotated[str | None, typer.Option(help="The party's correct role.")] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(help="The party's correct role (needed with --add-party; kept if not given)."),
+    ] = None,
     represents: Annotated[
         list[str] | None, typer.Option(help="Names this representative acts for.")
     ] = None,
@@ -185,6 +189,8 @@ def corrections_add(
     elif field is not None:
         c = dict(target="document", field=field, after=value if value != "" else None)
     elif add_party:
+        if role is None:
+            raise fail(f"--add-party needs --role (one of {', '.join(ROLES)})")
         c = dict(target="party", field="add", after=_party_value(name, role, represents))
     elif party is not None:
         if remove:

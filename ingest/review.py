@@ -413,7 +413,8 @@ def fill_before(cat: Catalog, c: Correction) -> Correction:
     if doc is None:
         raise CorrectionError(f"no document starts on page {c.page_no} of that file")
     if c.target == "document":
-        return c.model_copy(update={"before": getattr(doc, c.field)})
+        # an unknown field is refused by corrections.validate, with its one sentence
+        return c.model_copy(update={"before": getattr(doc, c.field, None)})
     if c.field == "add":
         return c.model_copy(update={"before": None})
     name = str(c.locator.get("name") or "")
@@ -421,8 +422,15 @@ def fill_before(cat: Catalog, c: Correction) -> Correction:
     if party is None:
         raise CorrectionError(f"no party named {name!r} in that document")
     before = {"name": party.name, "role": party.role, "represents": party.represents}
+    after = c.after
+    if c.field == "edit" and isinstance(after, dict) and not after.get("role"):
+        after = {**after, "role": party.role}  # a name corrected alone keeps its role
     return c.model_copy(
-        update={"before": before, "locator": {"name": party.name, "role": party.role}}
+        update={
+            "before": before,
+            "after": after,
+            "locator": {"name": party.name, "role": party.role},
+        }
     )
 
 

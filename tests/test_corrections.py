@@ -215,9 +215,30 @@ def test_bad_corrections_are_refused_with_one_sentence(sample):
                 "no party",
             ),
             (dict(target="party", field="add", after={"name": "X", "role": "vua"}), "unknown role"),
+            (dict(target="document", field="bogus", after="x"), "cannot change 'bogus'"),
         ]:
             with pytest.raises(CorrectionError, match=words):
                 correct(cat, Correction(sha256=case.sha256, page_no=2, who="canbo", **bad))
+
+
+def test_a_party_renamed_without_a_role_keeps_its_role(sample):
+    case = sample.cases[0]
+    with Catalog(sample.archive) as cat:
+        role = dict(_names(cat, f"{case.sha256}:2"))[case.debtor]
+    r = CliRunner().invoke(
+        app,
+        ["corrections", "add", f"{case.sha256}:2", "-a", str(sample.archive)]
+        + ["--party", case.debtor, "--name", NEW_NAME, "--who", "canbo"],
+    )
+    assert r.exit_code == 0, r.output
+    with Catalog(sample.archive) as cat:
+        assert (NEW_NAME, role) in _names(cat, f"{case.sha256}:2")
+    r = CliRunner().invoke(
+        app,
+        ["corrections", "add", f"{case.sha256}:2", "-a", str(sample.archive)]
+        + ["--add-party", "--name", "Lý Văn Tư", "--who", "canbo"],
+    )
+    assert r.exit_code == 4 and "--add-party needs --role" in r.output
 
 
 def test_cli_review_and_corrections_commands(sample, tmp_path):
