@@ -315,7 +315,14 @@ def export(
     ] = None,
     csv: Annotated[bool, typer.Option("--csv", help="With --what: CSV, not JSON Lines.")] = False,
 ) -> None:
-    """Print one JSON record per page (JSON Lines) to standard output."""
+    """Print one JSON record per page (JSON Lines) to standard output.
+
+    --documents: one record per document instead; --what: flat records (CSV with --csv).
+    """
+    if csv and what is None:
+        raise fail("--csv goes with --what (documents, parties, numbers, amounts, corrections)")
+    if documents and what is not None:
+        raise fail("give --documents or --what, not both")
     with archive_errors(archive), _open_catalog(archive) as catalog:
         if what is not None:
             from ingest.office import WHAT, rows, to_csv

@@ -105,6 +105,9 @@ def test_exports_carry_every_document_party_number_and_amount(sample):
         "export", "-a", archive, "--what", "documents", "--case", sample.cases[0].case_id
     )
     assert len(one_case.splitlines()) == 3
+    for wrong in (["--csv"], ["--documents", "--what", "parties"]):
+        r = CliRunner().invoke(app, ["export", "-a", archive, *wrong])
+        assert r.exit_code == 4 and r.output.count("\n") == 1 and "--" in r.output, r.output
 
 
 def test_a_corrected_amount_of_work_shows_in_exports_and_stats(sample, tmp_path):
