@@ -9,6 +9,7 @@ ingest`); `ingest.cli.app` is the whole command line, built on first use.
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -76,7 +77,25 @@ def build_app(modules: Sequence[str] = _COMMAND_MODULES) -> typer.Typer:
                 raise
             continue
         module.register(app)
+    _flow_help(app)
     return app
+
+
+def _flowed(doc: str) -> str:
+    """A docstring with the line breaks inside its paragraphs removed: Typer's rich help
+    keeps them, which breaks lines mid-sentence on a terminal of another width."""
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
+def _flow_help(app: typer.Typer) -> None:
+    for command in app.registered_commands:
+        doc = command.help or (command.callback.__doc__ if command.callback else None)
+        if doc:
+            command.help = _flowed(doc)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            _flow_help(group.typer_instance)
 
 
 _full_app: typer.Typer | None = None
