@@ -35,3 +35,16 @@ def test_docstring_paragraphs_flow_instead_of_breaking_at_source_lines():
     listing = _help()
     assert "(and, with --files, what happened to every file)" in listing
     assert "files are identified by content (sha256)" in _help("ingest")
+
+
+def test_cli_verbs_map_to_their_modules():
+    # `main` imports only the module COMMANDS names for a verb: a verb registered elsewhere
+    # would be "No such command" from the shell although it shows in `hoso --help`.
+    from ingest.cli import _COMMAND_MODULES, build_app
+
+    for module in _COMMAND_MODULES:
+        one = build_app([module])
+        verbs = {c.name or c.callback.__name__ for c in one.registered_commands if c.callback}
+        verbs |= {g.name for g in one.registered_groups if g.name}
+        verbs = {v.replace("_", "-") for v in verbs}
+        assert verbs == {v for v, m in COMMANDS.items() if m == module}, module
