@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import os
 import queue
+import re
 import sys
 import threading
 import time
@@ -189,6 +190,16 @@ MERGE_SEGMENTS = 1
 MERGE_TIMEOUT_S = 3600.0
 
 
+def unavailable(url: str, exc: Exception) -> SearchBackendUnavailable:
+    """One sentence for an Elasticsearch that cannot be reached or fails: the transport's own
+    message nests three exceptions deep, so only its reason (the OS's words) is kept."""
+    if isinstance(exc, TransportError):
+        reasons = re.findall(r"\[Errno -?\d+\] ([^)\]'\"]+)", str(exc))
+        why = reasons[-1].strip().lower() if reasons else type(exc).__name__
+        return SearchBackendUnavailable(f"Elasticsearch at {url} cannot be reached ({why})")
+    return SearchBackendUnavailable(f"Elasticsearch at {url}: {exc}")
+
+
 class EsBackend:
     name = "es"
     last_rebuild: dict[str, float] | None = None
@@ -221,10 +232,10 @@ class EsBackend:
         try:
             return fn(*args, **kwargs)
         except TransportError as exc:  # connection refused, timeout…
-            raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+            raise unavailable(self.url, exc) from exc
         except ApiError as exc:
             if exc.meta.status >= 500 or exc.meta.status == 429:
-                raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+                raise unavailable(self.url, exc) from exc
             raise
 
     def indices(self) -> list[str]:
@@ -277,10 +288,10 @@ class EsBackend:
         try:
             n, errors = self._bulk_chunk(_prefetch(actions))
         except TransportError as exc:
-            raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+            raise unavailable(self.url, exc) from exc
         except ApiError as exc:
             if exc.meta.status >= 500 or exc.meta.status == 429:
-                raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+                raise unavailable(self.url, exc) from exc
             raise
         self._raise_errors(errors)
         return n
@@ -359,13 +370,13 @@ class EsBackend:
                     filter_path=["errors", "items.*.status", "items.*.error"],
                 )
             except TransportError as exc:
-                raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+                raise unavailable(self.url, exc) from exc
             except ApiError as exc:
                 if exc.meta.status == 429 and attempt < 5:
                     time.sleep(min(2**attempt, 30))
                     continue
                 if exc.meta.status >= 500 or exc.meta.status == 429:
-                    raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+                    raise unavailable(self.url, exc) from exc
                 raise
             if not resp.get("errors"):
                 return n + len(docs), errors
@@ -489,7 +500,7 @@ class EsBackend:
                 self.es, index=self.alias, query={"query": query}, _source=False
             )
         except TransportError as exc:
-            raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {exc}") from exc
+            raise unavailable(self.url, exc) from exc
 
     # -- reading ---------------------------------------------------------------------------
     def _filters(self, query: SearchQuery, *, role: bool) -> list[dict[str, Any]]:

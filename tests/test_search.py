@@ -319,6 +319,10 @@ def test_search_command_reports_an_unreachable_elasticsearch(archive: Path) -> N
         app, ["search", "Tráng", "--archive", str(archive), "--es-url", "http://127.0.0.1:9"]
     )
     assert result.exit_code == 5
+    # one sentence, not the transport's three nested exceptions
+    assert " ".join(result.output.split()) == (
+        "error: Elasticsearch at http://127.0.0.1:9 cannot be reached (connection refused)"
+    )
 
 
 # -- indexing: incremental, queued, rebuilt ------------------------------------------------
