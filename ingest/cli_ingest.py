@@ -320,15 +320,18 @@ def export(
     --documents: one record per document instead; --what: flat records (CSV with --csv).
     """
     if csv and what is None:
-        raise fail("--csv goes with --what (documents, parties, numbers, amounts, corrections)")
+        raise fail(
+            "--csv goes with --what (documents, parties, numbers, amounts, corrections)",
+            ExitCode.USAGE,
+        )
     if documents and what is not None:
-        raise fail("give --documents or --what, not both")
+        raise fail("give --documents or --what, not both", ExitCode.USAGE)
     with archive_errors(archive), _open_catalog(archive) as catalog:
         if what is not None:
             from ingest.office import WHAT, rows, to_csv
 
             if what not in WHAT:
-                raise fail(f"--what must be one of {', '.join(WHAT)}, not {what!r}")
+                raise fail(f"--what must be one of {', '.join(WHAT)}, not {what!r}", ExitCode.USAGE)
             records = rows(catalog, what, case_id)
             if csv:
                 sys.stdout.write(to_csv(records))

@@ -29,6 +29,7 @@ from ingest.cli_common import (
     printable,
 )
 from ingest.corrections import CorrectionError
+from ingest.errors import ExitCode
 from schemas.review import REVIEW_KINDS, Correction
 from schemas.vocab import ROLES
 
@@ -80,8 +81,8 @@ def review_list(
             items = review_items(
                 cat, kind=kind, case_id=case, agency=agency, older_than_days=older_than
             )
-        except CorrectionError as exc:
-            raise fail(str(exc)) from None
+        except CorrectionError as exc:  # an unknown --kind
+            raise fail(str(exc), ExitCode.USAGE) from None
     if as_json:
         print_json({"open": len(items), "by_kind": counts(items), "items": items})
         return
@@ -175,14 +176,18 @@ def corrections_add(
 
     sha, _, page = target.rpartition(":")
     if not page.isdigit() or len(sha) != 64:
-        raise fail("name the document as <sha256>:<first page> (see `hoso review list`)")
+        raise fail(
+            "name the document as <sha256>:<first page> (see `hoso review list`)", ExitCode.USAGE
+        )
     base: dict[str, Any] = {"sha256": sha, "page_no": int(page), "who": who or getpass.getuser()}
     c: dict[str, Any]
     if boundaries is not None:
         try:
             firsts = [int(x) for x in boundaries.replace(" ", "").split(",") if x]
         except ValueError:
-            raise fail("--boundaries takes page numbers separated by commas: 1,3,4") from None
+            raise fail(
+                "--boundaries takes page numbers separated by commas: 1,3,4", ExitCode.USAGE
+            ) from None
         c = dict(target="file", field="boundaries", after=firsts)
     elif line is not None:
         c = dict(target="line", field="text", locator={"line": line - 1}, after=text or "")
@@ -190,7 +195,7 @@ def corrections_add(
         c = dict(target="document", field=field, after=value if value != "" else None)
     elif add_party:
         if role is None:
-            raise fail(f"--add-party needs --role (one of {', '.join(ROLES)})")
+            raise fail(f"--add-party needs --role (one of {', '.join(ROLES)})", ExitCode.USAGE)
         c = dict(target="party", field="add", after=_party_value(name, role, represents))
     elif party is not None:
         if remove:
@@ -203,7 +208,10 @@ def corrections_add(
                 after=_party_value(name or party, role, represents),
             )
     else:
-        raise fail("say what to correct: --field, --party, --add-party, --line or --boundaries")
+        raise fail(
+            "say what to correct: --field, --party, --add-party, --line or --boundaries",
+            ExitCode.USAGE,
+        )
     with archive_errors(archive), _catalog(archive) as cat:
         try:
             stored = correct(cat, Correction(**base, **c), es_url=es_url)

@@ -238,7 +238,7 @@ def test_a_party_renamed_without_a_role_keeps_its_role(sample):
         ["corrections", "add", f"{case.sha256}:2", "-a", str(sample.archive)]
         + ["--add-party", "--name", "Lý Văn Tư", "--who", "canbo"],
     )
-    assert r.exit_code == 4 and "--add-party needs --role" in r.output
+    assert r.exit_code == 2 and "--add-party needs --role" in r.output
 
 
 def test_cli_review_and_corrections_commands(sample, tmp_path):
@@ -300,6 +300,8 @@ def test_cli_review_and_corrections_commands(sample, tmp_path):
     assert body["open"] == len(body["items"]) == body["by_kind"]["rescan"]
     r = run(app, ["review", "count", "-a", archive])
     assert "open\t1" in r.output
+    r = run(app, ["review", "list", "-a", archive, "--kind", "bogus"])
+    assert r.exit_code == 2 and "unknown kind 'bogus'" in r.output  # bad arguments: 2
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{not json\n")
     r = run(app, ["corrections", "import", str(bad), "-a", archive])
