@@ -137,11 +137,42 @@ def arm_watchdog() -> None:
             time.sleep(1.0)
             d = _watch.deadline
             if d and time.monotonic() > d:
-                sys.stderr.write(f"hoso: Tesseract hung on {_watch.what}; worker ends\n")
-                sys.stderr.flush()
+                msg = f"hoso: Tesseract hung on {_watch.what}; worker ends\n"
+                os.write(_stderr_fd(), msg.encode())
                 os._exit(70)
 
     threading.Thread(target=watch, name="hoso-tesseract-watchdog", daemon=True).start()
+
+
+# Leptonica writes its warnings ("Error in boxClipToRectangle: box outside rectangle") to
+# file descriptor 2, where the CLI's went into pytesseract's pipe: during a call, fd 2 goes
+# to /dev/null (the watchdog writes to the saved descriptor).
+_quiet_lock = threading.Lock()
+_quiet = {"depth": 0, "saved": -1}
+
+
+def _stderr_fd() -> int:
+    return _quiet["saved"] if _quiet["depth"] > 0 and _quiet["saved"] >= 0 else 2
+
+
+@contextmanager
+def _muted_stderr() -> Iterator[None]:
+    with _quiet_lock:
+        if _quiet["depth"] == 0:
+            sys.stderr.flush()
+            if _quiet["saved"] < 0:
+                _quiet["saved"] = os.dup(2)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 2)
+            os.close(null)
+        _quiet["depth"] += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet["depth"] -= 1
+            if _quiet["depth"] == 0:
+                os.dup2(_quiet["saved"], 2)
 
 
 @contextmanager
@@ -150,7 +181,8 @@ def _deadline(timeout_s: float, what: str) -> Iterator[None]:
     _watch.deadline = time.monotonic() + timeout_s + HARD_GRACE_S
     cpu = time.thread_time()
     try:
-        yield
+        with _muted_stderr():
+            yield
     finally:
         _watch.deadline = 0.0
         _cpu[0] += time.thread_time() - cpu

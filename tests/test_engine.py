@@ -83,3 +83,19 @@ def test_a_blank_page_is_not_sent_to_tesseract_but_a_lone_line_is(tmp_path, monk
     assert "blank page" in blank.quality.reasons
     lone = process_page(PageTask(str(tmp_path / "line.png"), "l", 1, "png", None))
     assert lone.error is None and calls  # under BLANK_INK, but ink: read
+
+
+def test_leptonica_chatter_does_not_reach_the_terminal():
+    """What C code writes to fd 2 during a Tesseract call (Leptonica wrote "Error in
+    pixScanForForeground: invalid box" during real ingests) is dropped; stderr works after."""
+    code = (
+        "import os, sys\n"
+        "from ingest import engine\n"
+        "with engine._deadline(5, 'page 1'):\n"
+        "    os.write(2, b'Error in boxClipToRectangle\\n')\n"
+        "sys.stderr.write('after\\n')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "after\n"
