@@ -19,7 +19,7 @@ class OcrOptions:
     psm: int = 3
     timeout_s: float = 180.0  # per Tesseract call; a page over it fails, the batch goes on
     force_ocr: bool = False  # ignore PDF text layers
-    searchable_pdf: bool = True  # ask Tesseract for a PDF page in the same call
+    searchable_pdf: bool = True  # write the page's searchable PDF (text from the word boxes)
 
 
 @dataclass(frozen=True)
