@@ -3,8 +3,9 @@
 load (text layer if trustworthy, else one page image) → preprocess (OpenCV: the cleaned page
 Tesseract reads, and the page as scanned for people) → OCR (one recognition in-process,
 `ingest.engine`: words, boxes, confidences; none on a page without ink) → searchable PDF page
-(the scan under invisible text laid on the word boxes) → write `task.out_pdf` atomically. Word boxes are in the pixels of the page as scanned. For a page
-whose text layer is kept, the per-page PDF is the original page, so that assembly is uniform.
+(the scan under invisible text laid on the word boxes) → write `task.out_pdf` atomically.
+Word boxes are in the pixels of the page as scanned. For a page whose text layer is kept, the
+per-page PDF is the original page, so that assembly is uniform.
 `process_page` NEVER raises: any failure becomes `PageResult.error`, one line for the user.
 It runs in a worker process (local pool or Dask), so it touches no catalog and no shared state
 beyond the per-process PdfReader cache in `ingest.load`.

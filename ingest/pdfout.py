@@ -4,7 +4,7 @@
 signatures kept; JPEG) under the invisible text of the words Tesseract read on the cleaned
 page, each laid on its word box (`text_layer`; no second Tesseract pass renders it).
 `assemble_pdf` concatenates the pages of one file (those, or the original page for text-layer
-pages); it never OCRs or re-encodes images.
+pages; a one-page file's page PDF is copied as is); it never OCRs or re-encodes images.
 """
 
 from __future__ import annotations
@@ -210,6 +210,9 @@ def assemble_pdf(page_pdfs: list[Path], out: Path) -> None:
         raise InputFileError(f"{out}: no pages to assemble.")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if len(page_pdfs) == 1:
+        _copy_one(Path(page_pdfs[0]), out)  # a one-page file: its page PDF is the PDF
+        return
     if shutil.which("qpdf"):
         _assemble_qpdf(page_pdfs, out)
         return
@@ -237,6 +240,21 @@ def assemble_pdf(page_pdfs: list[Path], out: Path) -> None:
     finally:
         for fh in handles:
             fh.close()
+
+
+def _copy_one(page_pdf: Path, out: Path) -> None:
+    if not page_pdf.is_file():
+        raise InputFileError(f"{page_pdf}: page PDF is missing.")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(page_pdf, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def _assemble_qpdf(page_pdfs: list[Path], out: Path) -> None:

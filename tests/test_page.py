@@ -159,3 +159,16 @@ def test_searchable_pdf_shows_the_page_as_scanned_seal_included(tmp_path):
     px = float(page.mediabox.width) / result.width
     assert abs(x_pt - word.left * px) < 2
     assert abs((float(page.mediabox.height) - y_pt) - (word.top + word.height) * px) < 10
+
+
+def test_a_one_page_file_is_its_page_pdf_without_qpdf(tmp_path, monkeypatch):
+    """One-page files (most single scans) skip the qpdf process a multi-page file needs."""
+    from ingest import pdfout
+
+    page = tmp_path / "p1.pdf"
+    page.write_bytes(pdfout.searchable_page([], np.full((350, 248), 255, np.uint8), 30))
+    monkeypatch.setattr(pdfout, "_assemble_qpdf", lambda *a: pytest.fail("qpdf started"))
+    out = tmp_path / "out" / "file.pdf"
+    pdfout.assemble_pdf([page], out)
+    assert out.read_bytes() == page.read_bytes()
+    assert len(PdfReader(out).pages) == 1
