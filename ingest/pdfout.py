@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import cv2
@@ -245,10 +245,15 @@ def assemble_pdf(page_pdfs: list[Path], out: Path) -> None:
 def _copy_one(page_pdf: Path, out: Path) -> None:
     if not page_pdf.is_file():
         raise InputFileError(f"{page_pdf}: page PDF is missing.")
+    _write_via_tmp(out, lambda tmp: shutil.copyfile(page_pdf, tmp))
+
+
+def _write_via_tmp(out: Path, write: Callable[[str], object]) -> None:
+    """`write(tmp)` fills a temporary file beside `out`, which then replaces `out`."""
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)
     try:
-        shutil.copyfile(page_pdf, tmp)
+        write(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     except BaseException:
@@ -263,9 +268,8 @@ def _assemble_qpdf(page_pdfs: list[Path], out: Path) -> None:
     for p in page_pdfs:
         if not Path(p).is_file():
             raise InputFileError(f"{p}: page PDF is missing.")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
+
+    def run(tmp: str) -> None:
         # --warning-exit-0: a page PDF that qpdf had to repair is still a good page.
         r = subprocess.run(
             ["qpdf", "--warning-exit-0", "--empty", "--pages", *map(str, page_pdfs), "--", tmp],
@@ -275,9 +279,5 @@ def _assemble_qpdf(page_pdfs: list[Path], out: Path) -> None:
         if r.returncode != 0:
             reason = (r.stderr.strip().splitlines() or ["qpdf failed"])[-1]
             raise InputFileError(f"{out}: the page PDFs could not be assembled ({reason}).")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+
+    _write_via_tmp(out, run)
