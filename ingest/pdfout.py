@@ -139,9 +139,14 @@ def _glyphless_font(writer: PdfWriter) -> IndirectObject:
 
 def text_layer(words: Sequence[Word], scale: float, page_height: float) -> bytes:
     """The content stream of the invisible text (render mode 3): each word at its box
-    (`scale` points a pixel; PDF's y axis up), its font size the box's height and its
-    width stretched to the box's (`Tz`); words of a line are followed by a space, so that
-    text extraction keeps them apart."""
+    (`scale` points a pixel; PDF's y axis up), its width stretched to the box's (`Tz`); the
+    words of a line share its baseline and height (a dash or a comma stays on its line for
+    text extraction and selection) and are followed by a space, so that extraction keeps
+    them apart."""
+    spans: dict[int, tuple[int, int]] = {}  # line -> (top, bottom) in pixels
+    for w in words:
+        t, b = spans.get(w.line, (w.top, w.top + w.height))
+        spans[w.line] = (min(t, w.top), max(b, w.top + w.height))
     out = ["BT", "3 Tr"]
     for i, w in enumerate(words):
         text = w.text
@@ -149,13 +154,14 @@ def text_layer(words: Sequence[Word], scale: float, page_height: float) -> bytes
             continue
         units = text.encode("utf-16-be")
         n = len(units) // 2
-        size = w.height * scale
+        top, bottom = spans[w.line]
+        size = (bottom - top) * scale
         stretch = 100.0 * w.width * scale / (n * size * _GLYPH_W / 1000)
         nxt = words[i + 1] if i + 1 < len(words) else None
         if nxt is not None and nxt.line == w.line:
             units += b"\x00 "
         x = w.left * scale
-        y = page_height - (w.top + w.height) * scale
+        y = page_height - bottom * scale
         out.append(
             f"/HosoText {size:.2f} Tf {stretch:.2f} Tz 1 0 0 1 {x:.2f} {y:.2f} Tm "
             f"<{units.hex()}> Tj"
