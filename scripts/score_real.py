@@ -10,7 +10,7 @@ Both readings and the truth are folded the same way (`ingest.quality.fold_for_re
 look-alikes such as Ð → Đ, whitespace, one tone placement) and scored by CER and by the
 order-free word error rate (`ingest.quality.word_errors`). Plain readings depend only on the
 page and Tesseract, so with --dir they are cached there. The OCR runs hold
-/tmp/hoso-bench.lock (taken here: do not wrap the command in flock).
+/tmp/hoso-bench.lock (taken here, or already held by a `flock` the command runs under).
 """
 
 from __future__ import annotations
@@ -135,9 +135,45 @@ def _read(job: tuple[str, str, int, str | None]) -> Reading:
     return r
 
 
+def _ancestors() -> set[int]:
+    pids, pid = set(), os.getpid()
+    while pid > 1:
+        pids.add(pid)
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+                pid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+    return pids
+
+
+def _held_by_ancestor(path: str) -> bool:
+    """True when a process this one runs under holds the flock on `path` (the command was
+    wrapped in `flock path …`: taking it again would wait for ever)."""
+    try:
+        inode = os.stat(path).st_ino
+        with open("/proc/locks", encoding="ascii") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return False
+    mine = _ancestors()
+    for line in lines:
+        parts = line.split()
+        if "->" in parts or len(parts) < 6 or parts[1] != "FLOCK":
+            continue
+        pid, where = parts[4], parts[5]
+        if where.rsplit(":", 1)[-1] == str(inode) and pid.isdigit() and int(pid) in mine:
+            return True
+    return False
+
+
 @contextmanager
 def bench_lock() -> Iterator[None]:
+    """Hold /tmp/hoso-bench.lock while reading, unless the command already runs under it."""
     with open(LOCK, "a") as fh:
+        if _held_by_ancestor(LOCK):
+            yield
+            return
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
