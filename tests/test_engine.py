@@ -99,4 +99,3 @@ def test_leptonica_chatter_does_not_reach_the_terminal():
                           timeout=60)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == "after\n"
-

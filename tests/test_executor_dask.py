@@ -43,8 +43,9 @@ def test_dask_cluster_gives_the_same_catalog_as_the_local_pool(scans: Path, tmp_
     finally:
         local.close()
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-        as cluster,
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
         Client(cluster) as client,
     ):
         dask = DaskExecutor(client)
