@@ -19,7 +19,7 @@ from typing import Any
 
 from ingest import corrections
 from schemas import Document, FileRecord, PageQuality, PageRecord, Word
-from search.normalize import fold, normalize, number_key
+from schemas.normalize import fold, normalize, number_key
 
 SCHEMA_VERSION = 1
 

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from schemas import Word
-from search.normalize import _place_tone, normalize
+from schemas.normalize import _place_tone, normalize
 
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền sắc ngã hỏi nặng
 _PUNCT = ".,;:()\"“”'’!?"

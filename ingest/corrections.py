@@ -24,9 +24,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from schemas import DateRef, Document, NumberRef, Party
+from schemas.normalize import fold, number_key
 from schemas.review import Correction
 from schemas.vocab import DOC_TYPES, ROLES
-from search.normalize import fold, number_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS corrections (

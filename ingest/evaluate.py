@@ -30,7 +30,7 @@ from typing import Any
 from ingest.extract import extract_pages, extract_text
 from ingest.extract.issuers import issuer_key
 from schemas import Document
-from search.normalize import number_key
+from schemas.normalize import number_key
 
 FIELDS = (
     "doc_type",

@@ -5,7 +5,7 @@ to Tesseract, in-process) and turns its TSV into words (boxes, confidences, runn
 numbers) and reading-order text (`parse_tsv`); the searchable PDF's invisible text is built
 from those words by `ingest.pdfout.searchable_page`. Tesseract reads the cleaned page (seals
 and signatures removed); the archive keeps the page as scanned. Words and text go through
-`search.normalize.repair` (Ð→Đ, ƣ→ư, ⁄→/) and the misread fixes below. A timeout or a failure
+`schemas.normalize.repair` (Ð→Đ, ƣ→ư, ⁄→/) and the misread fixes below. A timeout or a failure
 is `OcrError` with one line.
 """
 
@@ -25,7 +25,7 @@ from ingest.correct import fix_tones
 from ingest.engine import check_tesseract
 from ingest.errors import OcrError
 from schemas import Word
-from search.normalize import repair
+from schemas.normalize import repair
 
 __all__ = ["OcrOutput", "check_tesseract", "ocr_page", "ocr_number", "parse_tsv"]
 

@@ -1,7 +1,7 @@
 """How good is OCR text: the one definition of character error rate (CER) used by every test.
 
 CER = Levenshtein distance between the two texts / length of the reference, after NFC,
-`search.normalize.repair` of the hypothesis and folding every run of whitespace to one space
+`schemas.normalize.repair` of the hypothesis and folding every run of whitespace to one space
 (line breaks and column layout are not errors of the reader). Real scans are scored on
 `fold_for_real` (also one tone placement, hoà = hòa: both spellings are in use) with CER and the
 order-free word error rate `word_errors`. This module only measures; it must not change what
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from search.normalize import place_tones, repair
+from schemas.normalize import place_tones, repair
 
 _SPACES = re.compile(r"\s+")
 

@@ -25,9 +25,9 @@ from ingest import corrections
 from ingest.catalog import CURRENT, Catalog, words_from_json
 from ingest.corrections import CorrectionError
 from schemas import Document, PageRecord
+from schemas.normalize import fold
 from schemas.review import REVIEW_KINDS, Correction, ReviewItem
 from schemas.vocab import DOC_TYPE_LABELS_VI
-from search.normalize import fold
 from search.web.review_boxes import PageWords
 
 LOW_CONF = 70.0  # a value whose least sure word Tesseract gave less than this is flagged

@@ -18,8 +18,8 @@ from ingest.catalog import Catalog
 from ingest.corrections import same
 from ingest.extract import extract_pages
 from schemas import Document
+from schemas.normalize import number_key
 from schemas.review import Correction
-from search.normalize import number_key
 
 FIELD_NAMES = ("own_number", "date", "doc_type", "issuer", "party", "party_name")
 

@@ -1,7 +1,7 @@
 """Decide whether a PDF page's text layer is trustworthy Vietnamese, repairing it when it can.
 
 A text layer is read as-is, and also decoded as TCVN3 (ABC, ".VnTime" fonts) and VNI mis-read
-as Latin-1, after `search.normalize.repair` (ƣ→ư, Ð→Đ). Each candidate gets an explainable
+as Latin-1, after `schemas.normalize.repair` (ƣ→ư, Ð→Đ). Each candidate gets an explainable
 score: the share of its words that are well-formed Vietnamese syllables (onset + rhyme + a tone
 the rhyme allows). The best candidate is accepted when most words are valid syllables and
 enough of them carry diacritics (a layer that dropped its marks — "bn ỏn s thm", "khơng" — fails
@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from search.normalize import repair
+from schemas.normalize import repair
 
 # --- legacy encodings --------------------------------------------------------------------
 

@@ -96,7 +96,7 @@ class Failure(_Model):
 class NumberRef(_Model):
     text: str  # as written (after OCR repair), e.g. "12/2020/DS-ST"
     kind: NumberKind = "other"
-    norm: str = ""  # canonical comparison key, see search.normalize.number_key
+    norm: str = ""  # canonical comparison key, see schemas.normalize.number_key
 
 
 class Amount(_Model):

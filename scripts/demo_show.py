@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from search.normalize import fold
+from schemas.normalize import fold
 
 
 def show_pages(n: int = 3) -> None:

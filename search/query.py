@@ -4,7 +4,7 @@ A backend only *retrieves candidates*: pages whose fields could match the plan. 
 candidate is then scored here, in Python, by the same function, and grouped by case, so
 the two backends rank identically whenever they retrieve the same candidates. This module
 also derives the normalised fields both backends index (`derive`), which keeps index time
-and query time on the same normalisation (`search.normalize`). No I/O here.
+and query time on the same normalisation (`schemas.normalize`). No I/O here.
 
 Semantics:
 - a query containing a document number ("12/2020/DS-ST", "129/QĐ-CCTHADS") is a number
@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from schemas import CaseGroup, IndexPage, Party, SearchHit, SearchQuery
-from search.normalize import number_loose_key, repair, strip_marks, syllables
+from schemas.normalize import number_loose_key, repair, strip_marks, syllables
 
 # Regional variants of one surname (docs/domain.md §5.4): aliases, matched at lower rank.
 SURNAME_VARIANTS: dict[str, tuple[str, ...]] = {

@@ -137,7 +137,7 @@ SPECIAL_PHRASES = [
 
 def _key(name: str) -> str:
     """Names that search may confuse (folded, surname variants merged) share a key."""
-    from search.normalize import fold
+    from schemas.normalize import fold
 
     words = fold(name).split()
     words[0] = {"huynh": "hoang", "vu": "vo"}.get(words[0], words[0])
@@ -327,7 +327,7 @@ class Q:
 
 
 def _strip(text: str) -> str:
-    from search.normalize import strip_marks
+    from schemas.normalize import strip_marks
 
     return strip_marks(text)
 
@@ -346,7 +346,7 @@ def _ocr_typo(name: str) -> str:
 
 def query_suite(cases: list[CCase]) -> list[Q]:
     """≥ 40 queries with their expected top case, derived from the corpus."""
-    from search.normalize import fold, normalize
+    from schemas.normalize import fold, normalize
 
     by_norm: dict[str, set[str]] = {}
     by_fold: dict[str, set[str]] = {}
@@ -492,7 +492,7 @@ def samplegen_suite(cases: list[Any]) -> list[Q]:
     """Queries with an unambiguous expected case, derived from samplegen's ground truth:
     names (with and without marks, one-character typo, last two syllables, surname
     variant) and document numbers (as written, spaced, D for Đ, no dashes)."""
-    from search.normalize import fold, number_loose_key
+    from schemas.normalize import fold, number_loose_key
 
     def canon(name: str) -> str:
         return _key(name)

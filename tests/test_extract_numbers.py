@@ -1,7 +1,7 @@
 from ingest.extract import extract_text
 from ingest.extract.numbers import find_numbers, repair_slashes
 from ingest.extract.text import prepare
-from search.normalize import number_key
+from schemas.normalize import number_key
 
 
 def keys(text: str) -> list[str]:

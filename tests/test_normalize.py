@@ -1,4 +1,4 @@
-from search.normalize import fold, normalize, number_key, repair, syllables
+from schemas.normalize import fold, normalize, number_key, repair, syllables
 
 
 def test_fold_finds_name_without_diacritics():

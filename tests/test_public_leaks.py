@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from public_decisions import Decision, decisions, write_scans
 
-from search.normalize import fold
+from schemas.normalize import fold
 
 
 @dataclass

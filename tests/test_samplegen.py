@@ -16,8 +16,8 @@ from pypdf import PdfReader
 
 import samplegen
 from samplegen.vn import amount_words, date_long, money
+from schemas.normalize import fold, normalize
 from schemas.vocab import DOC_TYPES, ROLES
-from search.normalize import fold, normalize
 
 
 @pytest.fixture(scope="module")
@@ -229,7 +229,7 @@ def test_layout_stays_on_the_page_and_columns_do_not_touch() -> None:
 
 
 def test_oi_garble_is_repaired_by_search_normalize() -> None:
-    from search.normalize import repair
+    from schemas.normalize import repair
 
     garbled = samplegen.with_oi("Người được thi hành án TRƯỜNG")
     assert "\u01a3" in garbled and "\u01a2" in garbled and "ư" not in garbled

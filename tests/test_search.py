@@ -30,9 +30,9 @@ from ingest.catalog import Catalog
 from ingest.cli import app
 from ingest.index import ES_QUEUE, Indexer, index_pages, reindex, sync
 from schemas import IndexPage, SearchQuery, SearchResult
+from schemas.normalize import number_loose_key
 from search.engine import SearchEngine, open_engine
 from search.es_backend import EsBackend
-from search.normalize import number_loose_key
 from search.query import Plan, plan, text_tokens
 from search.sqlite_backend import SqliteBackend
 

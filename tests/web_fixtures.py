@@ -41,7 +41,7 @@ from schemas import (
     SearchResult,
     Word,
 )
-from search.normalize import fold, number_key
+from schemas.normalize import fold, number_key
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 PAGE_W, PAGE_H = 1240, 1754  # A4 at 150 dpi

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ingest.extract.text import LO, UP, skeleton
-from search.normalize import fold
+from schemas.normalize import fold
 
 # Abbreviations expanded in issuer names (matched on whole words, any case).
 _EXPAND = [

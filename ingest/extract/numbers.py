@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from ingest.extract.text import skeleton
 from schemas import NumberRef
+from schemas.normalize import number_key
 from schemas.vocab import NumberKind
-from search.normalize import number_key
 
 # OCR swaps "/" for "l", "I", "|" (and sometimes "1") between a serial and a year or code.
 _SLASH_AS_L = re.compile(r"(?<=\d)\s?[lI|]\s?(?=(?:19|20)\d{2}\s*/|[A-ZĐ]{2,}\s*-)")

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from ingest.extract.text import LO, UP, one_line, skeleton
 from schemas import Party
+from schemas.normalize import fold
 from schemas.vocab import Role
-from search.normalize import fold
 
 # Role label (folded) → (role, is a representative of another party). One table.
 # Mappings decided here: người khởi kiện → nguyen_don and người bị kiện → bi_don

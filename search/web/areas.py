@@ -28,7 +28,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from search.normalize import normalize
+from schemas.normalize import normalize
 
 DATA_PACKAGE = "vietnamadminunits"
 DATA_FILE = "data/dataset.db"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from schemas import Document
-from search.normalize import number_key
+from schemas.normalize import number_key
 from search.web.store import PageInfo, WebStore
 
 

@@ -1,6 +1,6 @@
 """Which OCR words of a page to outline for a query, and safe rendering of snippets.
 
-Matching is diacritic-free (`search.normalize.fold`) so that "nguyen van trang" outlines
+Matching is diacritic-free (`schemas.normalize.fold`) so that "nguyen van trang" outlines
 "Nguyễn Văn Tráng"; document numbers compare by `number_key`. A query's words are first
 looked for as a phrase (consecutive words); if the phrase is not on the page, each word is
 outlined on its own.
@@ -14,7 +14,7 @@ import re
 from markupsafe import Markup, escape
 
 from schemas import Word
-from search.normalize import fold, number_key
+from schemas.normalize import fold, number_key
 
 _EDGE_PUNCT = ".,;:()[]{}\"'“”‘’…!?«»"
 _NUMBERISH = re.compile(r"\d.*[/\-]|[/\-].*\d")

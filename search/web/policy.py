@@ -40,9 +40,9 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from schemas import Document, Party
+from schemas.normalize import fold as _fold
+from schemas.normalize import number_loose_key, strip_marks
 from schemas.vocab import DOC_TYPE_LABELS_VI
-from search.normalize import fold as _fold
-from search.normalize import number_loose_key, strip_marks
 from search.web.areas import area_of
 from search.web.public_guard import names_in_text, withhold_reasons
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from search.normalize import fold
+from schemas.normalize import fold
 
 _ID_LIKE = re.compile(r"(?<!\d)\d(?:[ .\-]?\d){7,}(?!\d)")
 _DATE = re.compile(r"(?<!\d)\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(?:19|20)?\d{2}(?!\d)")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from schemas import Word
+from schemas.normalize import strip_marks
 from schemas.review import FieldBox
-from search.normalize import strip_marks
 
 _NOT_KEPT = re.compile(r"[^\w/.-]")
 

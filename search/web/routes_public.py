@@ -16,7 +16,7 @@ import time
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from search.normalize import fold
+from schemas.normalize import fold
 from search.web.app import Ctx, NotFound, ctx_of, valid_case_id
 from search.web.policy import PublicCase, PublicDebtor, Withheld
 from search.web.routes_officer import render
