@@ -22,34 +22,34 @@ _HELP = (
 )
 
 _COMMAND_MODULES = [
-    "cli_ingest",
-    "cli_extract",
-    "cli_search",
-    "cli_serve",
-    "cli_samples",
-    "cli_review",
-    "cli_office",
-    "cli_watch",
+    "ingest.cli_ingest",
+    "ingest.cli_extract",
+    "ingest.cli_search",
+    "search.web.cli_serve",
+    "ingest.cli_samples",
+    "ingest.cli_review",
+    "ingest.cli_office",
+    "ingest.cli_watch",
 ]
 # Verb → the module that registers it (one place; `test_cli_verbs_map_to_their_modules`
 # checks it against the modules' own registrations).
 COMMANDS = {
-    "ingest": "cli_ingest",
-    "status": "cli_ingest",
-    "export": "cli_ingest",
-    "extract": "cli_extract",
-    "eval": "cli_extract",
-    "search": "cli_search",
-    "reindex": "cli_search",
-    "serve": "cli_serve",
-    "audit": "cli_serve",
-    "withheld": "cli_serve",
-    "user": "cli_serve",
-    "make-samples": "cli_samples",
-    "review": "cli_review",
-    "corrections": "cli_review",
-    "stats": "cli_office",
-    "watch": "cli_watch",
+    "ingest": "ingest.cli_ingest",
+    "status": "ingest.cli_ingest",
+    "export": "ingest.cli_ingest",
+    "extract": "ingest.cli_extract",
+    "eval": "ingest.cli_extract",
+    "search": "ingest.cli_search",
+    "reindex": "ingest.cli_search",
+    "serve": "search.web.cli_serve",
+    "audit": "search.web.cli_serve",
+    "withheld": "search.web.cli_serve",
+    "user": "search.web.cli_serve",
+    "make-samples": "ingest.cli_samples",
+    "review": "ingest.cli_review",
+    "corrections": "ingest.cli_review",
+    "stats": "ingest.cli_office",
+    "watch": "ingest.cli_watch",
 }
 
 
@@ -71,9 +71,9 @@ def build_app(modules: Sequence[str] = _COMMAND_MODULES) -> typer.Typer:
 
     for name in modules:
         try:
-            module = importlib.import_module(f"ingest.{name}")
+            module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != f"ingest.{name}":
+            if exc.name != name:
                 raise
             continue
         module.register(app)

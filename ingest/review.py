@@ -24,11 +24,11 @@ from pydantic import ValidationError
 from ingest import corrections
 from ingest.catalog import CURRENT, Catalog, words_from_json
 from ingest.corrections import CorrectionError
+from ingest.review_boxes import PageWords
 from schemas import Document, PageRecord
 from schemas.normalize import fold
 from schemas.review import REVIEW_KINDS, Correction, ReviewItem
 from schemas.vocab import DOC_TYPE_LABELS_VI
-from search.web.review_boxes import PageWords
 
 LOW_CONF = 70.0  # a value whose least sure word Tesseract gave less than this is flagged
 VERY_LOW_CONF = 40.0  # handwriting, a seal across it, faded ink
@@ -227,9 +227,12 @@ def _handwritten_items(cat: Catalog, cases: dict[str, str]) -> Iterator[ReviewIt
 
 
 def _withheld_items(cat: Catalog) -> Iterator[ReviewItem]:
-    from ingest import accounts
-
-    accounts.ensure_tables(cat.db)
+    # The web service (search/web/accounts.py) creates and fills this table; an archive it
+    # has never served has withheld nothing.
+    if not cat.db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'public_withheld'"
+    ).fetchone():
+        return
     for key, case_id, doc_id, kind, reasons, row_json, first in cat.db.execute(
         "SELECT row_key, case_id, doc_id, kind, reasons, row_json, first_seen"
         " FROM public_withheld ORDER BY last_seen DESC"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import typer
 
-from ingest.cli_serve import build_app
 from ingest.errors import ExitCode
 from ingest.pipeline import IngestOptions, run_ingest
 from search.es_backend import EsBackend
+from search.web.cli_serve import build_app
 
 ES_URL = os.environ.get("HOSO_TEST_ES_URL", "http://127.0.0.1:9200")
 HOSO = [sys.executable, "-m", "ingest"]

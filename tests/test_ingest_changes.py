@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ingest.accounts import CatalogStore
 from ingest.catalog import Catalog
 from ingest.pipeline import IngestOptions, NoProgress, run_ingest
 from schemas import PageRecord, SearchQuery
 from search.engine import open_engine
+from search.web.accounts import CatalogStore
 
 HOSO = [sys.executable, "-m", "ingest"]
 

@@ -28,10 +28,10 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    from ingest.accounts import CatalogStore
     from ingest.pipeline import IngestOptions, run_ingest
     from search.engine import open_engine
     from search.web import WebSettings, create_app
+    from search.web.accounts import CatalogStore
 
     root = tmp_path_factory.mktemp("public-leaks")
     items = decisions()

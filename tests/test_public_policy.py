@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from web_fixtures import build_web_archive
 
-from ingest.accounts import CatalogStore
 from schemas import Party
+from search.web.accounts import CatalogStore
 from search.web.areas import area_of
 from search.web.policy import PublicView, criminal_markers, legal_basis_of, obligations_of
 from search.web.public_guard import names_in_text, withhold_reasons
@@ -218,14 +218,16 @@ def test_withheld_rows_are_recorded_for_review(tmp_path: Path) -> None:
 
     from ingest.cli import build_app
 
-    out = CliRunner().invoke(build_app(["cli_serve"]), ["withheld", "--archive", str(tmp_path)])
+    out = CliRunner().invoke(
+        build_app(["search.web.cli_serve"]), ["withheld", "--archive", str(tmp_path)]
+    )
     assert out.exit_code == 0 and bad.case_id in out.output and "số nhà" in out.output
     # and for the review screen, officers only
     from fastapi.testclient import TestClient
     from web_fixtures import OFFICER, OFFICER_PASSWORD, StandInEngine, login
 
-    from ingest.accounts import add_user
     from search.web import WebSettings, create_app
+    from search.web.accounts import add_user
 
     add_user(store.db, OFFICER, OFFICER_PASSWORD)
     client = TestClient(create_app(StandInEngine(tmp_path), store, WebSettings()))

@@ -117,8 +117,8 @@ def test_officer_corrects_a_number_and_a_party_and_the_fix_sticks(
     browser,  # type: ignore[no-untyped-def]
     es_alias: str,
 ) -> None:
-    from ingest.accounts import CatalogStore, add_user
-    from ingest.cli_serve import build_app
+    from search.web.accounts import CatalogStore, add_user
+    from search.web.cli_serve import build_app
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     sample = misread_sample(tmp_path / "archive", ES_URL)

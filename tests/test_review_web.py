@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from web_fixtures import OFFICER, OFFICER_PASSWORD, SampleArchive, build_web_archive, csrf_of, login
 
-from ingest.accounts import CatalogStore, add_user, create_token
 from ingest.catalog import Catalog
 from ingest.review import ArchiveReview
 from search.web import WebSettings, create_app
+from search.web.accounts import CatalogStore, add_user, create_token
 from search.web.store import WithheldRecord
 
 

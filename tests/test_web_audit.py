@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 from web_fixtures import OFFICER, SampleArchive, csrf_of, login
 
-from ingest import accounts
-from ingest.accounts import CatalogStore
 from ingest.cli import build_app
+from search.web import accounts
+from search.web.accounts import CatalogStore
 
 web_sample = web_fixtures.web_sample
 web_app = web_fixtures.web_app
@@ -74,7 +74,7 @@ def test_page_views_and_downloads_name_the_case_and_page_not_a_sha256(
         assert where["file"].endswith("ho-so.pdf")
 
     out = CliRunner().invoke(
-        build_app(["cli_serve"]), ["audit", "--archive", str(web_sample.archive)]
+        build_app(["search.web.cli_serve"]), ["audit", "--archive", str(web_sample.archive)]
     )
     assert out.exit_code == 0
     assert f"case {case.case_id} · file {case.case_id}/ho-so.pdf · page 2" in out.output
@@ -87,7 +87,7 @@ def test_entries_written_with_a_sha256_are_shown_by_case(web_sample: SampleArchi
     store = CatalogStore(web_sample.archive)
     accounts.record_audit(store.db, "cu-ban-ghi", "page_view", f"{case.sha256}:3", 1)
     out = CliRunner().invoke(
-        build_app(["cli_serve"]),
+        build_app(["search.web.cli_serve"]),
         ["audit", "--archive", str(web_sample.archive), "--user", "cu-ban-ghi", "--json"],
     )
     assert out.exit_code == 0, out.output

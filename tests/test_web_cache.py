@@ -25,7 +25,7 @@ from search.sqlite_backend import SqliteBackend
 def web_sample_for_pages(tmp_path_factory: pytest.TempPathFactory) -> SampleArchive:
     from web_fixtures import OFFICER, OFFICER_PASSWORD
 
-    from ingest.accounts import CatalogStore, add_user
+    from search.web.accounts import CatalogStore, add_user
 
     sample = build_web_archive(tmp_path_factory.mktemp("pages"), n_cases=4)
     make_engine(sample.archive).close()
@@ -137,8 +137,8 @@ def test_a_repeated_search_page_reuses_the_rendered_case_list(
     from fastapi.testclient import TestClient
     from web_fixtures import login
 
-    from ingest.accounts import CatalogStore
     from search.web import WebSettings, create_app
+    from search.web.accounts import CatalogStore
 
     archive = web_sample_for_pages.archive
     engine = open_engine(archive, cache_entries=8)

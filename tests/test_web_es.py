@@ -10,12 +10,12 @@ import web_fixtures
 from fastapi.testclient import TestClient
 from web_fixtures import SampleArchive, login
 
-from ingest.accounts import CatalogStore
 from ingest.catalog import Catalog
 from ingest.index import reindex
 from search.engine import open_engine
 from search.es_backend import EsBackend
 from search.web import WebSettings, create_app
+from search.web.accounts import CatalogStore
 
 ES_URL = os.environ.get("HOSO_TEST_ES_URL", "http://127.0.0.1:9200")
 ALIAS = "hoso-test-web"

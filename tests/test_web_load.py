@@ -17,7 +17,7 @@ import web_fixtures
 from fastapi.testclient import TestClient
 from web_fixtures import SampleArchive, login
 
-from ingest.accounts import CatalogStore
+from search.web.accounts import CatalogStore
 from search.web.audit import GroupCommit
 
 web_sample = web_fixtures.web_sample
@@ -177,7 +177,7 @@ def test_audits_from_an_event_loop_join_the_group_commit_and_keep_its_guarantees
 def test_hoso_serve_commits_the_audit_of_a_search_before_answering(
     web_sample: SampleArchive,
 ) -> None:
-    from ingest.cli_serve import ServeStore, build_app
+    from search.web.cli_serve import ServeStore, build_app
 
     app = build_app(web_sample.archive)
     store = app.state.ctx.store

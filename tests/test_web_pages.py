@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 from web_fixtures import OFFICER, SampleArchive, login
 
-from ingest.accounts import CatalogStore, audit_entries, create_token
+from search.web.accounts import CatalogStore, audit_entries, create_token
 
 web_sample = web_fixtures.web_sample
 web_app = web_fixtures.web_app

@@ -16,8 +16,8 @@ import web_fixtures
 from fastapi.testclient import TestClient
 from web_fixtures import OFFICER, SampleArchive, csrf_of, login
 
-from ingest.accounts import CatalogStore
 from search.web import PublicPolicy, WebSettings, create_app
+from search.web.accounts import CatalogStore
 from search.web.auth import SESSION_COOKIE
 
 web_sample = web_fixtures.web_sample

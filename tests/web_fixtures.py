@@ -543,7 +543,7 @@ OFFICER_PASSWORD = "mat-khau-rat-dai-2024"
 
 @pytest.fixture(scope="session")
 def web_sample(tmp_path_factory: pytest.TempPathFactory) -> SampleArchive:
-    from ingest.accounts import CatalogStore, add_user
+    from search.web.accounts import CatalogStore, add_user
 
     sample = build_web_archive(tmp_path_factory.mktemp("web-archive"))
     store = CatalogStore(sample.archive)
@@ -553,8 +553,8 @@ def web_sample(tmp_path_factory: pytest.TempPathFactory) -> SampleArchive:
 
 @pytest.fixture(scope="session")
 def web_app(web_sample: SampleArchive):  # type: ignore[no-untyped-def]
-    from ingest.accounts import CatalogStore
     from search.web import WebSettings, create_app
+    from search.web.accounts import CatalogStore
 
     return create_app(
         make_engine(web_sample.archive), CatalogStore(web_sample.archive), WebSettings()

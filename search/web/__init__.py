@@ -1,7 +1,8 @@
 """The web service for officers and the public: `create_app(engine, store, settings)`.
 
-Imports `schemas` and `search` only. `hoso serve` (ingest/cli_serve.py) builds it over the
-catalog (`ingest.accounts.CatalogStore`) and a search engine. The names below load lazily so
+The app imports `schemas`, `search` and `ingest.review_boxes` only; `hoso serve`
+(search/web/cli_serve.py) builds it over the catalog (`search.web.accounts.CatalogStore`) and a
+search engine. The names below load lazily so
 that importing a submodule (e.g. `search.web.auth` for the CLI) does not pull in FastAPI.
 """
 

@@ -21,6 +21,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from ingest.review_boxes import PageWords, line_boxes
 from schemas import Document, PageRecord
 from schemas.review import REVIEW_KINDS, Correction, FieldBox, ReviewItem
 from schemas.vocab import DOC_TYPE_LABELS_VI, DOC_TYPES, ROLE_LABELS_VI, ROLES
@@ -33,7 +34,6 @@ from search.web.app import (
     valid_page_no,
     valid_sha,
 )
-from search.web.review_boxes import PageWords, line_boxes
 from search.web.routes_officer import check_csrf, render
 
 router = APIRouter(include_in_schema=False)

@@ -1,7 +1,7 @@
 """What the web service needs from the archive: one Protocol, no implementation.
 
 The app in `search.web` is built on this interface so that it never imports `ingest`;
-`ingest.accounts.CatalogStore` implements it over the catalog (SQLite). Everything here is
+`search.web.accounts.CatalogStore` implements it over the catalog (SQLite). Everything here is
 read-mostly: the only writes are accounts, API tokens and the audit log. Paths returned by
 the store are computed from validated ids, never from user input.
 """

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ingest import accounts
 from ingest.cli_common import (
     DEFAULT_ARCHIVE,
     ArchiveOpt,
@@ -29,6 +28,7 @@ from ingest.cli_common import (
     printable,
 )
 from ingest.errors import ExitCode
+from search.web import accounts
 
 if TYPE_CHECKING:
     from ingest.catalog import Catalog
@@ -176,7 +176,7 @@ def serve(
         }
     )
     uvicorn.run(
-        "ingest.cli_serve:_app_factory",
+        "search.web.cli_serve:_app_factory",
         factory=True,
         host=host,
         port=port,
