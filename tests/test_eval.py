@@ -4,7 +4,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ingest.cli import app
-from ingest.evaluate import Report, evaluate_dir, load_labelled, score_one
+from samplegen.evaluate import Report, evaluate_dir, load_labelled, score_one
 
 LABELLED = Path(__file__).parent / "data" / "labelled"
 

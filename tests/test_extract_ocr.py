@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from ingest.evaluate import evaluate, evaluate_dir, evaluate_ocr, load_labelled
+from samplegen.evaluate import evaluate, evaluate_dir, evaluate_ocr, load_labelled
 
 LABELLED = Path(__file__).parent / "data" / "labelled"
 # Two-column headers, a line-broken party list, a bank with representatives, enforcement
@@ -37,7 +37,7 @@ def test_extract_ocrs_a_scanned_image_before_reading_it(tmp_path):
     from typer.testing import CliRunner
 
     from ingest.cli import app
-    from ingest.evaluate import render_scans
+    from samplegen.evaluate import render_scans
 
     text = (LABELLED / "008.txt").read_text(encoding="utf-8")
     (page,) = render_scans(text, "office", seed=3)

@@ -1,8 +1,8 @@
 """Extraction against samplegen's ground truth: labels written by another author."""
 
-from ingest.evaluate import FIELDS, Report, predicted_fields, score_one
 from ingest.extract import extract_pages
 from samplegen import layout, make_cases
+from samplegen.evaluate import FIELDS, Report, predicted_fields, score_one
 
 
 def test_generated_case_files_are_segmented_and_read_as_their_truth_says():
