@@ -21,7 +21,9 @@ from ingest import corrections
 from schemas import Document, FileRecord, PageQuality, PageRecord, Word
 from schemas.normalize import fold, normalize, number_key
 
-SCHEMA_VERSION = 1
+# 2: `numbers.key` and `documents.own_number_key` hold `number_key` (the matching key that
+# search uses); version 1 held the dashed form. `_migrate` rewrites them on a writable open.
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -220,7 +222,32 @@ class Catalog:
                 "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
             )
+            self._migrate()
             self.db.commit()
+
+    def _migrate(self) -> None:
+        """Bring a catalog written by an older hoso to SCHEMA_VERSION (in the caller's
+        transaction)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        version = int(row[0]) if row and str(row[0]).isdigit() else SCHEMA_VERSION
+        if version < 2:
+            self.db.executemany(
+                "UPDATE numbers SET key=? WHERE rowid=?",
+                [(number_key(t), r) for r, t in self.db.execute("SELECT rowid, text FROM numbers")],
+            )
+            self.db.executemany(
+                "UPDATE documents SET own_number_key=? WHERE doc_id=?",
+                [
+                    (number_key(n), d)
+                    for d, n in self.db.execute(
+                        "SELECT doc_id, own_number FROM documents WHERE own_number IS NOT NULL"
+                    )
+                ],
+            )
+        if version < SCHEMA_VERSION:
+            self.db.execute(
+                "UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),)
+            )
 
     def check(self) -> None:
         """CatalogDamaged unless SQLite's quick check of the whole file passes (~1 s a GB):
@@ -721,7 +748,8 @@ class Catalog:
         return doc.model_copy(update={"case_id": self.case_of(row[1])[0] or None})
 
     def cases_citing(self, number: str) -> list[str]:
-        """Case ids whose documents carry `number` (own or cited): the case-link query."""
+        """Case ids whose documents carry `number` (own or cited): the case-link query.
+        Numbers match on `number_key`, as in search."""
         key = number_key(number)
         rows = self.db.execute(
             "SELECT DISTINCT fp.case_id FROM numbers n JOIN documents d ON d.doc_id=n.doc_id"

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from schemas import DateRef, Document, NumberRef, Party
-from schemas.normalize import fold, number_key
+from schemas.normalize import fold, number_form
 from schemas.review import Correction
 from schemas.vocab import DOC_TYPES, ROLES
 
@@ -220,7 +220,7 @@ def _set_document_field(doc: Document, c: Correction) -> Document:
     if c.field == "own_number":
         kept = [n for n in doc.numbers if n.kind != "own" and not same(n.text, c.before)]
         if value:
-            kept.insert(0, NumberRef(text=value, kind="own", norm=number_key(value)))
+            kept.insert(0, NumberRef(text=value, kind="own", norm=number_form(value)))
         update["numbers"] = kept
     elif c.field == "date":
         kept_dates = [d for d in doc.dates if d.kind != "document"]

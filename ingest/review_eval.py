@@ -18,7 +18,7 @@ from ingest.catalog import Catalog
 from ingest.corrections import same
 from ingest.extract import extract_pages
 from schemas import Document
-from schemas.normalize import number_key
+from schemas.normalize import number_form
 from schemas.review import Correction
 
 FIELD_NAMES = ("own_number", "date", "doc_type", "issuer", "party", "party_name")
@@ -45,7 +45,7 @@ def _document_right(doc: Document | None, c: Correction) -> bool:
         return False
     got, want = getattr(doc, c.field), c.after
     if c.field == "own_number":
-        return bool(got) == bool(want) and (not want or number_key(got) == number_key(want))
+        return bool(got) == bool(want) and (not want or number_form(got) == number_form(want))
     if c.field == "issuer":
         return same(got, want)
     return bool(got == want)

@@ -7,7 +7,7 @@ self-written set: `dates` as plain ISO strings) are scored as before, against ev
 found, whatever its kind.
 
 Fields scored (`FIELDS`): doc_type, own_number, date (the document's own), numbers (by
-`number_key`: spaces, dash and Đ/D do not matter), dates (v2: the (date, kind) pairs of
+`number_form`: spaces, dash and Đ/D do not matter), dates (v2: the (date, kind) pairs of
 kinds document and cited), dates_hearing / dates_event / dates_other (apart), issuer (by
 its folded canonical name), parties (NFC name + role; dashes – and - alike), party_names
 (NFC name), represents ((representative, party represented) pairs), amounts_vnd.
@@ -30,7 +30,7 @@ from typing import Any
 from ingest.extract import extract_pages, extract_text
 from ingest.extract.issuers import issuer_key
 from schemas import Document
-from schemas.normalize import number_key
+from schemas.normalize import number_form
 
 FIELDS = (
     "doc_type",
@@ -158,7 +158,7 @@ def _nfc(s: str) -> str:
 
 def _keys(name: str, values: Iterable[Any]) -> set[Hashable]:
     if name in ("numbers", "own_number"):
-        return {number_key(v) for v in values if v}
+        return {number_form(v) for v in values if v}
     if name == "issuer":
         return {issuer_key(v) for v in values if v}
     if name == "parties":

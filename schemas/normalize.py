@@ -9,8 +9,11 @@ rest of the project.
 - `normalize`: `repair`, one tone-mark placement (hoà → hòa, thuý → thúy), lowercase,
   single spaces. Keeps diacritics.
 - `fold`: `normalize`, then every mark removed and đ → d ("Nguyễn Văn Tráng" → "nguyen van trang").
-- `number_key`: the comparison key of a document number whatever its spacing, dashes,
-  Đ/D or case ("02/2022/QĐXX - LĐST" → "02/2022/QDXX-LDST").
+- `number_form`: a document number's written form made uniform in spacing, dashes, Đ/D and
+  case ("02/2022/QĐXX - LĐST" → "02/2022/QDXX-LDST"): what extraction records and scores.
+- `number_key`: the one key on which document numbers are *matched*, everywhere (search,
+  the page viewer's outlines, case links, `cases_citing`): `number_form` without dashes,
+  leading zeros or edge punctuation ("2/2022/QDXXLDST." → "2/2022/QDXXLDST").
 """
 
 from __future__ import annotations
@@ -140,8 +143,9 @@ def syllables(text: str) -> list[str]:
 _NUM_SPACES = re.compile(r"\s*([/\-])\s*")
 
 
-def number_key(text: str) -> str:
-    """Comparison key for a document number: no spaces, one dash, upper case, Đ→D."""
+def number_form(text: str) -> str:
+    """A document number's uniform written form: no spaces, one dash, upper case, Đ→D.
+    Not a matching key: numbers are matched on `number_key`."""
     t = repair(text).strip().upper()
     t = _NUM_SPACES.sub(r"\1", t)
     t = _SPACES.sub("", t)
@@ -152,9 +156,9 @@ _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 _NUM_EDGES = re.compile(r"^[^0-9A-Z]+|[^0-9A-Z]+$")
 
 
-def number_loose_key(text: str) -> str:
-    """Looser key used for matching: `number_key` without dashes, leading zeros or edge
-    punctuation, so "02/2022/QĐXX - LĐST", "2/2022/QDXXLDST." and "02/2022/QĐXX-LĐST"
-    agree (OCR and officers drop or add hyphens and zeros freely)."""
-    key = number_key(text).replace("-", "")
+def number_key(text: str) -> str:
+    """The key on which document numbers are matched (the only one): `number_form` without
+    dashes, leading zeros or edge punctuation, so "02/2022/QĐXX - LĐST", "2/2022/QDXXLDST."
+    and "02/2022/QĐXX-LĐST" agree (OCR and officers drop or add hyphens and zeros freely)."""
+    key = number_form(text).replace("-", "")
     return _NUM_EDGES.sub("", _LEADING_ZEROS.sub("", key))

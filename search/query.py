@@ -8,7 +8,7 @@ and query time on the same normalisation (`schemas.normalize`). No I/O here.
 
 Semantics:
 - a query containing a document number ("12/2020/DS-ST", "129/QĐ-CCTHADS") is a number
-  query: matched on `number_loose_key`, whatever spacing, dash, zero or Đ/D was written;
+  query: matched on `number_key`, whatever spacing, dash, zero or Đ/D was written;
 - otherwise it is a name query: the query's syllables must appear in order, contiguously,
   in one party's name. Per syllable: exact (diacritics as typed) > folded (marks ignored) >
   regional surname variant (Huỳnh/Hoàng, Vũ/Võ) > one OCR error (edit distance 1);
@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from schemas import CaseGroup, IndexPage, Party, SearchHit, SearchQuery
-from schemas.normalize import number_loose_key, repair, strip_marks, syllables
+from schemas.normalize import number_key, repair, strip_marks, syllables
 
 # Regional variants of one surname (docs/domain.md §5.4): aliases, matched at lower rank.
 SURNAME_VARIANTS: dict[str, tuple[str, ...]] = {
@@ -89,7 +89,7 @@ def find_numbers(text: str) -> list[str]:
 
 @lru_cache(maxsize=100_000)
 def _loose(number: str) -> str:
-    return number_loose_key(number)
+    return number_key(number)
 
 
 @lru_cache(maxsize=100_000)
@@ -219,10 +219,9 @@ def plan(query: SearchQuery) -> Plan:
     """Decide how `query.q` is matched: number, name, or (for empty text) filters only."""
     q = query.q.strip()
     tokens = tuple(text_tokens(q))
-    whole = _whole_number(q)
-    numbers = [whole] if whole else [number_loose_key(n) for n in find_numbers(q.upper())]
+    numbers = query_number_keys(q)
     if numbers:
-        return Plan("number", number_keys=tuple(dict.fromkeys(numbers)), tokens=tokens)
+        return Plan("number", number_keys=numbers, tokens=tokens)
     sylls = syllables(q)
     if not sylls:
         return Plan("all" if not tokens else "text", tokens=tokens)
@@ -237,6 +236,21 @@ def plan(query: SearchQuery) -> Plan:
     return Plan("name", terms=tuple(terms), tokens=tokens)
 
 
+def query_number_keys(q: str) -> tuple[str, ...]:
+    """The `number_key`s a query asks for, in order (empty: not a number query). The page
+    viewer outlines by the same keys (`search.web.highlight`)."""
+    q = q.strip()
+    whole = _whole_number(q)
+    numbers = [whole] if whole else [number_key(n) for n in find_numbers(q.upper())]
+    return tuple(dict.fromkeys(numbers))
+
+
+def number_matches(found: str, wanted: str) -> bool:
+    """Whether a number written on a page (its key `found`) is the one asked for (`wanted`):
+    the same key, or a longer number that starts with it ("12/2020" finds "12/2020/DS-ST")."""
+    return found == wanted or found.startswith(wanted + "/")
+
+
 _NUMBER_PREFIX = re.compile(r"^(?:số|so)\b\s*:?\s*", re.IGNORECASE)
 _NUMBER_CHARS = re.compile(r"\d[0-9A-Za-zĐđ&/\-\s.]*")
 
@@ -247,7 +261,7 @@ def _whole_number(q: str) -> str | None:
     t = _NUMBER_PREFIX.sub("", repair(q).strip())
     if "/" not in t or not _NUMBER_CHARS.fullmatch(t) or not re.search(r"[A-Za-zĐđ]|/\d", t):
         return None
-    return number_loose_key(re.sub(r"\s+", "", t))
+    return number_key(re.sub(r"\s+", "", t))
 
 
 def within_one_edit(a: str, b: str) -> bool:
@@ -541,11 +555,9 @@ def _needle_re(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=2048)  # pages cited by a number come back in many searches
-def _number_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+def number_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, loose key) of every document number written in `text`."""
-    return tuple(
-        (m.start(), m.end(), number_loose_key(m.group(0))) for m in _iter_numbers(repair(text))
-    )
+    return tuple((m.start(), m.end(), number_key(m.group(0))) for m in _iter_numbers(repair(text)))
 
 
 def _window_start(text: str, first: int) -> int:
@@ -564,8 +576,8 @@ def snippet(text: str, *, needles: list[list[str]], number_key: str | None = Non
         return ""
     spans: list[tuple[int, int]] = []
     if number_key:
-        for a, b, key in _number_spans(text):
-            if key == number_key or key.startswith(number_key + "/"):
+        for a, b, key in number_spans(text):
+            if number_matches(key, number_key):
                 spans.append((a, b))
     else:
         folded = _fold_chars(text)
@@ -608,7 +620,10 @@ __all__ = [
     "deletes",
     "derive",
     "find_numbers",
+    "number_matches",
+    "number_spans",
     "plan",
+    "query_number_keys",
     "rank",
     "group",
     "score",

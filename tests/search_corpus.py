@@ -492,7 +492,7 @@ def samplegen_suite(cases: list[Any]) -> list[Q]:
     """Queries with an unambiguous expected case, derived from samplegen's ground truth:
     names (with and without marks, one-character typo, last two syllables, surname
     variant) and document numbers (as written, spaced, D for Đ, no dashes)."""
-    from schemas.normalize import fold, number_loose_key
+    from schemas.normalize import fold, number_key
 
     def canon(name: str) -> str:
         return _key(name)
@@ -508,7 +508,7 @@ def samplegen_suite(cases: list[Any]) -> list[Q]:
     for c in cases:
         for doc in c.docs:
             for n in doc.truth.get("numbers", []):
-                numbers.setdefault(number_loose_key(n), set()).add(c.case_id)
+                numbers.setdefault(number_key(n), set()).add(c.case_id)
 
     def unique_phrase(phrase: str, case_id: str) -> bool:
         hits = {cid for name, cid in folded_names if f" {phrase} " in f" {name} "}
@@ -544,7 +544,7 @@ def samplegen_suite(cases: list[Any]) -> list[Q]:
             k += 1
         for doc in c.docs:
             own = doc.truth.get("own_number")
-            if not own or numbers.get(number_loose_key(own)) != {c.case_id}:
+            if not own or numbers.get(number_key(own)) != {c.case_id}:
                 continue
             forms = [own, own.replace("/", " / "), own.replace("Đ", "D"), own.replace("-", " ")]
             out.append(Q(forms[n_numbers % 4], c.case_id, "number"))

@@ -1,11 +1,11 @@
 from ingest.extract import extract_text
 from ingest.extract.numbers import find_numbers, repair_slashes
 from ingest.extract.text import prepare
-from schemas.normalize import number_key
+from schemas.normalize import number_form
 
 
 def keys(text: str) -> list[str]:
-    return [number_key(f.text) for f in find_numbers(repair_slashes(prepare(text)))]
+    return [number_form(f.text) for f in find_numbers(repair_slashes(prepare(text)))]
 
 
 def test_court_numbers_with_every_case_type_and_stage_are_found():

@@ -1,4 +1,4 @@
-from schemas.normalize import fold, normalize, number_key, repair, syllables
+from schemas.normalize import fold, normalize, number_form, repair, syllables
 
 
 def test_fold_finds_name_without_diacritics():
@@ -42,7 +42,7 @@ def test_syllables_are_normalised_words():
     ]
 
 
-def test_number_key_ignores_spacing_dashes_and_d_stroke():
-    assert number_key("02/2022/QĐXX - LĐST") == "02/2022/QDXX-LDST"
-    assert number_key("129 / QĐ – CCTHADS") == number_key("129/QD-CCTHADS")
-    assert number_key("12/2020/ds-st") == "12/2020/DS-ST"
+def test_number_form_ignores_spacing_dashes_and_d_stroke():
+    assert number_form("02/2022/QĐXX - LĐST") == "02/2022/QDXX-LDST"
+    assert number_form("129 / QĐ – CCTHADS") == number_form("129/QD-CCTHADS")
+    assert number_form("12/2020/ds-st") == "12/2020/DS-ST"

@@ -30,7 +30,7 @@ from ingest.catalog import Catalog
 from ingest.cli import app
 from ingest.index import ES_QUEUE, Indexer, index_pages, reindex, sync
 from schemas import IndexPage, SearchQuery, SearchResult
-from schemas.normalize import number_loose_key
+from schemas.normalize import number_key
 from search.engine import SearchEngine, open_engine
 from search.es_backend import EsBackend
 from search.query import Plan, plan, text_tokens
@@ -278,9 +278,9 @@ def test_results_are_grouped_by_case_and_paged(
         assert group.score == max(h.score for h in group.hits)
 
 
-def test_number_loose_key_ignores_dashes_zeros_and_punctuation() -> None:
-    assert number_loose_key("02/2022/QĐXX - LĐST") == number_loose_key("2/2022/QDXXLDST.")
-    assert number_loose_key("129 / QĐ – CCTHADS") == number_loose_key("129/QD-CCTHADS")
+def test_number_key_ignores_dashes_zeros_and_punctuation() -> None:
+    assert number_key("02/2022/QĐXX - LĐST") == number_key("2/2022/QDXXLDST.")
+    assert number_key("129 / QĐ – CCTHADS") == number_key("129/QD-CCTHADS")
 
 
 # -- the command line ----------------------------------------------------------------------

@@ -41,7 +41,7 @@ from schemas import (
     SearchResult,
     Word,
 )
-from schemas.normalize import fold, number_key
+from schemas.normalize import fold, number_form, number_key
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 PAGE_W, PAGE_H = 1240, 1754  # A4 at 150 dpi
@@ -339,7 +339,7 @@ def build_web_archive(root: Path, n_cases: int = 6) -> SampleArchive:
                 title="Bản án",
                 pages=[1, 1],
                 own_number=judgment,
-                numbers=[NumberRef(text=judgment, kind="own", norm=number_key(judgment))],
+                numbers=[NumberRef(text=judgment, kind="own", norm=number_form(judgment))],
                 date=d_judg,
                 dates=[DateRef(date=d_judg, kind="document")],
                 issuer=court,
@@ -352,8 +352,8 @@ def build_web_archive(root: Path, n_cases: int = 6) -> SampleArchive:
                 pages=[2, 2],
                 own_number=decision,
                 numbers=[
-                    NumberRef(text=decision, kind="own", norm=number_key(decision)),
-                    NumberRef(text=judgment, kind="ban_an", norm=number_key(judgment)),
+                    NumberRef(text=decision, kind="own", norm=number_form(decision)),
+                    NumberRef(text=judgment, kind="ban_an", norm=number_form(judgment)),
                 ],
                 date=d_dec,
                 dates=[DateRef(date=d_dec, kind="document"), DateRef(date=d_judg, kind="cited")],
@@ -374,8 +374,8 @@ def build_web_archive(root: Path, n_cases: int = 6) -> SampleArchive:
                     pages=[3, 3],
                     own_number=cccdk_number,
                     numbers=[
-                        NumberRef(text=cccdk_number, kind="own", norm=number_key(cccdk_number)),
-                        NumberRef(text=decision, kind="quyet_dinh", norm=number_key(decision)),
+                        NumberRef(text=cccdk_number, kind="own", norm=number_form(cccdk_number)),
+                        NumberRef(text=decision, kind="quyet_dinh", norm=number_form(decision)),
                     ],
                     date=d_last,
                     dates=[d_last],

@@ -14,7 +14,7 @@ from ingest.extract.dates import FoundDate
 from ingest.extract.numbers import Found
 from ingest.extract.text import skeleton
 from schemas import Document, Reference
-from schemas.normalize import number_key
+from schemas.normalize import number_form, number_key
 
 _LINKED_KINDS = {"ban_an", "quyet_dinh"}
 _OF = re.compile(r"[\s,;]*(?:\(?[^()\n]{0,3}\)?\s*)?(?:da duoc\s+\S+\s+)?(?:cua|do)\s+")
@@ -29,10 +29,10 @@ def find_references(
 ) -> list[Reference]:
     """References to judgments and decisions cited in `text` (not the document's own)."""
     skel = skeleton(text)
-    own_key = number_key(own.text) if own else None
+    own_key = number_form(own.text) if own else None
     refs: dict[str, Reference] = {}
     for f in numbers:
-        key = number_key(f.text)
+        key = number_form(f.text)
         if key == own_key or f.kind not in _LINKED_KINDS or (own and f.start == own.start):
             continue
         date = next(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ingest.extract.text import skeleton
 from schemas import NumberRef
-from schemas.normalize import number_key
+from schemas.normalize import number_form
 from schemas.vocab import NumberKind
 
 # OCR swaps "/" for "l", "I", "|" (and sometimes "1") between a serial and a year or code.
@@ -260,12 +260,12 @@ def number_refs(found: list[Found], own: Found | None) -> list[NumberRef]:
     """Distinct numbers (by comparison key) in order; the own number with kind `own`."""
     refs: list[NumberRef] = []
     seen: set[str] = set()
-    own_key = number_key(own.text) if own else None
+    own_key = number_form(own.text) if own else None
     if own is not None:
         refs.append(NumberRef(text=own.text, kind="own", norm=own_key or ""))
         seen.add(own_key or "")
     for f in found:
-        key = number_key(f.text)
+        key = number_form(f.text)
         if key in seen:
             continue
         seen.add(key)

@@ -23,7 +23,7 @@ from typing import Any
 
 from ingest.catalog import CURRENT, Catalog
 from schemas import Document, FileRecord, PageRecord
-from schemas.normalize import number_key, number_loose_key
+from schemas.normalize import number_key
 from search.web.audit import GroupCommit
 from search.web.auth import hash_password, new_api_token, token_digest
 from search.web.store import AuditEntry, PageInfo, User, WithheldRecord
@@ -390,22 +390,17 @@ class CatalogStore:
         return "\n".join(r[0] or "" for r in rows)
 
     def documents_numbered(self, number: str) -> list[Document]:
-        loose = number_loose_key(number)
-        if not loose:
+        key = number_key(number)
+        if not key:
             return []
-        serial = number_key(number).split("/", 1)[0].lstrip("0")
-        heads = [f"{'0' * z}{serial}/*" for z in range(3)]  # 2/…, 02/…, 002/… (index range)
         rows = self.db.execute(
-            "SELECT doc_id, own_number FROM documents WHERE own_number_key GLOB ?"
-            " OR own_number_key GLOB ? OR own_number_key GLOB ?",
-            heads,
+            "SELECT doc_id FROM documents WHERE own_number_key=? ORDER BY doc_id", (key,)
         ).fetchall()
         out = []
-        for doc_id, own in rows:
-            if own and number_loose_key(own) == loose:
-                doc = self.catalog.document(doc_id)
-                if doc is not None:
-                    out.append(doc)
+        for (doc_id,) in rows:
+            doc = self.catalog.document(doc_id)
+            if doc is not None:
+                out.append(doc)
         return out
 
     def record_withheld(self, rows: list[WithheldRecord]) -> None:

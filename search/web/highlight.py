@@ -1,9 +1,12 @@
 """Which OCR words of a page to outline for a query, and safe rendering of snippets.
 
-Matching is diacritic-free (`schemas.normalize.fold`) so that "nguyen van trang" outlines
-"Nguyễn Văn Tráng"; document numbers compare by `number_key`. A query's words are first
-looked for as a phrase (consecutive words); if the phrase is not on the page, each word is
-outlined on its own.
+A query that search takes as a document number (`search.query.query_number_keys`) outlines
+the words of the numbers on the page that search matched it to: the same pattern, the same
+`number_key`, the same rule (`search.query.number_matches`), whatever spacing, dash, zero
+or Đ/D either side was written with. Other queries match diacritic-free
+(`schemas.normalize.fold`) so that "nguyen van trang" outlines "Nguyễn Văn Tráng": a query's
+words are first looked for as a phrase (consecutive words); if the phrase is not on the
+page, each word is outlined on its own.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import re
 from markupsafe import Markup, escape
 
 from schemas import Word
-from schemas.normalize import fold, number_key
+from schemas.normalize import fold, number_key, repair
+from search.query import number_matches, number_spans, query_number_keys
 
 _EDGE_PUNCT = ".,;:()[]{}\"'“”‘’…!?«»"
 _NUMBERISH = re.compile(r"\d.*[/\-]|[/\-].*\d")
@@ -27,8 +31,27 @@ def _key(text: str) -> str:
     return fold(t)
 
 
+def _number_indices(words: list[Word], wanted: tuple[str, ...]) -> list[int]:
+    """Indices of the words that make up a document number whose key matches `wanted`."""
+    texts = [repair(w.text) for w in words]
+    starts: list[int] = []
+    pos = 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    line = " ".join(texts)
+    hits: set[int] = set()
+    for a, b, key in number_spans(line):
+        if any(number_matches(key, k) for k in wanted):
+            hits.update(i for i, s in enumerate(starts) if s < b and s + len(texts[i]) > a)
+    return sorted(hits)
+
+
 def highlighted_indices(words: list[Word], query: str) -> list[int]:
     """Indices into `words` of the words that match `query`."""
+    numbers = query_number_keys(query)
+    if numbers:
+        return _number_indices(words, numbers) if words else []
     tokens = [k for k in (_key(t) for t in query.split()) if k]
     if not tokens or not words:
         return []

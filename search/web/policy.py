@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict
 
 from schemas import Document, Party
 from schemas.normalize import fold as _fold
-from schemas.normalize import number_loose_key, strip_marks
+from schemas.normalize import number_key, strip_marks
 from schemas.vocab import DOC_TYPE_LABELS_VI
 from search.web.areas import area_of
 from search.web.public_guard import names_in_text, withhold_reasons
@@ -260,7 +260,7 @@ class PublicView:
         seen: set[str] = set()
         for d in docs:
             for r in d.references:
-                key = number_loose_key(r.number)
+                key = number_key(r.number)
                 if key in seen:
                     continue
                 seen.add(key)

@@ -1,0 +1,152 @@
+"""One key for document numbers: what search finds by a number, the page viewer outlines,
+case links link and `cases_citing` returns, however the number was written either side."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+import web_fixtures
+from fastapi.testclient import TestClient
+from web_fixtures import SampleArchive, login
+
+from ingest.catalog import Catalog
+from schemas import Document, NumberRef, Reference, Word
+from schemas.normalize import number_form
+from search.web.accounts import CatalogStore
+from search.web.casefile import case_view
+from search.web.highlight import highlighted_indices
+
+web_sample = web_fixtures.web_sample
+web_app = web_fixtures.web_app
+
+
+@pytest.fixture()
+def officer(web_app) -> TestClient:  # type: ignore[no-untyped-def]
+    client = TestClient(web_app)
+    assert login(client).status_code == 303
+    return client
+
+
+def _loose(number: str) -> str:
+    """The number as an officer might type it: a leading zero added, no dash."""
+    return "0" + number.replace("-", "")
+
+
+def _boxes(html: str) -> list[str]:
+    return [
+        b.strip(",;.") for b in re.findall(r'<rect class="hl"[^>]*><title>([^<]*)</title>', html)
+    ]
+
+
+def test_a_number_searched_in_a_loose_form_is_outlined_where_search_found_it(
+    officer: TestClient, web_sample: SampleArchive
+) -> None:
+    case = web_sample.cases[1]
+    typed = _loose(case.judgment_number)  # "011/2020/DSST" for "11/2020/DS-ST"
+    found = officer.get("/search", params={"q": typed})
+    assert found.status_code == 200 and f"Hồ sơ {case.case_id}" in found.text
+    pages = sorted({int(n) for n in re.findall(rf"/page/{case.sha256}/(\d+)", found.text)})
+    assert pages, "search finds the pages carrying the number"
+    for n in (1, 2):  # the judgment's own page, and the decision that cites it
+        viewer = officer.get(f"/page/{case.sha256}/{n}", params={"q": typed})
+        assert viewer.status_code == 200
+        assert _boxes(viewer.text) == [case.judgment_number], n
+    # The same in the API and the case links: the case carrying it, by the same key.
+    store = CatalogStore(web_sample.archive)
+    assert store.cases_citing(typed) == [case.case_id]
+    assert store.cases_citing(case.judgment_number) == [case.case_id]
+
+
+def _w(text: str, i: int) -> Word:
+    return Word(text=text, conf=90.0, left=100 * i, top=10, width=90, height=20)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["2/2022/QDXX-LDST", "2 / 2022 / QĐXX - LĐST", "Số: 02/2022/QĐXXLĐST", "2/2022/qdxx-ldst."],
+)
+def test_the_viewer_outlines_the_number_not_a_date_nor_nothing(query: str) -> None:
+    words = [
+        _w(t, i)
+        for i, t in enumerate(
+            ["Số:", "02/2022/QĐXX", "-", "LĐST", "ngày", "02", "tháng", "02", "năm", "2022"]
+        )
+    ]
+    assert highlighted_indices(words, query) == [1, 2, 3]
+    one_word = [_w(t, i) for i, t in enumerate(["Số:", "02/2022/QĐXX-LĐST,", "ngày", "2/2/2022"])]
+    assert highlighted_indices(one_word, query) == [1]
+
+
+def _catalog_with_two_cases(root: Path) -> Catalog:
+    cat = Catalog(root)
+    judgment = Document(
+        doc_type="ban_an",
+        pages=[1, 1],
+        own_number="02/2022/QĐXX-LĐST",
+        numbers=[NumberRef(text="02/2022/QĐXX-LĐST", kind="own")],
+    )
+    decision = Document(
+        doc_type="quyet_dinh_thi_hanh_an",
+        pages=[2, 2],
+        own_number="15/QĐ-CCTHADS",
+        numbers=[
+            NumberRef(text="15/QĐ-CCTHADS", kind="own"),
+            NumberRef(text="2/2022/QDXXLDST", kind="ban_an"),
+        ],
+        references=[Reference(number="2/2022/QDXXLDST", kind="ban_an")],
+    )
+    other = Document(
+        doc_type="thong_bao",
+        pages=[1, 1],
+        own_number="7/TB-CCTHADS",
+        numbers=[NumberRef(text="02/2022/QĐXX - LĐST", kind="dua_ra_xet_xu")],
+        references=[Reference(number="02/2022/QĐXX - LĐST", kind="ban_an")],
+    )
+    for sha, case_id, docs in (
+        ("a" * 64, "THA-A", [judgment, decision]),
+        ("b" * 64, "THA-B", [other]),
+    ):
+        cat.add_file(sha, "pdf", 1, f"{case_id}/ho-so.pdf", case_id)
+        cat.set_page_count(sha, 2)
+        cat.replace_documents(sha, docs)
+    return cat
+
+
+def test_case_links_and_cases_citing_match_numbers_as_search_does(tmp_path: Path) -> None:
+    _catalog_with_two_cases(tmp_path).close()
+    store = CatalogStore(tmp_path)
+    view = case_view(store, "THA-A")
+    assert view is not None
+    decision = view.documents[1]
+    assert [(c.number, c.anchor) for c in decision.cites] == [("2/2022/QDXXLDST", 0)]
+    assert view.documents[0].cited_by == [1]
+    other = case_view(store, "THA-B")
+    assert other is not None
+    assert [c.other_cases for c in other.documents[0].cites] == [["THA-A"]]
+    for written in ("2/2022/QDXX-LDST", "02/2022/QĐXX - LĐST", "002/2022/qđxxlđst"):
+        assert store.cases_citing(written) == ["THA-A", "THA-B"], written
+    assert [d.own_number for d in store.documents_numbered("2/2022/QDXXLDST")] == [
+        "02/2022/QĐXX-LĐST"
+    ]
+
+
+def test_a_catalog_of_schema_1_gets_the_matching_keys_on_open(tmp_path: Path) -> None:
+    _catalog_with_two_cases(tmp_path).close()
+    db = sqlite3.connect(tmp_path / Catalog.FILENAME)
+    with db:  # what hoso before schema 2 stored: the dashed written form
+        db.executemany(
+            "UPDATE numbers SET key=? WHERE rowid=?",
+            [(number_form(t), r) for r, t in db.execute("SELECT rowid, text FROM numbers")],
+        )
+        db.execute(
+            "UPDATE documents SET own_number_key='02/2022/QDXX-LDST' WHERE own_number LIKE '02/%'"
+        )
+        db.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    db.close()
+    with Catalog(tmp_path) as cat:
+        assert cat.cases_citing("2/2022/QDXXLDST") == ["THA-A", "THA-B"]
+        version = cat.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        assert version[0] == "2"
