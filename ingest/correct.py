@@ -28,9 +28,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from schemas import Word
-from schemas.normalize import _place_tone, normalize
+from schemas.normalize import ACUTE, GRAVE, HOOK, TILDE, TONE_MARKS, _place_tone, normalize
 
-_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền sắc ngã hỏi nặng
 _PUNCT = ".,;:()\"“”'’!?"
 MAX_WORD = 4  # syllables of the longest dictionary word looked at
 
@@ -40,9 +39,9 @@ MAX_WORD = 4  # syllables of the longest dictionary word looked at
 # are common words ("án" → "an dân", "cùng" → "cung cấp", "còn" → "con nợ", "khoản tiền" →
 # "khoán tiền" were wrong on true text).
 _CONFUSED: dict[str, tuple[str, ...]] = {
-    "": ("\u0300", "\u0309", "\u0301"),
-    "\u0301": ("\u0309",),
-    "\u0303": ("\u0301",),
+    "": (GRAVE, HOOK, ACUTE),
+    ACUTE: (HOOK,),
+    TILDE: (ACUTE,),
 }
 
 # Closed-class words (pronouns, numerals, prepositions, conjunctions, demonstratives,
@@ -98,8 +97,8 @@ def dictionary() -> frozenset[str] | None:
 def _split(key: str) -> tuple[str, str]:
     """(syllable without its tone, NFC; its tone mark or "")."""
     nfd = unicodedata.normalize("NFD", key)
-    tone = next((c for c in nfd if c in _TONE_MARKS), "")
-    bare = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONE_MARKS))
+    tone = next((c for c in nfd if c in TONE_MARKS), "")
+    bare = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONE_MARKS))
     return bare, tone
 
 

@@ -25,7 +25,7 @@ from ingest.correct import fix_tones
 from ingest.engine import check_tesseract
 from ingest.errors import OcrError
 from schemas import Word
-from schemas.normalize import repair
+from schemas.normalize import ACUTE, DOT_BELOW, TONE_MARKS, repair
 
 __all__ = ["OcrOutput", "check_tesseract", "ocr_page", "ocr_number", "parse_tsv"]
 
@@ -456,7 +456,6 @@ _NANG = frozenset(_NANG_WORDS.split())
 # ... and left alone when both readings are common (phúc/phục, phát/phạt, đốc/độc, ...).
 _EITHER_WORDS = "phuc phat đôc tôc bac luc tich thât nhât biêt thiêt sach thâp"
 _EITHER = frozenset(_EITHER_WORDS.split())
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 _SYLLABLE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
     r"([aăâeêioôơuưy]{1,3})(ch|p|t|c)$"
@@ -469,7 +468,7 @@ def _split_tone(word: str) -> tuple[str, str | None]:
     tone = None
     kept = []
     for ch in unicodedata.normalize("NFD", word):
-        if ch in _TONES:
+        if ch in TONE_MARKS:
             tone = ch
         else:
             kept.append(ch)
@@ -502,14 +501,14 @@ def fix_closed_syllable_tone(word: str) -> str:
     """A stop-final syllable with a tone it cannot carry gets sắc or nặng (see `_NANG`);
     anything else (names of other languages, abbreviations, numbers) is returned as is."""
     bare, tone = _split_tone(word)
-    if tone in ("\u0301", "\u0323"):
+    if tone in (ACUTE, DOT_BELOW):
         return word
     low = bare.lower()
     if not _SYLLABLE.match(low) or low in _EITHER:
         return word
     if bare.isupper() and len(bare) <= 3 and bare.isascii():
         return word  # an abbreviation ("TAT", "VT")
-    tone = "\u0323" if low in _NANG_BARE else "\u0301"
+    tone = DOT_BELOW if low in _NANG_BARE else ACUTE
     return _same_case(bare, _with_tone(low, tone))
 
 

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from schemas.normalize import repair
+from schemas.normalize import ACUTE, DOT_BELOW, GRAVE, HOOK, TILDE, TONE_MARKS, repair
 
 # --- legacy encodings --------------------------------------------------------------------
 
@@ -38,23 +38,22 @@ _TCVN3_TABLE = str.maketrans(TCVN3_TO_UNICODE)
 
 # VNI Windows: a base letter followed by a mark character (both shown as Latin-1).
 # "Ngöôøi" = Người: ö=ư, ô=ơ, ø=grave on the preceding vowel.
-_GRAVE, _ACUTE, _HOOK, _TILDE, _DOT = "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"
-_VNI_TONE = {"ù": _ACUTE, "ø": _GRAVE, "û": _HOOK, "õ": _TILDE, "ï": _DOT}
+_VNI_TONE = {"ù": ACUTE, "ø": GRAVE, "û": HOOK, "õ": TILDE, "ï": DOT_BELOW}
 _VNI_HAT = {
     "â": ("\u0302", None),
-    "á": ("\u0302", _ACUTE),
-    "à": ("\u0302", _GRAVE),
-    "å": ("\u0302", _HOOK),
-    "ã": ("\u0302", _TILDE),
-    "ä": ("\u0302", _DOT),
+    "á": ("\u0302", ACUTE),
+    "à": ("\u0302", GRAVE),
+    "å": ("\u0302", HOOK),
+    "ã": ("\u0302", TILDE),
+    "ä": ("\u0302", DOT_BELOW),
 }
 _VNI_BREVE = {
     "ê": ("\u0306", None),
-    "é": ("\u0306", _ACUTE),
-    "è": ("\u0306", _GRAVE),
-    "ú": ("\u0306", _HOOK),
-    "ü": ("\u0306", _TILDE),
-    "ë": ("\u0306", _DOT),
+    "é": ("\u0306", ACUTE),
+    "è": ("\u0306", GRAVE),
+    "ú": ("\u0306", HOOK),
+    "ü": ("\u0306", TILDE),
+    "ë": ("\u0306", DOT_BELOW),
 }
 _VNI_SINGLE = {
     "ô": "ơ",
@@ -178,17 +177,16 @@ _CLOSED_RHYMES = _table(
 )
 _RHYMES = set(_OPEN_RHYMES) | set(_CLOSED_RHYMES)
 _STOP_FINALS = ("p", "t", "c", "ch")
-_TONE_MARKS = {_GRAVE, _ACUTE, _HOOK, _TILDE, _DOT}
-_VIET_MARKS = {"\u0302", "\u0306", "\u031b"} | _TONE_MARKS  # hat, breve, horn, tones
+_VIET_MARKS = {"\u0302", "\u0306", "\u031b"} | TONE_MARKS  # hat, breve, horn, tones
 
 
 def _split_tone(word: str) -> tuple[str, str | None]:
     """Lower-case `word` without its tone mark, and the tone (None = level)."""
     decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = [c for c in decomposed if c in _TONE_MARKS]
+    tones = [c for c in decomposed if c in TONE_MARKS]
     if len(tones) > 1:
         return "", "many"
-    bare = "".join(c for c in decomposed if c not in _TONE_MARKS)
+    bare = "".join(c for c in decomposed if c not in TONE_MARKS)
     return unicodedata.normalize("NFC", bare), (tones[0] if tones else None)
 
 
@@ -205,7 +203,7 @@ def is_syllable(word: str) -> bool:
             rhyme = "i"  # "gì", "gỉ"
         if rhyme not in _RHYMES:
             continue
-        if rhyme.endswith(_STOP_FINALS) and tone not in (_ACUTE, _DOT):
+        if rhyme.endswith(_STOP_FINALS) and tone not in (ACUTE, DOT_BELOW):
             continue
         if not _spelling_ok(onset, rhyme):
             continue

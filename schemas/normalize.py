@@ -35,7 +35,13 @@ _LOOKALIKES = str.maketrans(
 )
 _DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
 
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+# The five tone marks as combining characters (NFD), the one table of them in hoso.
+GRAVE = "\u0300"  # huyền
+ACUTE = "\u0301"  # sắc
+TILDE = "\u0303"  # ngã
+HOOK = "\u0309"  # hỏi
+DOT_BELOW = "\u0323"  # nặng
+TONE_MARKS = frozenset({GRAVE, ACUTE, TILDE, HOOK, DOT_BELOW})
 _VOWELS = set("aăâeêioôơuưy")
 _MARKED_VOWELS = set("ăâêôơư")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -59,10 +65,10 @@ def repair(text: str) -> str:
 def _place_tone(word: str) -> str:
     """Return `word` with its tone mark on the canonical vowel (hòa, thủy, hoàn, quý)."""
     decomposed = unicodedata.normalize("NFD", word)
-    tone = next((c for c in decomposed if c in _TONES), None)
+    tone = next((c for c in decomposed if c in TONE_MARKS), None)
     if tone is None:
         return word
-    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
     low = bare.lower()
     # Vowel positions, treating the u of "qu" and the i of "gi" + vowel as consonants.
     idx = [i for i, ch in enumerate(low) if ch in _VOWELS]

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter
+from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ingest.page import process_page  # noqa: E402
 from ingest.quality import cer, fold_for_cer  # noqa: E402
 from ingest.tasks import PageTask  # noqa: E402
-
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+from schemas.normalize import TONE_MARKS  # noqa: E402
 
 
 @dataclass
@@ -140,7 +140,7 @@ def run(pages: list[Page], workers: int) -> None:
 # --- errors -------------------------------------------------------------------------------
 
 
-def _strip(word: str, marks: set[str]) -> str:
+def _strip(word: str, marks: Collection[str]) -> str:
     nfd = unicodedata.normalize("NFD", word)
     return unicodedata.normalize("NFC", "".join(c for c in nfd if c not in marks))
 
@@ -160,7 +160,7 @@ def error_kind(ref: str, hyp: str) -> str:
         return "split/joined words"
     if ref.lower() == hyp.lower():
         return "case"
-    if _strip(ref, _TONES) == _strip(hyp, _TONES):
+    if _strip(ref, TONE_MARKS) == _strip(hyp, TONE_MARKS):
         return "tone mark"
     if _no_marks(ref) == _no_marks(hyp):
         return "vowel mark or đ"
