@@ -20,11 +20,11 @@ def file_pages(path: Path) -> list[tuple[int, str]]:
         texts = path.read_text(encoding="utf-8").split("\f")
         return [(i + 1, t) for i, t in enumerate(texts) if t.strip()] or [(1, "")]
     from ingest.discover import sha256_of
-    from ingest.load import count_pages, sniff_kind
+    from ingest.load import count_pages, file_kind
     from ingest.page import process_page
     from ingest.tasks import PageTask
 
-    kind = sniff_kind(str(path))
+    kind = file_kind(str(path))
     sha = sha256_of(str(path))
     pages: list[tuple[int, str]] = []
     for page_no in range(1, count_pages(str(path), kind) + 1):

@@ -81,6 +81,8 @@ def display_path(path: str) -> str:
 
 
 def sniff_kind(head: bytes) -> str | None:
+    """A file's type from its first 1024 bytes (pdf | tiff | jpeg | png), None when it is
+    none of them: the one place hoso tells file types apart (`ingest.load.file_kind`)."""
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind

@@ -24,7 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
-from ingest.discover import file_stamp
+from ingest.discover import file_stamp, sniff_kind
 from ingest.errors import FileChangedError, InputFileError
 from ingest.tasks import PageTask
 from ingest.textlayer import TextLayerVerdict, is_capital_font, judge_text_layer
@@ -32,16 +32,6 @@ from ingest.textlayer import TextLayerVerdict, is_capital_font, judge_text_layer
 # A4 at 600 dpi is 35 Mpx, A3 at 600 dpi 70 Mpx. Anything far above is a bomb or a poster.
 MAX_PIXELS = 100_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-
-_MAGIC: list[tuple[bytes, str]] = [
-    (b"%PDF-", "pdf"),
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"II*\x00", "tiff"),
-    (b"MM\x00*", "tiff"),
-    (b"II+\x00", "tiff"),  # BigTIFF
-    (b"MM\x00+", "tiff"),
-]
 
 
 @dataclass
@@ -63,8 +53,9 @@ class LoadedPage:
     paper: str | None = None  # the paper size `dpi` was inferred from (see infer_resolution)
 
 
-def sniff_kind(path: str) -> str:
-    """The file's real type from its first bytes: pdf | tiff | jpeg | png."""
+def file_kind(path: str) -> str:
+    """The file's real type from its first bytes (`ingest.discover.sniff_kind`):
+    pdf | tiff | jpeg | png. Raises InputFileError with one sentence."""
     try:
         size = os.path.getsize(path)
         with open(path, "rb") as fh:
@@ -73,15 +64,12 @@ def sniff_kind(path: str) -> str:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     if size == 0:
         raise InputFileError(f"{path}: the file is empty (0 bytes).")
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    # PDFs may carry junk before the header (allowed within the first 1024 bytes).
-    if b"%PDF-" in head:
-        return "pdf"
-    raise InputFileError(
-        f"{path}: not a PDF, TIFF, JPEG or PNG file (it starts with {head[:8]!r})."
-    )
+    kind = sniff_kind(head)
+    if kind is None:
+        raise InputFileError(
+            f"{path}: not a PDF, TIFF, JPEG or PNG file (it starts with {head[:8]!r})."
+        )
+    return kind
 
 
 # --- PDF ---------------------------------------------------------------------------------
@@ -485,7 +473,7 @@ def count_pages(path: str, kind: str) -> int:
 
     `kind` is what discovery guessed from the extension; the content decides.
     """
-    real = sniff_kind(path)
+    real = file_kind(path)
     if real == "pdf":
         return len(pdf_reader(path).pages)
     img = _open_image(path)
@@ -543,7 +531,7 @@ def load_page(task: PageTask) -> LoadedPage:
 
 
 def _load_page(task: PageTask) -> LoadedPage:
-    kind = sniff_kind(task.path)
+    kind = file_kind(task.path)
     if kind != "pdf":
         sha = task.sha256 if task.stamp is not None else None
         return _load_image_page(task.path, kind, task.page_no, sha)
