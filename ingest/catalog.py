@@ -462,7 +462,10 @@ class Catalog:
             )
 
     def file_row(self, sha256: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM files WHERE sha256=?", (sha256,)).fetchone()
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT * FROM files WHERE sha256=?", (sha256,)
+        ).fetchone()
+        return row
 
     def file_record(self, sha256: str) -> FileRecord | None:
         row = self.file_row(sha256)

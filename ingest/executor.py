@@ -15,7 +15,7 @@ import os
 import select
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
@@ -227,7 +227,7 @@ class DaskExecutor:
 
         it = iter(tasks)
         ac = as_completed()
-        owner: dict[str, T] = {}
+        owner: dict[Hashable, T] = {}  # by the future's key
 
         def submit_next() -> bool:
             try:

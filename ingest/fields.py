@@ -165,5 +165,9 @@ def fill_text(text: str, fields: list[ReviewField]) -> str:
         if not f.text:
             continue
         pattern = _NUMBER_FIELD if f.kind == "number" else _DAY_FIELD
-        text = pattern.sub(lambda m, t=f.text: f"{m.group(1)} {t} ", text, count=1)
+
+        def put(m: re.Match[str], t: str = f.text) -> str:
+            return f"{m.group(1)} {t} "
+
+        text = pattern.sub(put, text, count=1)
     return text

@@ -172,7 +172,7 @@ def parse_tsv(tsv: str) -> tuple[list[Word], str]:
     reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     if next(reader, None) is None:
         return [], ""
-    rows: list[tuple[tuple[int, int, int], Word]] = []
+    rows: list[tuple[tuple[int, int, int, int], Word]] = []
     for row in reader:
         if len(row) < 12 or row[0] != "5":
             continue
@@ -322,7 +322,8 @@ def _columns_in_turn(
             top, bot, _, _ = spans[j]
             if j > i and top - bottom > COLUMN_GAP_LINES * height and len(visual[j]) < 2:
                 break
-            side_l, side_r = [], []
+            side_l: list[_Line] = []
+            side_r: list[_Line] = []
             for kw in visual[j]:
                 if all(_is_garbage(w) for w in kw[1]):
                     (side_l if kw[1][0].left < split_hi else side_r).append(kw)

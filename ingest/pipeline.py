@@ -232,8 +232,8 @@ def _plan(
         candidates.update(catalog.known_paths(sha256=sha))
     retired = sorted(p for p in candidates if gone(p))
     for path in retired:
-        sha = catalog.content_at(path)
-        now = [q for q in catalog.known_paths(sha256=sha) if q in seen] if sha else []
+        held = catalog.content_at(path)
+        now = [q for q in catalog.known_paths(sha256=held) if q in seen] if held else []
         why = f"moved to {now[0]}" if now else "no longer there (moved, renamed or deleted)"
         placed |= catalog.retire_paths([path], why)
         summary.notes.append({"path": path, "note": f"{why}; kept in the history"})

@@ -560,7 +560,7 @@ def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int, int]:
         # Taller than a letter: an arc, maybe fused with letters it crosses (those are kept
         # where it crosses their line); letter-sized: only if it lies along the circle.
         for i in np.flatnonzero(keep & ~mark & (on_ring >= 0.6 * area)):
-            mark[i] = h[i] > 1.5 * text_h or _follows_circle(labels, st, i, (cx, cy, r))
+            mark[i] = h[i] > 1.5 * text_h or _follows_circle(labels, st, int(i), (cx, cy, r))
         centre_x, centre_y = st[:, 0] + w / 2, st[:, 1] + h / 2
         inside = np.hypot(centre_x - cx, centre_y - cy) < 0.5 * r
         mark |= keep & inside & (h >= 1.3 * text_h) & (w >= 1.3 * text_h)

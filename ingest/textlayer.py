@@ -80,10 +80,10 @@ def _vni_rules() -> list[tuple[str, str]]:
             for mark, tone in _VNI_TONE.items():
                 rules.append((cased(vni_base + mark), cased(base + tone)))
         for base in "aeo":
-            for mark, (hat, tone) in _VNI_HAT.items():
-                rules.append((cased(base + mark), cased(base + hat + (tone or ""))))
-        for mark, (breve, tone) in _VNI_BREVE.items():
-            rules.append((cased("a" + mark), cased("a" + breve + (tone or ""))))
+            for mark, (hat, hat_tone) in _VNI_HAT.items():
+                rules.append((cased(base + mark), cased(base + hat + (hat_tone or ""))))
+        for mark, (breve, breve_tone) in _VNI_BREVE.items():
+            rules.append((cased("a" + mark), cased("a" + breve + (breve_tone or ""))))
         for single, uni in _VNI_SINGLE.items():
             rules.append((cased(single), cased(uni)))
     # Longest first so "ôø" (ờ) wins over "ô" (ơ).

@@ -67,7 +67,7 @@ class SearchBackendUnavailable(RuntimeError):
 def index_body() -> dict[str, Any]:
     """Settings and mappings of a page index, from schemas/es_index.json."""
     raw = resources.files("schemas").joinpath("es_index.json").read_text(encoding="utf-8")
-    body = json.loads(raw)
+    body: dict[str, Any] = json.loads(raw)
     body.pop("_comment", None)
     return body
 

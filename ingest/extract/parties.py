@@ -580,8 +580,8 @@ def _prose_parties(text: str, skel: str) -> list[Party]:
             continue
         name, _, _ = _name_of(text[m.end() : m.end() + 60])
         if len(name.split()) > 1:
-            role: Role = "bi_cao" if m.group(1) == "bi cao" else "nguoi_phai_thi_hanh_an"
-            out.append(Party(name=name, role=role))
+            convict_role: Role = "bi_cao" if m.group(1) == "bi cao" else "nguoi_phai_thi_hanh_an"
+            out.append(Party(name=name, role=convict_role))
     return out
 
 

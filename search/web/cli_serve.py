@@ -9,6 +9,7 @@ officer accounts (argon2 hashes) and API tokens; `audit` lists who searched or v
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import getpass
 import json
 import re
@@ -54,7 +55,7 @@ class PerThreadEngine:
 
         # The threads share one result cache per process (SQLite only; HOSO_SEARCH_CACHE=0: off).
         entries = serve_cache_entries()
-        self._open = lambda: open_engine(archive, es_url, cache_entries=entries)
+        self._open = functools.partial(open_engine, archive, es_url, cache_entries=entries)
         self._local = threading.local()
         self._local.engine = self._open()  # fail at start-up, not at the first search
 
