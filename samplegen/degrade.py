@@ -28,7 +28,9 @@ def _rotate(img: np.ndarray, angle: float, border: int) -> np.ndarray:
 def _jpeg(img: np.ndarray, q: int) -> np.ndarray:
     ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, q])
     assert ok
-    return cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+    out = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+    assert out is not None
+    return out
 
 
 def degrade_ex(
@@ -38,7 +40,7 @@ def degrade_ex(
     if quality == "clean":
         return img.copy(), {"skew_deg": 0.0}
     sign = 1 if rng.random() < 0.5 else -1
-    f = img.astype(np.float32)
+    f: np.ndarray = img.astype(np.float32)
     h, w = img.shape
     if quality == "office":
         angle = float(sign * rng.uniform(0.5, 2.0))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from samplegen import names as nm
-from samplegen.names import Agency, Court, Person, Province
+from samplegen.names import Agency, Court, District, Person, Province
 from samplegen.render import MM, Block, Line, Mark, Para, Row, Space
 from samplegen.vn import amount_words, date_long, date_num, money
 
@@ -99,7 +99,7 @@ class DocBuilder:
     ) -> None:
         """Record a party with only the fields `detail` prints (merged over mentions)."""
         shown_by = detail not in ("name", "lname")
-        rec = {
+        rec: dict[str, Any] = {
             "name": p.name,
             "role": role,
             "honorific": nm.honorific(p, when or self.date) or None,
@@ -209,7 +209,7 @@ class Judgment:
 class Facts:
     case_id: str
     prov: Province
-    district: tuple
+    district: District
     j: Judgment
     creditor: Person
     debtor: Person
@@ -217,11 +217,11 @@ class Facts:
     principal: int
     interest: int
     fee: int  # án phí owed by the debtor
+    qd_number: str  # the enforcement decision's number, date and agency
+    qd_date: dt.date
+    qd_agency: Agency
     monthly: int = 0  # cấp dưỡng
     land: dict[str, Any] | None = None
-    qd_number: str = ""
-    qd_date: dt.date = dt.date(2020, 1, 1)
-    qd_agency: Agency | None = None
     cv_name: str = ""  # chấp hành viên
     head_name: str = ""
     level: str = "district"  # of the enforcing agency (province for big provincial cases)
@@ -289,7 +289,7 @@ def _agency_header(b: DocBuilder, ag: Agency, number: str, when: dt.date) -> Non
 def _signature(
     b: DocBuilder, title: str, name: str, recipients: list[str], prefix: str = ""
 ) -> None:
-    right: list[Line] = []
+    right: list[Line | Mark] = []
     if prefix:
         right.append(Line(prefix, "center", "bold", 12))
     right += [
@@ -483,7 +483,6 @@ def _obligation(b: DocBuilder, f: Facts) -> str:
 
 def qd_thi_hanh_an(f: Facts, rng: random.Random) -> Doc:
     ag = f.qd_agency
-    assert ag is not None
     b = DocBuilder("quyet_dinh_thi_hanh_an", "Quyết định thi hành án", ag.name, f.qd_date)
     _agency_header(b, ag, f.qd_number, f.qd_date)
     b.center("QUYẾT ĐỊNH", size=13.5)
@@ -736,7 +735,7 @@ class Plan:
     creditor: tuple[str, str] | None = None
     shared_debtor: Person | None = None
     province: Province | None = None
-    district: tuple | None = None
+    district: District | None = None
     bank_idx: int | None = None
 
 

@@ -154,12 +154,15 @@ TONE_PAIRS: list[tuple[tuple[str, str], tuple[str, str]]] = [
 ]
 
 
+District = tuple[str, str, tuple[str, ...]]  # (kind, name, communes)
+
+
 @dataclass(frozen=True)
 class Province:
     name: str  # "Lâm Đồng"
     kind: str  # "tỉnh" | "thành phố"
     code: str  # CCCD province code
-    districts: tuple[tuple[str, str, tuple[str, ...]], ...]  # (kind, name, communes)
+    districts: tuple[District, ...]
     region_no: int  # "khu vực N" used for new (07/2025) names
 
     @property
@@ -321,7 +324,7 @@ def random_name(rng: random.Random, sex: str) -> str:
     return name
 
 
-def random_address(rng: random.Random, prov: Province, district: tuple | None = None) -> str:
+def random_address(rng: random.Random, prov: Province, district: District | None = None) -> str:
     dk, dn, communes = district or rng.choice(prov.districts)
     commune = rng.choice(communes)
     head = rng.choice(
@@ -348,7 +351,7 @@ def make_person(
     when: dt.date,
     sex: str | None = None,
     name: str | None = None,
-    district: tuple | None = None,
+    district: District | None = None,
 ) -> Person:
     sex = sex or rng.choice("mf")
     name = name or random_name(rng, sex)
@@ -405,7 +408,7 @@ class Court:
     place: str  # city for the date line
 
 
-def court_for(prov: Province, district: tuple, when: dt.date, level: str = "district") -> Court:
+def court_for(prov: Province, district: District, when: dt.date, level: str = "district") -> Court:
     dk, dn, _ = district
     if when >= REFORM:
         name = f"Tòa án nhân dân khu vực {prov.region_no} - {prov.name}"
@@ -438,7 +441,9 @@ class Agency:
     old_name: str = ""  # "Chi cục THADS huyện X cũ" after the reform
 
 
-def agency_for(prov: Province, district: tuple, when: dt.date, level: str = "district") -> Agency:
+def agency_for(
+    prov: Province, district: District, when: dt.date, level: str = "district"
+) -> Agency:
     dk, dn, _ = district
     if when >= REFORM:
         name = f"Thi hành án dân sự {prov.full}"

@@ -161,7 +161,7 @@ class PageLayout:
         return "\n".join(self.lines)
 
 
-def wrap(text: str, width: float, style: str, size: float, first_indent: float = 0.0) -> list:
+def wrap(text: str, width: float, style: str, size: float, first_indent: float = 0.0) -> list[str]:
     """Greedy word wrap; returns the lines (first line narrower by `first_indent`)."""
     words = text.split()
     lines: list[str] = []
@@ -186,7 +186,7 @@ def _column(
     width: float,
     y: float,
     leading: float = 0.0,
-) -> tuple:
+) -> tuple[list[Placed], float]:
     """Lay out a column starting at baseline cursor `y`; returns (placed, new_y).
 
     `leading`: fixed line height (the columns of a `Row` share baselines). A `Line` wider

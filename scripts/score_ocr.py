@@ -166,8 +166,7 @@ def error_kind(ref: str, hyp: str) -> str:
         return "vowel mark or đ"
     if _no_marks(ref).lower() == _no_marks(hyp).lower():
         return "case and marks"
-    letters = lambda s: "".join(ch for ch in s if ch.isalnum())  # noqa: E731
-    if letters(ref) == letters(hyp):
+    if "".join(filter(str.isalnum, ref)) == "".join(filter(str.isalnum, hyp)):
         return "punctuation"
     return "other letters"
 
