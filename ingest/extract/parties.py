@@ -206,20 +206,36 @@ _ADDRESS_END = re.compile(
     r"\s*(?:[;(]|\s[–-]\s|\b(?:co mat|vang mat|sinh nam|cmnd|cccd|dien thoai|la nguoi|"
     r"nguoi dai dien|chuc vu|nghe nghiep)\b|$)"
 )
-_OF_ROLE = {
-    "nguyen don": "nguyen_don",
-    "bi don": "bi_don",
-    "nguoi khoi kien": "nguyen_don",
-    "nguoi bi kien": "bi_don",
-    "nguoi phai thi hanh an": "nguoi_phai_thi_hanh_an",
-    "nguoi duoc thi hanh an": "nguoi_duoc_thi_hanh_an",
-    "bi cao": "bi_cao",
-    "nguoi co quyen loi": "nguoi_co_quyen_loi_nghia_vu_lien_quan",
+# The labels a representative's "… của <label>" may name (`_represents`), with their roles
+# from ROLE_LABELS; "người có quyền lợi" is that label cut short ("của người có quyền lợi, …").
+_OF_LABELS = (
+    "nguyen don",
+    "bi don",
+    "nguoi khoi kien",
+    "nguoi bi kien",
+    "nguoi phai thi hanh an",
+    "nguoi duoc thi hanh an",
+    "bi cao",
+)
+_OF_ROLE: dict[str, Role] = {k: ROLE_LABELS[k][0] for k in _OF_LABELS} | {
+    "nguoi co quyen loi": ROLE_LABELS["nguoi co quyen loi nghia vu lien quan"][0]
 }
+
+
+def _prose_label(label: str) -> re.Pattern[str]:
+    """A principal's label in a sentence: "người phải thi hành án là bà X"."""
+    return re.compile(re.escape(label).replace(r"\ ", r"\s+") + r"\s+la\s+")
+
+
+# Prose of enforcement decisions naming parties without a label line: the sentence cues, and
+# the enforcement roles' labels (from ROLE_LABELS) followed by "là".
 _PROSE: list[tuple[re.Pattern[str], Role]] = [
     (re.compile(r"thi\s+hanh\s+an\s+doi\s+voi\s*:?\s*"), "nguoi_phai_thi_hanh_an"),
-    (re.compile(r"nguoi\s+phai\s+thi\s+hanh\s+an\s+la\s+"), "nguoi_phai_thi_hanh_an"),
-    (re.compile(r"nguoi\s+duoc\s+thi\s+hanh\s+an\s+la\s+"), "nguoi_duoc_thi_hanh_an"),
+    *(
+        (_prose_label(k), role)
+        for k, (role, _) in ROLE_LABELS.items()
+        if k in ("nguoi phai thi hanh an", "nguoi duoc thi hanh an")
+    ),
     (
         re.compile(r"don\s+yeu\s+cau\s+thi\s+hanh\s+an(?:\s+ngay\s+[\d/.-]+)?\s+cua\s*:?\s*"),
         "nguoi_duoc_thi_hanh_an",
@@ -755,9 +771,7 @@ def _authorised(text: str, skel: str, principals: list[Party]) -> list[Party]:
         if not who or len(name.split()) < 2:
             continue
         named = _named(who, principals)
-        whole = re.match(
-            r"(?:cac|dong)?\s*(nguyen don|bi don|nguoi khoi kien|nguoi bi kien)$", m.group("who")
-        )
+        whole = _WHOLE_SIDE.match(m.group("who"))
         if whole:  # "Các nguyên đơn ủy quyền cho anh X": every party of that role
             role = _OF_ROLE.get(whole.group(1))
             group = [p.name for p in principals if p.role == role]
@@ -775,6 +789,14 @@ def _authorised(text: str, skel: str, principals: list[Party]) -> list[Party]:
                 )
             )
     return out
+
+
+# A whole side of a civil or administrative case ("các nguyên đơn", "đồng bị đơn").
+_WHOLE_SIDE = re.compile(
+    r"(?:cac|dong)?\s*("
+    + "|".join(k for k, role in _OF_ROLE.items() if role in ("nguyen_don", "bi_don"))
+    + ")$"
+)
 
 
 def _drop_echoes(parties: list[Party]) -> list[Party]:
