@@ -15,7 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from search_corpus import (
+from typer.testing import CliRunner
+
+from ingest.catalog import Catalog
+from ingest.cli import app
+from ingest.index import ES_QUEUE, Indexer, index_pages, reindex, sync
+from samplegen.search_corpus import (
     CCase,
     Q,
     fill_catalog,
@@ -24,11 +29,6 @@ from search_corpus import (
     query_suite,
     samplegen_suite,
 )
-from typer.testing import CliRunner
-
-from ingest.catalog import Catalog
-from ingest.cli import app
-from ingest.index import ES_QUEUE, Indexer, index_pages, reindex, sync
 from schemas import IndexPage, SearchQuery, SearchResult
 from schemas.normalize import number_key
 from search.engine import SearchEngine, open_engine
