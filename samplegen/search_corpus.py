@@ -154,7 +154,7 @@ def make_corpus(
     """`n_cases` cases with 3–4 documents each; deterministic for a seed."""
     rng = random.Random(seed)
     cases: list[CCase] = []
-    used_names = {_key(n) for v in PLANTED.values() for n, _, _, w in v for n in (n, w) if n}
+    used_names = {_key(x) for v in PLANTED.values() for n, _, _, w in v for x in (n, w) if x}
     for i in range(n_cases):
         year = 2016 + (i * 7) % 9
         district, province = DISTRICTS[i % len(DISTRICTS)]

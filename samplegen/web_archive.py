@@ -376,7 +376,7 @@ def build_web_archive(root: Path, n_cases: int = 6) -> SampleArchive:
                         NumberRef(text=decision, kind="quyet_dinh", norm=number_form(decision)),
                     ],
                     date=d_last,
-                    dates=[d_last],
+                    dates=[d_last],  # type: ignore[list-item]  # an ISO string, as older records held
                     issuer=agency,
                     parties=[_party("nguoi_phai_thi_hanh_an", debt_i)],
                     amounts_vnd=[amount],
