@@ -185,7 +185,8 @@ def test_search_page_written_in_python_equals_the_template_rendering() -> None:
     from markupsafe import Markup
 
     from schemas import SearchQuery, SearchResult
-    from search.web.app import _templates, search_page_html
+    from search.web.app import _templates
+    from search.web.results_html import search_page_html
 
     template = _templates().env.get_template("search.html")
     odd = "a\"b<c>&'d"

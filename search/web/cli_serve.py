@@ -68,7 +68,7 @@ class PerThreadEngine:
 
 class ServeStore(accounts.CatalogStore):
     """The catalog store of `hoso serve`: the audit entry of a search is also taken from the
-    event loop (`search.web.app.record_audit`), in the same group commit as the others,
+    event loop (`search.web.context.record_audit`), in the same group commit as the others,
     without a thread of the pool waiting for each commit."""
 
     async def record_audit_async(

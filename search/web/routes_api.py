@@ -15,7 +15,8 @@ from pydantic import BaseModel
 
 from schemas import Case, Document, PageRecord, SearchQuery, SearchResult
 from schemas.vocab import DocType, Role
-from search.web.app import (
+from search.web.audit_log import file_target, page_target
+from search.web.context import (
     NotFound,
     ctx_of,
     officer_from_api,
@@ -26,7 +27,6 @@ from search.web.app import (
     valid_page_no,
     valid_sha,
 )
-from search.web.audit_log import file_target, page_target
 from search.web.routes_officer import audit_target
 
 router = APIRouter(prefix="/api", tags=["officer"])

@@ -19,7 +19,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 from schemas import SearchQuery, SearchResult
 from schemas.vocab import DOC_TYPES, ROLES
-from search.web.app import (
+from search.web.audit_log import file_target, login_target, page_target
+from search.web.auth import SESSION_COOKIE, LoginThrottle, Session, SessionCodec, same
+from search.web.casefile import case_view
+from search.web.context import (
     LoginRequired,
     NotFound,
     ctx_of,
@@ -28,18 +31,15 @@ from search.web.app import (
     record_audit,
     run_search,
     safe_next,
-    search_page_html,
     session_of,
     set_session,
     valid_case_id,
     valid_page_no,
     valid_sha,
 )
-from search.web.audit_log import file_target, login_target, page_target
-from search.web.auth import SESSION_COOKIE, LoginThrottle, Session, SessionCodec, same
-from search.web.casefile import case_view
 from search.web.highlight import highlighted_indices
 from search.web.images import page_jpeg
+from search.web.results_html import search_page_html
 
 router = APIRouter(include_in_schema=False)
 _throttle = LoginThrottle()

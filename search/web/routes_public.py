@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from schemas.normalize import fold
-from search.web.app import Ctx, NotFound, ctx_of, valid_case_id
+from search.web.context import Ctx, NotFound, ctx_of, valid_case_id
 from search.web.policy import PublicCase, PublicDebtor, Withheld
 from search.web.routes_officer import render
 from search.web.store import WithheldRecord

@@ -25,7 +25,7 @@ from ingest.review_boxes import PageWords, line_boxes
 from schemas import Document, PageRecord
 from schemas.review import REVIEW_KINDS, Correction, FieldBox, ReviewItem
 from schemas.vocab import DOC_TYPE_LABELS_VI, DOC_TYPES, ROLE_LABELS_VI, ROLES
-from search.web.app import (
+from search.web.context import (
     NotFound,
     ctx_of,
     officer_from_api,
