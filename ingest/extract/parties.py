@@ -96,8 +96,8 @@ _REP_LABEL_BARE = re.compile(
 )
 # An organisation's representative named in its line ("UBND xã CS do ông Lường Văn C, …").
 _ORG_REP = re.compile(
-    r"\s(?:do|(?:nguoi )?dai dien(?: theo (?:phap luat|uy quyen))?(?: tham gia to tung)? la)"
-    r"\s+(?=(?:ong|ba)\s)"
+    r"\s(?:do|(?:nguoi )?dai dien(?: theo (?:phap luat|uy quyen))?(?: tham gia to tung)?"
+    r"(?: la|\s*:))\s+(?=(?:ong|ba)\s)"
 )
 _HONORIFIC = re.compile(
     r"^(?:(?:[Vv]ợ chồng\s+)?[ÔôOo]ng\s+(?:và\s+)?bà|[Vv]ợ chồng(?:\s+(?:ông|bà|anh|chị))?|"
@@ -120,6 +120,9 @@ _ORG_END = re.compile(
     r"Mã số|số tiền|phải|đã|là|trả|nộp|bồi thường|chuyển giao|giao trả|hơn)\b|\.\s)"
 )
 _QUOTES = "'’‘`´”“\"ʼ"
+# A Central Highlands name's prefix set apart from the name ("bà H’ R", "H' Ngăm")
+_SPACED_PREFIX = re.compile(rf"[{UP}][{_QUOTES}](?=[ \t]+[{UP}])")
+_LOWER_MIDDLE = re.compile(rf"(?:văn|thị)(?=[ \t]+[{UP}])")
 _TOKEN = re.compile(rf"[{UP}](?:[{LO}]+|[{UP}]*)(?:[{_QUOTES}][{UP}]?[{LO}]+)?\d?(?![\w{_QUOTES}])")
 _STOP = {
     "Ngày",
@@ -168,8 +171,7 @@ _PERSON_START = re.compile(
     rf"(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|"
     rf"[Cc]háu|Công ty|Ngân hàng|Luật sư|LS\.?)\s+[{UP}]"
     # a bulleted or numbered organisation ("- Ủy ban nhân dân thành phố T", "2.1 UBND xã P")
-    rf"|^\s*(?:{_NUM}|[-+•*])\s*(?:Ủy ban|Uỷ ban|ỦY BAN|UỶ BAN|UBND|"
-    rf"Chủ tịch|CHỦ TỊCH|Công ty|CÔNG TY|Ngân hàng|NGÂN HÀNG)\b"
+    rf"|^\s*(?:{_NUM}|[-+•*])\s*(?={_ORG.pattern[1:]})"
     # a numbered name with its details ("2. Huỳnh T, sinh năm 1965")
     rf"|^\s*(?:{_NUM})\s*[{UP}][{LO}]*(?:\s+[{UP}](?:[{LO}]+|[{UP}]{{0,3}})\d?){{1,5}}\s*[,;(–-]"
 )
@@ -379,7 +381,9 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
     tokens: list[str] = []
     pos = 0
     while True:
-        m2 = _TOKEN.match(part, pos)
+        m2 = _TOKEN.match(part, pos) or _SPACED_PREFIX.match(part, pos)
+        if tokens and not m2:
+            m2 = _LOWER_MIDDLE.match(part, pos)  # "Phạm văn T": the middle name in lower case
         if not m2 or m2.group(0) in _STOP or skeleton(m2.group(0)) in _STOP_FOLDED:
             break
         tokens.append(re.sub(f"[{_QUOTES}]", "’", m2.group(0)))
@@ -388,7 +392,13 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
         # An anonymised initial ends the name ("Lê Thị Thúy K", not "… K Văn phòng")
         # unless more initials follow it ("Lê T N", "Võ Thị T D").
         initial = len(tokens) > 1 and _INITIAL.fullmatch(tokens[-1])
-        if initial and (not ws or not _MORE_INITIALS.match(part, pos + ws.end())):
+        # …except after initials alone: a foreign name written given names first ("P C Siong")
+        initials_only = all(len(t) == 1 for t in tokens)
+        if (
+            initial
+            and not initials_only
+            and (not ws or not _MORE_INITIALS.match(part, pos + ws.end()))
+        ):
             break
         if not ws:
             break
@@ -447,10 +457,12 @@ def _split_people(content: str) -> list[str]:
     for item in items:
         text = one_line(item)
         pieces = re.split(
-            rf"(?:;\s*|\s+và\s+(?:(?:vợ|chồng)(?:\s+là)?\s+)?|,\s+)"
+            rf"(?:;\s*|\s+và\s+(?:(?:vợ|chồng)(?:\s+là)?\s+)?|,\s+|\s+(?:và\s*/\s*)?hoặc\s+)"
             rf"(?=(?:\d{{1,2}}[.)]\s*)?(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[cC]ụ|"
             rf"[cC]háu)\s+[{UP}])"
             rf"|(?:;\s*|\s+và\s+)(?=(?:Ủy ban|Uỷ ban|UBND|Chủ tịch|Công ty|Ngân hàng)\s)"
+            # "ông D, sinh năm 1978 và/hoặc N, sinh năm 1988": either of two representatives
+            rf"|\s+(?:và\s*/\s*)?hoặc\s+(?=[{UP}]\w*\s*,\s*sinh)"
             # "1. Ông Dương Văn B, sinh năm 1944 2. Bà Lê Thị C": numbered on one line
             rf"|\s+(?=\d{{1,2}}(?:\.\d{{1,2}})*\.?\s*(?:Ông|Bà|Anh|Chị|Cụ)\s+[{UP}])"
             rf"|\s+[-–]\s+(?=(?:Ông|Bà|Anh|Chị|Cụ)\s+[{UP}])",
@@ -460,14 +472,19 @@ def _split_people(content: str) -> list[str]:
         current = pieces[0]
         for piece in pieces[1:]:
             head = skeleton(current)
-            kin = re.search(r"(con|vo|chong|cha|me|cua|voi|cho)\s*(ong|ba)?\s*[^;]{0,40}$", head)
+            # kinship words; "vợ" as written, not the surname "Võ" of "Bà Võ Thị D1"
+            kin = re.search(
+                r"(?<![a-z])(?:con|chong|cha|me|cua|voi|cho)\s*(?:ong|ba)?\s*[^;]{0,40}$", head
+            ) or re.search(r"(?<!\w)[Vv]ợ\s*(?:ông|bà)?\s*[^;]{0,40}$", current)
             # "Công ty T, đại diện theo ủy quyền là ông Ph, ông D": the organisation's people
             reps = [
                 r for r in _ORG_REP.finditer(head) if not re.search(r"dia chi", head[r.end() :])
             ]
-            if (kin or reps) and not re.search(
-                r"sinh|dia chi|tru tai|cmnd|cccd", head[(kin or reps[-1]).start() :]
-            ):
+            # "con ông X (không rõ năm sinh) và bà Y": a parenthesis gives no details
+            tail = (
+                re.sub(r"\([^)]*\)", "", head[(kin or reps[-1]).start() :]) if kin or reps else ""
+            )
+            if (kin or reps) and not re.search(r"sinh|dia chi|tru tai|cmnd|cccd", tail):
                 current += " và " + piece
             else:
                 parts.append(current)
@@ -673,9 +690,12 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
         listed = bool(split) and bool(re.match(r"\s*\d{1,2}\s*[.)]", split[0]))
         for part in split:
             name, honorific, is_org = _name_of(part)
-            if not name or not re.match(rf"[{UP}]", name) or (len(name) < 2 and not honorific):
-                continue  # a lone letter is a name only as "ông A" (older anonymisation)
             birth, idn, address = _fields(part)
+            if not name or not re.match(rf"[{UP}]", name) or (len(name) < 2 and not honorific):
+                # a lone letter is a name only as "ông A" (older anonymisation) or with a
+                # birth year ("… hoặc N, sinh năm 1988")
+                if not (name and re.match(rf"[{UP}]", name) and birth):
+                    continue
             if address and skeleton(part).find("cung dia chi") >= 0:
                 shared_address = address
             role, is_rep = block.role, block.is_rep
@@ -802,7 +822,11 @@ _WHOLE_SIDE = re.compile(
 def _drop_echoes(parties: list[Party]) -> list[Party]:
     """Drop a party that only repeats another: "ông Sáu" after "Ông Mai Văn Sáu", or a
     plain `other` ("Họ và tên người yêu cầu") for someone who also has a real role."""
-    given = {fold(p.name).split()[-1] for p in parties if len(p.name.split()) > 1}
+    given = {
+        fold(p.name).split()[-1]
+        for p in parties
+        if len(p.name.split()) > 1 and not p.is_organization  # "ông D" beside "Công ty Đ"
+    }
     roled = {fold(p.name) for p in parties if p.role != "other"}
     return [
         p
