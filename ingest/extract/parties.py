@@ -391,14 +391,10 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
         ws = re.match(r"[ \t]+", part[pos:])
         # An anonymised initial ends the name ("Lê Thị Thúy K", not "… K Văn phòng")
         # unless more initials follow it ("Lê T N", "Võ Thị T D").
-        initial = len(tokens) > 1 and _INITIAL.fullmatch(tokens[-1])
         # …except after initials alone: a foreign name written given names first ("P C Siong")
-        initials_only = all(len(t) == 1 for t in tokens)
-        if (
-            initial
-            and not initials_only
-            and (not ws or not _MORE_INITIALS.match(part, pos + ws.end()))
-        ):
+        initial = len(tokens) > 1 and _INITIAL.fullmatch(tokens[-1])
+        initial = initial and not all(len(t) == 1 for t in tokens)
+        if initial and (not ws or not _MORE_INITIALS.match(part, pos + ws.end())):
             break
         if not ws:
             break
@@ -691,11 +687,11 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
         for part in split:
             name, honorific, is_org = _name_of(part)
             birth, idn, address = _fields(part)
-            if not name or not re.match(rf"[{UP}]", name) or (len(name) < 2 and not honorific):
-                # a lone letter is a name only as "ông A" (older anonymisation) or with a
-                # birth year ("… hoặc N, sinh năm 1988")
-                if not (name and re.match(rf"[{UP}]", name) and birth):
-                    continue
+            # a lone letter is a name only as "ông A" (older anonymisation) or with a birth
+            # year ("… hoặc N, sinh năm 1988")
+            lone = len(name) < 2 and not honorific and not birth
+            if not name or not re.match(rf"[{UP}]", name) or lone:
+                continue
             if address and skeleton(part).find("cung dia chi") >= 0:
                 shared_address = address
             role, is_rep = block.role, block.is_rep
