@@ -113,12 +113,16 @@ _ORG = re.compile(
 )
 _ORG_END = re.compile(
     # a parenthesis ends the name unless it is part of it ("… (Việt Nam)", "… (VN)")
-    rf"\s*(?:\((?![{UP}]\w*(?:\s+[{UP}]\w*){{0,3}}\))|;|,|:|"
+    rf"\s*(?:\((?![{UP}]\w*(?:\s+[{UP}]\w*){{0,3}}\))|;|:|"
+    # a comma ends it unless a foreign company's suffix follows ("ML.,LTD", "X Co., Ltd")
+    r",(?!\s*(?:LTD|Ltd|INC|Inc|JSC|CORP|Corp|LLC|PTE|Pte|LIMITED|Limited)\b)|"
     r"\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD|TNHH|MTV|CTCP|(?!Giám|Chức|Người|Đại|Tổng|"
     r"Phó|Chủ|Trụ|Địa|Có|Vắng)[A-ZĐ][a-zà-ỹđ]+ [A-ZĐ])|\s(?:địa chỉ|có trụ sở|"
     r"trụ sở|Địa chỉ|Trụ sở|do ông|do bà|đại diện|người đại diện|Người đại diện|mã số|"
     r"Mã số|số tiền|phải|đã|là|trả|nộp|bồi thường|chuyển giao|giao trả|hơn)\b|\.\s)"
 )
+# A lawyer's firm or bar named beside them in a representative's entry
+_LAW_FIRM = re.compile(r".*(?<![a-z])(?:luat|tro giup phap ly)(?![a-z])")
 _QUOTES = "'’‘`´”“\"ʼ"
 # A Central Highlands name's prefix set apart from the name ("bà H’ R", "H' Ngăm")
 _SPACED_PREFIX = re.compile(rf"[{UP}][{_QUOTES}](?=[ \t]+[{UP}])")
@@ -432,11 +436,15 @@ def _fields(part: str) -> tuple[int | None, str | None, str | None]:
     return birth, idn, address
 
 
+# "Có mặt ông T và Luật sư T. Vắng mặt ông B, bà M": who attended, not who is a party
+_ATTENDANCE = re.compile(r"\s*(?:co mat|vang mat)\s+(?:ong|ba|anh|chi|luat su|cac)\s")
+
+
 def _split_people(content: str) -> list[str]:
     """Split a block's text into one part per person or organisation."""
     items: list[str] = []
     for line in content.split("\n"):
-        if not line.strip():
+        if not line.strip() or _ATTENDANCE.match(skeleton(line)):
             continue
         numbered = bool(re.match(rf"^\s*(?:{_NUM}|[-+•])\s*[{UP}]", line))
         # "Bà Trưng" at the start of a line is a person only after a finished line;
@@ -461,7 +469,9 @@ def _split_people(content: str) -> list[str]:
             rf"|\s+(?:và\s*/\s*)?hoặc\s+(?=[{UP}]\w*\s*,\s*sinh)"
             # "1. Ông Dương Văn B, sinh năm 1944 2. Bà Lê Thị C": numbered on one line
             rf"|\s+(?=\d{{1,2}}(?:\.\d{{1,2}})*\.?\s*(?:Ông|Bà|Anh|Chị|Cụ)\s+[{UP}])"
-            rf"|\s+[-–]\s+(?=(?:Ông|Bà|Anh|Chị|Cụ)\s+[{UP}])",
+            rf"|\s+[-–]\s+(?=(?:Ông|Bà|Anh|Chị|Cụ)\s+[{UP}])"
+            # "Luật sư Đàm Đức T Luật sư Nguyễn Thị Thanh Hà" (not "Văn phòng Luật sư Mai Thanh")
+            rf"|(?<![Pp]hòng)(?<![Đđ]oàn)(?<![Tt]y)\s+(?=Luật sư\s+(?!Công|Văn)[{UP}])",
             text,
         )
         pieces = [q for p in pieces for q in _split_bare_couple(p)]
@@ -692,6 +702,8 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
             lone = len(name) < 2 and not honorific and not birth
             if not name or not re.match(rf"[{UP}]", name) or lone:
                 continue
+            if block.is_rep and is_org and _LAW_FIRM.match(skeleton(name)):
+                continue  # "Luật sư HHS; Công ty Luật TNHH TGS": where the lawyer works
             if address and skeleton(part).find("cung dia chi") >= 0:
                 shared_address = address
             role, is_rep = block.role, block.is_rep
@@ -743,6 +755,7 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
                     block.people[i] = p.model_copy(update={"address": shared_address})
         parties.extend(block.people)
     parties.extend(_authorised(text, skel, principals))
+    parties.extend(_represented_by(text, skel, principals))
     if enforcement:
         labelled = {fold(p.name) for p in parties}
         parties.extend(p for p in _prose_parties(text, skel) if fold(p.name) not in labelled)
@@ -813,6 +826,33 @@ _WHOLE_SIDE = re.compile(
     + "|".join(k for k, role in _OF_ROLE.items() if role in ("nguyen_don", "bi_don"))
     + ")$"
 )
+
+
+# "nguyên đơn là bà Tô Thị M (do ông Nguyễn Anh D là người đại diện hợp pháp) trình bày",
+# "Nguyên đơn cụ Nguyễn Thị Mước, cụ Nguyễn Thị Lước do ông Huỳnh Long Gươm đại diện"
+_DONE_BY = re.compile(
+    r"(?<![a-z])do\s+(?=(?:ong|ba|anh|chi|luat su)\s)(?P<rep>[^,;:()\n]{2,40}?)\s+"
+    r"(?:la\s+)?(?:nguoi\s+)?dai\s+dien(?!\s+(?:cho|cua|vien kiem sat))"
+)
+
+
+def _represented_by(text: str, skel: str, principals: list[Party]) -> list[Party]:
+    """A representative named in a sentence after the parties they act for."""
+    out: list[Party] = []
+    for m in _DONE_BY.finditer(skel):
+        name, honorific, _ = _name_of(text[m.start("rep") : m.end("rep")])
+        if len(name.split()) < 2:
+            continue
+        start = max(skel.rfind(c, 0, m.start()) for c in ".:;\n")
+        acted_for = []
+        for mention in _MENTION.finditer(text, start + 1, m.start()):
+            who, _, _ = _name_of(text[mention.start() : m.start()])
+            named = _named(who, principals) if who else None
+            if named and named not in acted_for:
+                acted_for.append(named)
+        if acted_for:
+            out.append(Party(name=name, role="other", honorific=honorific, represents=acted_for))
+    return out
 
 
 def _drop_echoes(parties: list[Party]) -> list[Party]:
