@@ -28,6 +28,7 @@ _ENFORCEMENT_TYPES = {
     "quyet_dinh_chua_co_dieu_kien",
     "don",
 }
+_ENFORCEMENT_WORDS = re.compile(r"thi hanh an|(?<![a-z])tha(?:ds)?(?![a-z])")
 _BODY_START = re.compile(r"^\s*(?:can cu|nhan danh|xet |theo |hom nay|vao hoi|dieu 1)")
 
 
@@ -86,7 +87,10 @@ def extract_document(text: str, pages: list[int]) -> Document:
         issuer = None  # a citizen's petition: the agency it names is its addressee
     enforcement = doc_type in _ENFORCEMENT_TYPES or "thi hanh an" in skeleton(issuer or "")
     # A news article or list about enforcement names debtors only in its sentences too.
-    enforcement = enforcement or (doc_type == "other" and "thi hanh an" in skeleton(text))
+    # ("THA", "THADS": the press's abbreviations of thi hành án)
+    enforcement = enforcement or (
+        doc_type == "other" and bool(_ENFORCEMENT_WORDS.search(skeleton(text)))
+    )
     return Document(
         doc_type=doc_type,
         title=title.text if title else None,

@@ -112,14 +112,20 @@ _ORG = re.compile(
     r"ỦY BAN|UỶ BAN|CHỦ TỊCH)\b"
 )
 _ORG_END = re.compile(
-    # a parenthesis ends the name unless it is part of it ("… (Việt Nam)", "… (VN)")
-    rf"\s*(?:\((?![{UP}]\w*(?:\s+[{UP}]\w*){{0,3}}\))|;|:|"
+    # a parenthesis ends the name unless it is part of it ("… (Việt Nam)", "… (VN)"); an
+    # alias in one ("… Việt Nam (Techcombank)", "(TP Bank)") is not
+    r"\s*(?:\((?!(?:Việt Nam|VIỆT NAM|Viet Nam|Vietnam|VN)\))|;|:|"
     # a comma ends it unless a foreign company's suffix follows ("ML.,LTD", "X Co., Ltd")
     r",(?!\s*(?:LTD|Ltd|INC|Inc|JSC|CORP|Corp|LLC|PTE|Pte|LIMITED|Limited)\b)|"
-    r"\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD|TNHH|MTV|CTCP|(?!Giám|Chức|Người|Đại|Tổng|"
+    # a dash ends it unless a branch or a line of business follows ("Sản xuất - Thương mại")
+    r"\s[–-]\s(?!Chi nhánh|CN\b|Phòng giao dịch|PGD|TNHH|MTV|CTCP|Thương mại|Dịch vụ|"
+    r"Sản xuất|Xây dựng|Đầu tư|Xuất nhập khẩu|Vận tải|Du lịch|Kỹ thuật|Công nghệ|"
+    r"(?!Giám|Chức|Người|Đại|Tổng|"
     r"Phó|Chủ|Trụ|Địa|Có|Vắng)[A-ZĐ][a-zà-ỹđ]+ [A-ZĐ])|\s(?:địa chỉ|có trụ sở|"
     r"trụ sở|Địa chỉ|Trụ sở|do ông|do bà|đại diện|người đại diện|Người đại diện|mã số|"
-    r"Mã số|số tiền|phải|đã|là|trả|nộp|bồi thường|chuyển giao|giao trả|hơn)\b|\.\s)"
+    r"Mã số|số tiền|phải|đã|là|trả|nộp|bồi thường|chuyển giao|giao trả|hơn|"
+    # the verb of a sentence that names it ("Công ty TNHH MTV TKV tiếp tục phải trả lãi")
+    r"có trách nhiệm|có nghĩa vụ|tiếp tục|không|chưa|được|sẽ|vẫn|tự nguyện|theo)\b|\.\s)"
 )
 # A lawyer's firm or bar named beside them in a representative's entry
 _LAW_FIRM = re.compile(r".*(?<![a-z])(?:luat|tro giup phap ly)(?![a-z])")
@@ -127,12 +133,14 @@ _QUOTES = "'’‘`´”“\"ʼ"
 # A Central Highlands name's prefix set apart from the name ("bà H’ R", "H' Ngăm")
 _SPACED_PREFIX = re.compile(rf"[{UP}][{_QUOTES}](?=[ \t]+[{UP}])")
 _LOWER_MIDDLE = re.compile(rf"(?:văn|thị)(?=[ \t]+[{UP}])")
-_TOKEN = re.compile(rf"[{UP}](?:[{LO}]+|[{UP}]*)(?:[{_QUOTES}][{UP}]?[{LO}]+)?\d?(?![\w{_QUOTES}])")
+# (a closing quote may follow a name: "… cho ông Lý Văn Bớt”.")
+_TOKEN = re.compile(
+    rf"[{UP}](?:[{LO}]+|[{UP}]*)(?:[{_QUOTES}][{UP}]?[{LO}]+)?\d?(?!\w|[{_QUOTES}]\w)"
+)
 _STOP = {
     "Ngày",
     "Sinh",
     "SN",
-    "Năm",
     "Địa",
     "Trú",
     "Nơi",
@@ -150,7 +158,6 @@ _STOP = {
     "ĐKHKTT",
     "Số",
     "Nghề",
-    "Dân",
     "Tên",
     "Cùng",
     "Hiện",
@@ -167,6 +174,9 @@ _STOP = {
     "Thường",
     "Chỗ",
 }
+# Given names that are also the first word of a field label: a stop only before the label's
+# second word ("bà Năm" and "ông Bùi Thiện Dân", but "Năm sinh:", "Dân tộc:")
+_STOP_BEFORE = {"Năm": "sinh", "Dân": "toc"}
 _STOP_FOLDED = {"nguoi", "nguo", "dia", "sinh", "tru", "noi", "cung"}
 _NUM = r"\d{1,2}(?:\.\d{1,2}){1,2}\.?(?=\s)|\d{1,2}\s*[.)]"  # "1.", "2)", "2.1", "3.3."
 _NUMBERING = re.compile(rf"^\s*(?:{_NUM}|[a-zđ]\)|[-+•*])\s*")
@@ -390,6 +400,9 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
             m2 = _LOWER_MIDDLE.match(part, pos)  # "Phạm văn T": the middle name in lower case
         if not m2 or m2.group(0) in _STOP or skeleton(m2.group(0)) in _STOP_FOLDED:
             break
+        label_word = _STOP_BEFORE.get(m2.group(0))
+        if label_word and re.match(rf"\s+{label_word}\b", skeleton(part[m2.end() : m2.end() + 9])):
+            break
         tokens.append(re.sub(f"[{_QUOTES}]", "’", m2.group(0)))
         pos = m2.end()
         ws = re.match(r"[ \t]+", part[pos:])
@@ -553,66 +566,167 @@ def _block_end(text: str, start: int, limit: int) -> int:
 
 
 _MENTION = re.compile(
-    rf"(?<![{LO}{UP}])(?:[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ)\s+(?=[{UP}])"
+    rf"(?<![{LO}{UP}])(?:[Ôô]ng\s+bà|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ)\s+(?=[{UP}])"
     r"|(?<![\w])(?=(?:Công\s+ty|Ngân\s+hàng|Quỹ\s+tín\s+dụng|Hợp\s+tác\s+xã|Tổng\s+công\s+ty)\b)"
+)
+# A party named by role without an honorific in a story ("giữa nguyên đơn Nguyễn Quang
+# Vượng … và bị đơn Hoàng Kim Truyền"): a full name that later short references ("ông
+# Truyền") point to.
+_ROLE_NOUN = re.compile(
+    r"(?<![a-z])(?:nguyen don|bi don|bi an|bi cao|nguoi (?:phai|duoc) thi hanh an|"
+    r"nguoi (?:khoi|bi) kien)\s+(?:la\s+)?(?!(?:ong|ba|anh|chi|cu)\s)"
 )
 # Words around a person in the prose of an enforcement document that give their role.
 _DEBTOR_BEFORE = re.compile(
     r"(?:xac minh dieu kien thi hanh an|cuong che[^.;\n]{0,60}?|ke bien[^.;\n]{0,100}?|"
-    r"khau tru[^.;\n]{0,40}?|thi hanh (?:ban )?an)\s+(?:cua|doi voi)\s*:?\s*(?:vo chong\s*)?$"
+    r"(?:to chuc )?dau gia[^.;\n]{0,100}?|"
+    r"khau tru[^.;\n]{0,40}?|thi hanh (?:ban )?an(?: theo yeu cau)?)\s+(?:cua|doi voi)\s*:?\s*"
+    r"(?:vo chong\s*)?$"
     # "Quyết định buộc ông X và bà Y chuyển giao …"
     r"|\bbuoc\s+(?:vo chong\s+|gia dinh\s+)?$"
+    # the heir the obligations pass to (Luật THADS Điều 54): "… đã chuyển giao quyền, nghĩa vụ
+    # thi hành án cho ông Nghĩa"
+    r"|chuyen giao (?:quyen,? )?nghia vu thi hanh an cho\s+$"
 )
 _DEBTOR_AFTER = re.compile(
     r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*"
-    # "… anh X và bà Y phải trả": the others named with the debtor
-    r"(?:(?:va|,)\s*(?:ong|ba|anh|chi)\s+[^,;.]{1,30}?\s*)?"
+    # "… anh X và bà Y phải trả", "ông X và 5 bị cáo khác phải bồi thường": the others
+    # named with the debtor
+    r"(?:(?:va|,)\s*(?:(?:ong|ba|anh|chi)\s+[^,;.]{1,30}?|(?:\d+|cac)\s+(?:bi cao|bi an|nguoi)"
+    r"(?:\s+khac)?)\s*)?"
     # "… ông X ở thôn Mia, xã An Hà phải trả": where they live
     r"(?:(?:o|tru|ngu|tru tai|cu tru tai)\s+[^.;()]{1,60}?\s*)?"
     r"(?:co trach nhiem|co nghia vu|phai (?:tra|nop|thi hanh|"
-    r"thanh toan|boi thuong|chiu|hoan tra)|la nguoi phai thi hanh an)"
+    r"thanh toan|boi thuong|chiu|hoan tra)|la nguoi phai thi hanh an|"
+    # "ông X đã tự nguyện giao đất", "ông C. không tự nguyện THA": who owes the judgment
+    r"(?:(?:da|van|khong|chua)\s+)?tu nguyen\s+(?:thi hanh|tha\b|giao|tra|nop|ban giao|"
+    r"thao do|chap hanh))"
 )
 _CREDITOR_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*la nguoi duoc thi hanh an")
 _CREDITOR_BEFORE = re.compile(
     r"(?:(?:tra|thanh toan|hoan tra|boi thuong|dong|khoan tien|so tien)\s+cho|"
     # "… để trả lại 230m2 đất cho gia đình ông Y", "chuyển giao … cho hộ bà Z"
-    r"(?:tra lai|giao tra|chuyen giao|giao)\b[^.;]{0,60}?\s+cho(?:\s+(?:gia dinh|ho|vo chong))?|"
-    r"phai\s+(?:tra|thanh toan|hoan tra|boi thuong)(?:\s+lai)?)\s*$"
+    r"(?:tra lai|giao tra|chuyen giao|giao)\b[^.;]{0,100}?\s+cho(?:\s+(?:gia dinh|ho|vo chong))?|"
+    r"phai\s+(?:tra|thanh toan|hoan tra|boi thuong)(?:\s+lai)?|"
+    # "quyết định thi hành án theo yêu cầu của bà Năm"
+    r"theo (?:don )?yeu cau(?: thi hanh an)? cua)\s*$"
+)
+# Neither side: the buyer at an enforcement auction ("ông H.N.T là người trúng đấu giá",
+# "ông X … mua trúng đấu giá") and a party's representative ("ông X – hiện là người đại
+# diện theo pháp luật của công ty Y").
+_BUYER_AFTER = re.compile(
+    r"^\s*(?:\([^)]{0,80}\)\s*)?,?\s*(?:la nguoi (?:mua )?trung dau gia|(?:da\s+)?mua trung)"
+)
+_REP_AFTER = re.compile(
+    r"^\s*(?:\([^)]{0,80}\)\s*)?[,–-]?\s*(?:hien\s+)?la\s+(?:nguoi\s+)?dai dien"
+    r"(?:\s+theo\s+(?:phap luat|uy quyen))?\s+(?:cua|cho)\s+"
 )
 
 
+_ORG_HEADS = {"ngan hang", "cong ty", "tong cong ty", "hop tac xa", "quy tin dung"}
+
+
+def _initials(name: str) -> bool:
+    """Press initials standing for a name: "NVC", "ĐVC", "H.N.T"."""
+    return bool(re.fullmatch(r"[A-ZĐ]{2,5}|[A-ZĐ](?:\.[A-ZĐ]){1,4}", name))
+
+
+def _full_name(short: str, full: list[tuple[int, str]], at: int) -> str | None:
+    """The full name a one-word reference stands for ("ông Truyền" → Hoàng Kim Truyền,
+    "ông C." → NVC): the last one named before `at` that ends so, else the first after."""
+    key = fold(short)
+
+    def ends(name: str) -> bool:
+        if _initials(name):
+            return len(key) == 1 and fold(name).replace(".", "")[-1] == key
+        return fold(name).split()[-1] == key
+
+    before = [n for s, n in full if s < at and ends(n)]
+    after = [n for s, n in full if s >= at and ends(n)]
+    return before[-1] if before else after[0] if after else None
+
+
 def _prose_parties(text: str, skel: str) -> list[Party]:
-    """Debtors and creditors an enforcement document names only in its sentences."""
-    out: list[Party] = []
+    """Debtors and creditors an enforcement document or story names only in its sentences.
+
+    A one-word reference ("ông Truyền", "bà Hoa") is the full name it ends (named anywhere
+    in the text, with an honorific or after a role word), or the one-word name itself when
+    the text gives no fuller one. A person joined by "và" or a comma to someone whose role
+    the sentence gives has that role too."""
+    mentions: list[tuple[int, int, str, str | None, bool, str]] = []
     for m in _MENTION.finditer(text):
-        sentence = max(skel.rfind(".", 0, m.start()), skel.rfind(";", 0, m.start()))
-        before = skel[max(sentence + 1, m.start() - 90) : m.start()]
         end = _sentence_end(text, m.start())
         part = one_line(text[m.start() : end])
         name, honorific, is_org = _name_of(part)
-        if len(name.split()) < 2:
-            continue  # "ông Tám": a short reference to a party named in full elsewhere
-        before = re.sub(r"\s+", " ", before)
-        after = skeleton(part[part.find(name) + len(name) :])
+        if is_org and fold(name) in _ORG_HEADS:
+            continue  # "… trả hết nợ cho Ngân hàng theo Hợp đồng": the one named before
+        if name:
+            mentions.append((m.start(), end, name, honorific, is_org, part))
+    full = [(s, n) for s, _, n, _, org, _ in mentions if len(n.split()) > 1 or _initials(n)]
+    for m in _ROLE_NOUN.finditer(skel):
+        if text[m.end() : m.end() + 1].isupper():
+            name, _, _ = _name_of(text[m.end() : _sentence_end(text, m.end())])
+            if len(name.split()) > 1 or _initials(name):
+                full.append((m.end(), name))
+    out: list[Party] = []
+    last: tuple[int, Role] | None = None  # where the last party with a role ends, and it
+    for start, _end, name, honorific, is_org, part in mentions:
+        named = name
+        if len(name.split()) < 2 and not _initials(name) and not is_org:
+            resolved = _full_name(name, full, start)
+            if resolved is None and (honorific is None or len(name) < 2):
+                continue  # "ông C": a short reference whose full name the text lacks
+            named = resolved or name
+        sentence = max(skel.rfind(".", 0, start), skel.rfind(";", 0, start))
+        before = re.sub(r"\s+", " ", skel[max(sentence + 1, start - 120) : start])
+        name_end = part.find(name) + len(name)
+        after = skeleton(part[name_end:])
         role: Role | None = None
-        if _DEBTOR_BEFORE.search(before) or _DEBTOR_AFTER.match(after):
+        represents: list[str] = []
+        if _BUYER_AFTER.match(after):
+            role = "other"
+        elif rep := _REP_AFTER.match(after):
+            role = "other"
+            whom, _, _ = _name_of(part[name_end + rep.end() :])
+            represents = [whom] if whom else []
+        elif _DEBTOR_BEFORE.search(before) or _DEBTOR_AFTER.match(after):
             role = "nguoi_phai_thi_hanh_an"
         elif _CREDITOR_BEFORE.search(before) or _CREDITOR_AFTER.match(after):
             role = "nguoi_duoc_thi_hanh_an"
+        elif last is not None and re.fullmatch(
+            r"\s*(?:\([^)]*\)\s*)?(?:,|và|va)\s*", skel[last[0] : start]
+        ):
+            role = last[1]  # "buộc ông Hoàng Hàn và bà Hoàng Thị Thảo chuyển giao …"
         if role is None:
+            last = None
             continue
+        last = (start + len(part[: part.find(name) + len(name)]), role) if role != "other" else None
         birth, idn, address = _fields(part)
         out.append(
             Party(
-                name=name,
+                name=named,
                 role=role,
                 honorific=honorific,
                 birth_year=birth,
                 id_number=idn,
                 address=address,
                 is_organization=is_org,
+                represents=represents,
             )
         )
+    # The buyer at the auction is neither side, whatever the handover's wording; otherwise the
+    # first side a story gives someone is theirs ("buộc ông Truyền trả …", later "giao đất cho
+    # hộ ông Truyền" to house him).
+    buyers = {fold(p.name) for p in out if p.role == "other" and not p.represents}
+    sides: dict[str, Role] = {}
+    for p in out:
+        if p.role in ("nguoi_phai_thi_hanh_an", "nguoi_duoc_thi_hanh_an"):
+            sides.setdefault(fold(p.name), p.role)
+    out = [
+        p
+        for p in out
+        if p.role == "other" or (fold(p.name) not in buyers and sides.get(fold(p.name)) == p.role)
+    ]
     # "bị án Đinh La Thăng" (a convict owing fines), "bị cáo Phan Đình Đức" in a story
     for m in _CONVICT.finditer(skel):
         if not text[m.end() : m.end() + 1].isupper():
@@ -628,7 +742,8 @@ _CONVICT = re.compile(r"(?<![a-z])(bi an|bi cao)\s+")
 
 
 def _sentence_end(text: str, start: int) -> int:
-    m = re.compile(r"\.(?:\s|$)|;|\n\n").search(text, start)
+    # not the full stop of a press initial ("ông C. không tự nguyện …")
+    m = re.compile(r"(?<!\s[A-ZĐ])\.(?:\s|$)|;|\n\n").search(text, start)
     return m.start() if m else len(text)
 
 
@@ -759,7 +874,7 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
     if enforcement:
         labelled = {fold(p.name) for p in parties}
         parties.extend(p for p in _prose_parties(text, skel) if fold(p.name) not in labelled)
-    parties = _drop_echoes(parties)
+    parties = _drop_echoes(_by_full_name(parties, text))
     seen: set[tuple[str, str]] = set()
     out: list[Party] = []
     for p in parties:
@@ -853,6 +968,31 @@ def _represented_by(text: str, skel: str, principals: list[Party]) -> list[Party
         if acted_for:
             out.append(Party(name=name, role="other", honorific=honorific, represents=acted_for))
     return out
+
+
+# "Ngân hàng TMCP Kỹ thương Việt Nam (Techcombank)", "Công ty … Vinh Thông (Công ty Vinh
+# Thông)", "(viết tắt là SHB)": the short name the text goes on to use
+_ALIAS = re.compile(
+    r"\s*\((?:(?:viết|gọi)\s+tắt(?:\s+là)?\s*:?\s*|sau\s+đây\s+gọi\s+(?:tắt\s+)?là\s*)?"
+    rf"([{UP}][^()\n,;:]{{1,40}}?)\)"
+)
+
+
+def _by_full_name(parties: list[Party], text: str) -> list[Party]:
+    """Parties named by an organisation's alias, renamed to the full name the alias stands for."""
+    aliases: dict[str, str] = {}
+    for m in _MENTION.finditer(text):
+        name, _, is_org = _name_of(text[m.start() : m.start() + 300])
+        at = text.find(name, m.start())
+        alias = _ALIAS.match(text, at + len(name)) if is_org and at >= 0 else None
+        if alias and len(alias.group(1).split()) <= 5 and not re.search(r"\d", alias.group(1)):
+            aliases.setdefault(fold(alias.group(1)), name)
+    if not aliases:
+        return parties
+    return [
+        p.model_copy(update={"name": aliases[fold(p.name)]}) if fold(p.name) in aliases else p
+        for p in parties
+    ]
 
 
 def _drop_echoes(parties: list[Party]) -> list[Party]:
