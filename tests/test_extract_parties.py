@@ -259,3 +259,93 @@ def test_convicts_named_in_an_enforcement_story():
         ("Đinh La Thăng", "nguoi_phai_thi_hanh_an"),
         ("Phan Đình Đức", "bi_cao"),
     ]
+
+
+def test_short_references_in_a_story_stand_for_the_full_name_they_end():
+    text = prepare(
+        "Theo bản án giữa nguyên đơn Nguyễn Quang Vượng và bị đơn Hoàng Kim Truyền, cơ quan thi"
+        " hành án ra quyết định buộc ông Truyền trả lại 2 gian nhà thuê tại số 11 đường La Sơn"
+        " (Phường 6) cho ông Vượng. Năm 2003 tỉnh giao đất cho hộ ông Truyền để hỗ trợ chỗ ở."
+        " Tòa tuyên ông C. phải thanh toán cho bà Năm 500 triệu đồng; trước đó bà Năm và ông NVC"
+        " ly hôn."
+    )
+    assert [(p.name, p.role) for p in find_parties(text, enforcement=True)] == [
+        ("Hoàng Kim Truyền", "nguoi_phai_thi_hanh_an"),  # the first side the story gives him
+        ("Nguyễn Quang Vượng", "nguoi_duoc_thi_hanh_an"),
+        ("NVC", "nguoi_phai_thi_hanh_an"),  # "ông C.": press initials' last letter
+        ("Năm", "nguoi_duoc_thi_hanh_an"),  # no fuller name given: the one word is the name
+    ]
+
+
+def test_story_roles_from_voluntary_execution_co_parties_buyers_and_representatives():
+    text = prepare(
+        "Quyết định buộc ông Hoàng Hàn và bà Hoàng Thị Thảo chuyển giao đất. Ngày 26/6/2025"
+        " ông Vũ Thanh Tình đã tự nguyện giao đất. Ông Hồ Tấn Phụng (ngụ xã Đại Minh) mua trúng"
+        " đấu giá nhà đất; cơ quan thi hành án giao nhà cho ông Phụng. Tòa không triệu tập ông"
+        " Nguyễn Ngọc Hoàn – hiện là người đại diện theo pháp luật của Công ty Việt Hưng."
+    )
+    got = [(p.name, p.role, p.represents) for p in find_parties(text, enforcement=True)]
+    assert got == [
+        ("Hoàng Hàn", "nguoi_phai_thi_hanh_an", []),
+        ("Hoàng Thị Thảo", "nguoi_phai_thi_hanh_an", []),
+        ("Vũ Thanh Tình", "nguoi_phai_thi_hanh_an", []),
+        ("Hồ Tấn Phụng", "other", []),
+        ("Nguyễn Ngọc Hoàn", "other", ["Công ty Việt Hưng"]),
+    ]
+
+
+def test_an_organisations_alias_is_its_full_name():
+    text = prepare(
+        "Ngân hàng TMCP Kỹ thương Việt Nam (Techcombank) kháng nghị. Chi cục ra Quyết định về"
+        " việc thi hành án đối với Techcombank, bồi thường 4,1 tỷ đồng. Công ty TNHH MTV TKV"
+        " tiếp tục phải trả lãi cho Ngân hàng theo hợp đồng."
+    )
+    assert [(p.name, p.role) for p in find_parties(text, enforcement=True)] == [
+        ("Ngân hàng TMCP Kỹ thương Việt Nam", "nguoi_phai_thi_hanh_an"),
+        ("Công ty TNHH MTV TKV", "nguoi_phai_thi_hanh_an"),
+    ]
+
+
+def test_representatives_named_in_a_sentence_and_lawyers_firms_and_attendance():
+    text = prepare(
+        "Nguyên đơn: Bà Tô Thị M, sinh năm 1950.\n"
+        "Người bảo vệ quyền và lợi ích hợp pháp cho nguyên đơn: Luật sư Đàm Đức T Luật sư"
+        " Nguyễn Thị Thanh Hà - Văn phòng luật sư Hoàng Gia; Công ty Luật TNHH TGS.\n"
+        "Có mặt ông T và Luật sư T. Vắng mặt bà Phương T.\n"
+        "Bị đơn: Công ty TNHH ML.,LTD; địa chỉ: Taiwan.\n"
+        "NỘI DUNG VỤ ÁN\n"
+        "Tại đơn khởi kiện, nguyên đơn là bà Tô Thị M (do ông Nguyễn Anh D là người đại diện"
+        " hợp pháp) trình bày:"
+    )
+    assert [(p.name, p.role, p.represents) for p in find_parties(text)] == [
+        ("Tô Thị M", "nguyen_don", []),
+        ("Đàm Đức T", "other", ["Tô Thị M"]),
+        ("Nguyễn Thị Thanh Hà", "other", ["Tô Thị M"]),
+        ("Công ty TNHH ML.,LTD", "bi_don", []),
+        ("Nguyễn Anh D", "other", ["Tô Thị M"]),
+    ]
+
+
+def test_names_of_other_shapes():
+    text = prepare(
+        "Người đại diện hợp pháp của bị đơn:\n1. Ông P C Siong, sinh năm 1966.\n"
+        "Người đại diện theo ủy quyền: ông D, sinh năm 1978 và/hoặc N, sinh năm 1988.\n"
+        "Người làm chứng: Bà Võ Thị D1, bà H’ R, ông Y T; ông Phạm văn T, sinh năm 1964.\n"
+        "Người có quyền lợi, nghĩa vụ liên quan: 1. Công ty cổ phần Đ, đại diện theo pháp luật:"
+        " Ông K, sinh năm 1974 (vắng mặt).\n2. Phòng Công chứng R, Thành phố H (vắng mặt).\n"
+        "Bị cáo: Luo Quan L, sinh năm 1982; con ông Luo Liang Y (không rõ năm sinh) và bà Guo"
+        " Qian M (không rõ năm sinh)."
+    )
+    assert [(p.name, p.role) for p in find_parties(text)] == [
+        ("P C Siong", "other"),
+        ("D", "other"),
+        ("N", "other"),
+        ("Võ Thị D1", "other"),
+        ("H’ R", "other"),
+        ("Y T", "other"),
+        ("Phạm văn T", "other"),
+        ("Công ty cổ phần Đ", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
+        ("K", "other"),
+        ("Phòng Công chứng R", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
+        ("Luo Quan L", "bi_cao"),
+    ]

@@ -395,7 +395,7 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
     tokens: list[str] = []
     pos = 0
     while True:
-        m2 = _TOKEN.match(part, pos) or _SPACED_PREFIX.match(part, pos)
+        m2 = _SPACED_PREFIX.match(part, pos) or _TOKEN.match(part, pos)
         if tokens and not m2:
             m2 = _LOWER_MIDDLE.match(part, pos)  # "Phạm văn T": the middle name in lower case
         if not m2 or m2.group(0) in _STOP or skeleton(m2.group(0)) in _STOP_FOLDED:
@@ -409,7 +409,7 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
         # An anonymised initial ends the name ("Lê Thị Thúy K", not "… K Văn phòng")
         # unless more initials follow it ("Lê T N", "Võ Thị T D").
         # …except after initials alone: a foreign name written given names first ("P C Siong")
-        initial = len(tokens) > 1 and _INITIAL.fullmatch(tokens[-1])
+        initial = bool(len(tokens) > 1 and _INITIAL.fullmatch(tokens[-1]))
         initial = initial and not all(len(t) == 1 for t in tokens)
         if initial and (not ws or not _MORE_INITIALS.match(part, pos + ws.end())):
             break
@@ -596,6 +596,7 @@ _DEBTOR_AFTER = re.compile(
     r"(?:\s+khac)?)\s*)?"
     # "… ông X ở thôn Mia, xã An Hà phải trả": where they live
     r"(?:(?:o|tru|ngu|tru tai|cu tru tai)\s+[^.;()]{1,60}?\s*)?"
+    r"(?:(?:tiep tuc|van|con|se|da|cung)\s+)?"  # "… TKV tiếp tục phải trả lãi"
     r"(?:co trach nhiem|co nghia vu|phai (?:tra|nop|thi hanh|"
     r"thanh toan|boi thuong|chiu|hoan tra)|la nguoi phai thi hanh an|"
     # "ông X đã tự nguyện giao đất", "ông C. không tự nguyện THA": who owes the judgment
@@ -680,6 +681,8 @@ def _prose_parties(text: str, skel: str) -> list[Party]:
         sentence = max(skel.rfind(".", 0, start), skel.rfind(";", 0, start))
         before = re.sub(r"\s+", " ", skel[max(sentence + 1, start - 120) : start])
         name_end = part.find(name) + len(name)
+        if len(name) == 1 and part[name_end : name_end + 1] == ".":
+            name_end += 1  # "ông C. phải thanh toán": a press initial's full stop
         after = skeleton(part[name_end:])
         role: Role | None = None
         represents: list[str] = []
