@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from ingest.extract import extract_pages
-from ingest.segment import segment, starts_document
+from ingest.extract.segment import segment, starts_document
 
 LABELLED = Path(__file__).parent / "data" / "labelled"
 

@@ -1,7 +1,7 @@
 """Extraction: the entities of each logical document in a file's OCR text.
 
 `extract_pages` is what the ingest pipeline calls once a file's pages are catalogued:
-it segments the pages into documents (`ingest.segment`) and reads each one's type, own and
+it segments the pages into documents (`ingest.extract.segment`) and reads each one's type, own and
 cited numbers, dates, issuer, parties, amounts and references. Pure and fast: text in,
 `Document`s out; no I/O, no OCR, no catalog. The submodules are named after what they find.
 """
@@ -108,7 +108,7 @@ def extract_document(text: str, pages: list[int]) -> Document:
 
 def extract_pages(pages: list[tuple[int, str]]) -> list[Document]:
     """Segment a file's (page_no, text) pages into documents and extract each one."""
-    from ingest.segment import segment
+    from ingest.extract.segment import segment
 
     docs = [extract_document(s.text, s.pages) for s in segment(pages)]
     return link_siblings(docs)
