@@ -14,7 +14,7 @@ from ingest.errors import ExitCode
 
 def test_an_unexpected_error_is_one_sentence_and_a_details_file(monkeypatch, capsys, tmp_path):
     import ingest.cli_ingest
-    from ingest.cli import main
+    from hoso.cli import main
 
     def broken(*args: object, **kw: object) -> None:  # the subject is the handler, not ingest
         raise RuntimeError("a bug deep inside\nwith a second line")

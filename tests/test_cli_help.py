@@ -7,7 +7,7 @@ import re
 
 from typer.testing import CliRunner
 
-from ingest.cli import COMMANDS, app
+from hoso.cli import COMMANDS, app
 
 GROUPS = {"user": ["add", "token"], "review": ["list", "count", "done"]}
 GROUPS["corrections"] = ["add", "list", "export", "import"]
@@ -40,7 +40,7 @@ def test_docstring_paragraphs_flow_instead_of_breaking_at_source_lines():
 def test_cli_verbs_map_to_their_modules():
     # `main` imports only the module COMMANDS names for a verb: a verb registered elsewhere
     # would be "No such command" from the shell although it shows in `hoso --help`.
-    from ingest.cli import _COMMAND_MODULES, build_app
+    from hoso.cli import _COMMAND_MODULES, build_app
 
     for module in _COMMAND_MODULES:
         one = build_app([module])

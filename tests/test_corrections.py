@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 from web_fixtures import SampleArchive, build_web_archive
 
+from hoso.cli import app
 from ingest.catalog import Catalog, PageRow
-from ingest.cli import app
 from ingest.cli_extract import reextract_archive
 from ingest.corrections import CorrectionError
 from ingest.review import correct, export_lines, import_lines, mark_done, review_items

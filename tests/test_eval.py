@@ -3,7 +3,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from ingest.cli import app
+from hoso.cli import app
 from samplegen.evaluate import Report, evaluate_dir, load_labelled, score_one
 
 LABELLED = Path(__file__).parent / "data" / "labelled"

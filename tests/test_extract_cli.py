@@ -3,8 +3,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from hoso.cli import app
 from ingest.catalog import Catalog, PageRow
-from ingest.cli import app
 from schemas import PageQuality
 
 LABELLED = Path(__file__).parent / "data" / "labelled"

@@ -36,7 +36,7 @@ def test_extract_ocrs_a_scanned_image_before_reading_it(tmp_path):
     from PIL import Image
     from typer.testing import CliRunner
 
-    from ingest.cli import app
+    from hoso.cli import app
     from samplegen.evaluate import render_scans
 
     text = (LABELLED / "008.txt").read_text(encoding="utf-8")

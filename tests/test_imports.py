@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("ingest", "search", "schemas", "samplegen")
+PACKAGES = ("hoso", "ingest", "search", "schemas", "samplegen")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

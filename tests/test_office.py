@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 from web_fixtures import SampleArchive, build_web_archive
 
+from hoso.cli import app
 from ingest.catalog import Catalog
-from ingest.cli import app
 from ingest.review import correct
 from schemas.review import Correction
 

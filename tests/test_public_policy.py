@@ -216,7 +216,7 @@ def test_withheld_rows_are_recorded_for_review(tmp_path: Path) -> None:
     assert "Ngân hàng TMCP Á Châu" in kept[0].row_json
     from typer.testing import CliRunner
 
-    from ingest.cli import build_app
+    from hoso.cli import build_app
 
     out = CliRunner().invoke(
         build_app(["search.web.cli_serve"]), ["withheld", "--archive", str(tmp_path)]

@@ -26,8 +26,8 @@ import web_fixtures
 from typer.testing import CliRunner
 from web_fixtures import OFFICER, OFFICER_PASSWORD, SampleArchive, build_web_archive, serve_live
 
+from hoso.cli import app as cli
 from ingest.catalog import Catalog
-from ingest.cli import app as cli
 from ingest.cli_extract import reextract_archive
 from schemas import SearchQuery
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from hoso.cli import app
 from ingest.catalog import Catalog
-from ingest.cli import app
 from ingest.index import ES_QUEUE, Indexer, index_pages, reindex, sync
 from samplegen.search_corpus import (
     CCase,

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 from web_fixtures import OFFICER, SampleArchive, csrf_of, login
 
-from ingest.cli import build_app
+from hoso.cli import build_app
 from search.web import accounts
 from search.web.accounts import CatalogStore
 

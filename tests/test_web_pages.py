@@ -151,7 +151,7 @@ def test_every_search_and_page_view_is_audited(
 def test_cli_user_add_stores_an_argon2_hash_and_audit_lists_entries(
     web_sample: SampleArchive,
 ) -> None:
-    from ingest.cli import app
+    from hoso.cli import app
 
     runner = CliRunner()
     archive = str(web_sample.archive)

@@ -3,7 +3,7 @@
 Each group of verbs lives in its own module (`cli_ingest`, `cli_extract`, `cli_search`,
 `cli_serve`…) exposing `register(app)`. `main` imports only the module of the verb it is
 asked for (importing all of them, web server included, cost ~0.8 s of CPU on every `hoso
-ingest`); `ingest.cli.app` is the whole command line, built on first use.
+ingest`); `hoso.cli.app` is the whole command line, built on first use.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def __getattr__(name: str) -> Any:
         if _full_app is None:
             _full_app = build_app()
         return _full_app
-    raise AttributeError(f"module 'ingest.cli' has no attribute {name!r}")
+    raise AttributeError(f"module 'hoso.cli' has no attribute {name!r}")
 
 
 def main() -> None:

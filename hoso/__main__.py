@@ -1,0 +1,5 @@
+"""`python -m hoso` is `hoso`."""
+
+from hoso.cli import main
+
+main()
