@@ -349,3 +349,32 @@ def test_names_of_other_shapes():
         ("Phòng Công chứng R", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
         ("Luo Quan L", "bi_cao"),
     ]
+
+
+def test_couples_agents_and_documents_in_a_story():
+    text = prepare(
+        "Chi cục tiến hành kê biên, xử lý tài sản của vợ chồng ông bà ĐVC và BTKT ở Phường 3."
+        " Buổi cưỡng chế có đại diện người phải thi hành án là bà Hà Giao Anh. Chi cục ra"
+        " quyết định hoãn thi hành án đối với Bản án nêu trên."
+    )
+    assert [(p.name, p.role) for p in find_parties(text, enforcement=True)] == [
+        ("Hà Giao Anh", "other"),
+        ("BTKT", "nguoi_phai_thi_hanh_an"),
+        ("ĐVC", "nguoi_phai_thi_hanh_an"),
+    ]
+
+
+def test_a_second_authority_after_a_dash_and_a_bare_name_line():
+    text = prepare(
+        "-Người bị kiện:-ỦY BAN NHÂN DÂN HUYỆN T, thành phố Hà Nội -Chủ tịch Uỷ ban nhân dân"
+        " huyện T Trụ sở: Thị trấn V.\n"
+        "Người bảo vệ quyền, lợi ích hợp pháp của người bị kiện:\n"
+        "Ông Trần Cảnh P, Phó Trưởng ban - Ban Bồi thường;\n"
+        "Phan Thị Minh L, Trưởng phòng tiếp công dân.\n"
+    )
+    assert [(p.name, p.role) for p in find_parties(text)] == [
+        ("ỦY BAN NHÂN DÂN HUYỆN T", "bi_don"),
+        ("Chủ tịch Uỷ ban nhân dân huyện T", "bi_don"),
+        ("Trần Cảnh P", "other"),
+        ("Phan Thị Minh L", "other"),
+    ]

@@ -375,16 +375,25 @@ def _surname(token: str) -> str:
     return canon.upper() if token.isupper() and len(token) > 1 else canon
 
 
+_DOCUMENT_WORDS = re.compile(r"(?:Bản án|Quyết định|Thông báo|Văn bản|Công văn)\b")
+
+
 def _name_of(part: str) -> tuple[str, str | None, bool]:
     """(name, honorific, is_organization) from the start of a person/organisation part."""
     part = _NUMBERING.sub("", part.strip(" \t:;,.-–")).strip()
     # OCR reads a list number as letters ("XI Ông Hồ Sỹ Hải" for "1. Ông …").
-    part = re.sub(r"^\S{1,3}\s+(?=(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|[Cc]háu)\s)", "", part)
+    part = re.sub(
+        r"^(?!(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ)\s)\S{1,3}\s+(?=(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|[Cc]háu)\s)",
+        "",
+        part,
+    )  # (not the "ông" of "ông bà X")
     honorific = None
     m = _HONORIFIC.match(part)
     if m:
         honorific = m.group(0).strip(" :.")
         part = part[m.end() :]
+    if _DOCUMENT_WORDS.match(part):
+        return "", honorific, False  # "thi hành án đối với Bản án nêu trên": a document
     dotted = re.match(r"[A-ZĐ](?:\.[A-ZĐ]){1,4}(?![\w.])", part)
     if dotted:
         return dotted.group(0), honorific, False  # "C.K.N": initials with dots
@@ -463,7 +472,7 @@ def _split_people(content: str) -> list[str]:
         # "Bà Trưng" at the start of a line is a person only after a finished line;
         # after a wrap ("đường Hai⏎Bà Trưng") it is the rest of an address.
         ended = not items or items[-1].rstrip().endswith((".", ";", ":", ")", ","))
-        starts_person = numbered or (bool(_PERSON_START.match(line)) and ended)
+        starts_person = numbered or (bool(_PERSON_START.match(line) or _bare_name(line)) and ended)
         if items and starts_person:
             items.append(line)
         elif items:
@@ -477,7 +486,7 @@ def _split_people(content: str) -> list[str]:
             rf"(?:;\s*|\s+và\s+(?:(?:vợ|chồng)(?:\s+là)?\s+)?|,\s+|\s+(?:và\s*/\s*)?hoặc\s+)"
             rf"(?=(?:\d{{1,2}}[.)]\s*)?(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[cC]ụ|"
             rf"[cC]háu)\s+[{UP}])"
-            rf"|(?:;\s*|\s+và\s+)(?=(?:Ủy ban|Uỷ ban|UBND|Chủ tịch|Công ty|Ngân hàng)\s)"
+            rf"|(?:;\s*|\s+và\s+|\s+[-–])(?=(?:Ủy ban|Uỷ ban|UBND|Chủ tịch|Công ty|Ngân hàng)\s)"
             # "ông D, sinh năm 1978 và/hoặc N, sinh năm 1988": either of two representatives
             rf"|\s+(?:và\s*/\s*)?hoặc\s+(?=[{UP}]\w*\s*,\s*sinh)"
             # "1. Ông Dương Văn B, sinh năm 1944 2. Bà Lê Thị C": numbered on one line
@@ -512,6 +521,13 @@ def _split_people(content: str) -> list[str]:
     return parts
 
 
+def _bare_name(line: str) -> bool:
+    """A line that opens with a full name and no honorific ("Phan Thị Minh L, Trưởng phòng
+    …"): a surname, one to four more name words, then a comma."""
+    m = re.match(rf"\s*([{UP}][{LO}]*)((?:\s+[{UP}](?:[{LO}]+|[{UP}]{{0,2}})\d?){{1,4}})\s*,", line)
+    return m is not None and fold(m.group(1)) in _SURNAMES
+
+
 def _split_bare_couple(part: str) -> list[str]:
     """ "ông bà Đặng Văn C (SN 1965) và Bùi Thị K": two people without a second honorific."""
     body = _HONORIFIC.sub("", _NUMBERING.sub("", part.strip()))
@@ -532,7 +548,7 @@ def _split_bare_couple(part: str) -> list[str]:
 def _continues(prev: str, line: str) -> bool:
     """Whether `line` still belongs to the party block that `prev` is the last line of."""
     skel = skeleton(line)
-    if _FIELD_LINE.match(skel) or _PERSON_START.match(line):
+    if _FIELD_LINE.match(skel) or _PERSON_START.match(line) or _bare_name(line):
         return True
     if _STOP_LINE.match(skel):
         return False
@@ -624,6 +640,8 @@ _REP_AFTER = re.compile(
 )
 
 
+_COUPLE = re.compile(r"(?i)(?:vợ chồng|ông\s+(?:và\s+)?bà)")
+_SPOUSE = re.compile(rf"\s*(?:và|[-–])\s*([{UP}][^,;.()]{{0,40}})")
 _ORG_HEADS = {"ngan hang", "cong ty", "tong cong ty", "hop tac xa", "quy tin dung"}
 
 
@@ -654,16 +672,26 @@ def _prose_parties(text: str, skel: str) -> list[Party]:
     in the text, with an honorific or after a role word), or the one-word name itself when
     the text gives no fuller one. A person joined by "và" or a comma to someone whose role
     the sentence gives has that role too."""
-    mentions: list[tuple[int, int, str, str | None, bool, str]] = []
+    mentions: list[tuple[int, str, str | None, bool, str, str | None]] = []
     for m in _MENTION.finditer(text):
         end = _sentence_end(text, m.start())
         part = one_line(text[m.start() : end])
         name, honorific, is_org = _name_of(part)
         if is_org and fold(name) in _ORG_HEADS:
             continue  # "… trả hết nợ cho Ngân hàng theo Hợp đồng": the one named before
+        spouse = None
+        if name and honorific and _COUPLE.match(honorific):
+            # "vợ chồng ông bà ĐVC và BTKT", "ông bà Hoàng Thị V- Hoàng Lan H"
+            joined = _SPOUSE.match(part, part.find(name) + len(name))
+            spouse = _name_of(joined.group(1))[0] if joined else None
         if name:
-            mentions.append((m.start(), end, name, honorific, is_org, part))
-    full = [(s, n) for s, _, n, _, org, _ in mentions if len(n.split()) > 1 or _initials(n)]
+            mentions.append((m.start(), name, honorific, is_org, part, spouse or None))
+    full = [
+        (s, n)
+        for s, name, _, _, _, spouse in mentions
+        for n in (name, spouse)
+        if n and (len(n.split()) > 1 or _initials(n))
+    ]
     for m in _ROLE_NOUN.finditer(skel):
         if text[m.end() : m.end() + 1].isupper():
             name, _, _ = _name_of(text[m.end() : _sentence_end(text, m.end())])
@@ -671,18 +699,23 @@ def _prose_parties(text: str, skel: str) -> list[Party]:
                 full.append((m.end(), name))
     out: list[Party] = []
     last: tuple[int, Role] | None = None  # where the last party with a role ends, and it
-    for start, _end, name, honorific, is_org, part in mentions:
+    for start, name, honorific, is_org, part, spouse in mentions:
         named = name
         if len(name.split()) < 2 and not _initials(name) and not is_org:
             resolved = _full_name(name, full, start)
             if resolved is None and (honorific is None or len(name) < 2):
                 continue  # "ông C": a short reference whose full name the text lacks
             named = resolved or name
+        if spouse and len(spouse.split()) < 2 and not _initials(spouse):
+            spouse = _full_name(spouse, full, start)
         sentence = max(skel.rfind(".", 0, start), skel.rfind(";", 0, start))
         before = re.sub(r"\s+", " ", skel[max(sentence + 1, start - 120) : start])
         name_end = part.find(name) + len(name)
         if len(name) == 1 and part[name_end : name_end + 1] == ".":
             name_end += 1  # "ông C. phải thanh toán": a press initial's full stop
+        joined = _SPOUSE.match(part, name_end) if spouse else None
+        if joined:  # the role words come after the second name
+            name_end = joined.start(1) + len(_name_of(joined.group(1))[0])
         after = skeleton(part[name_end:])
         role: Role | None = None
         represents: list[str] = []
@@ -705,6 +738,8 @@ def _prose_parties(text: str, skel: str) -> list[Party]:
             continue
         last = (start + len(part[: part.find(name) + len(name)]), role) if role != "other" else None
         birth, idn, address = _fields(part)
+        if spouse and role != "other":
+            out.append(Party(name=spouse, role=role))
         out.append(
             Party(
                 name=named,
@@ -788,7 +823,9 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
         end = _block_end(text, m.end(), limit)
         end = len(re.sub(r"\s+và\s*$", "", text[m.end() : end])) + m.end()  # "… ông Y và"
         if text[m.end() : end].strip():
-            blocks.append(_Block(prose_role, False, "", m.end(), end))
+            # "đại diện người phải thi hành án là bà X": who stands for that side
+            agent = skel[max(0, m.start() - 12) : m.start()].rstrip().endswith("dai dien")
+            blocks.append(_Block("other" if agent else prose_role, agent, "", m.end(), end))
     for m in _ROLE_AFTER.finditer(skel):
         # The person is the last paragraph before "Là người …" that starts with one.
         window_start = max(0, m.start() - 400)
@@ -875,7 +912,7 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
     parties.extend(_authorised(text, skel, principals))
     parties.extend(_represented_by(text, skel, principals))
     if enforcement:
-        labelled = {fold(p.name) for p in parties}
+        labelled = {fold(p.name) for p in parties if p.role != "other"}
         parties.extend(p for p in _prose_parties(text, skel) if fold(p.name) not in labelled)
     parties = _drop_echoes(_by_full_name(parties, text))
     seen: set[tuple[str, str]] = set()
