@@ -116,6 +116,13 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
 CREATE INDEX IF NOT EXISTS documents_number ON documents(own_number_key);
+-- Which extractor (ingest.extract.version) made each file's documents, and when: `hoso
+-- extract --archive` re-extracts the files an older one read.
+CREATE TABLE IF NOT EXISTS extractions (
+    sha256 TEXT PRIMARY KEY REFERENCES files(sha256),
+    version TEXT NOT NULL,
+    at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS parties (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
     idx INTEGER NOT NULL,
@@ -667,13 +674,30 @@ class Catalog:
 
     # -- documents (extraction) ------------------------------------------------------------
     def replace_documents(
-        self, sha256: str, docs: list[Document], *, enqueue_for: Iterable[str] = ()
+        self,
+        sha256: str,
+        docs: list[Document],
+        *,
+        enqueue_for: Iterable[str] = (),
+        extractor: str | None = None,
     ) -> list[str]:
-        """Replace every document extracted from one file; returns their doc ids."""
+        """Replace every document extracted from one file; returns their doc ids.
+        `extractor`: the version of the extractor that made `docs` (given by extraction,
+        not by the writes that only lay corrections over stored documents)."""
         now = time.time()
         ids: list[str] = []
         backends = list(enqueue_for)
         with self.db:
+            # Write-locked before the corrections are read: one saved meanwhile (the web
+            # service) is then either read here or laid over these documents after.
+            if not self.db.in_transaction:
+                self.db.execute("BEGIN IMMEDIATE")
+            if extractor is not None:
+                self.db.execute(
+                    "INSERT INTO extractions(sha256, version, at) VALUES (?, ?, ?)"
+                    " ON CONFLICT(sha256) DO UPDATE SET version=excluded.version, at=excluded.at",
+                    (sha256, extractor, now),
+                )
             # An officer's corrections are laid over extraction (ingest/corrections.py).
             docs = corrections.for_documents(self.db, sha256, docs)
             old = [
@@ -719,6 +743,19 @@ class Catalog:
                 for doc_id in set(old) | set(ids):
                     self._enqueue(backend, "document", doc_id)
         return ids
+
+    def extraction_states(self) -> list[tuple[str, str | None]]:
+        """(sha256, version of the extractor that made its documents, None if unknown) of
+        every content some path holds now and that has page text, oldest first."""
+        return [
+            (r[0], r[1])
+            for r in self.db.execute(
+                "SELECT f.sha256, e.version FROM files f"
+                " LEFT JOIN extractions e ON e.sha256 = f.sha256"
+                f" WHERE f.{CURRENT} AND EXISTS (SELECT 1 FROM pages p WHERE p.sha256 = f.sha256)"
+                " ORDER BY f.first_seen, f.sha256"
+            )
+        ]
 
     def documents(self, *, sha256: str | None = None, case_id: str | None = None) -> list[Document]:
         if case_id is not None:

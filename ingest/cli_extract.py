@@ -1,4 +1,5 @@
-"""`hoso extract`: a thin shell over `ingest.extract` (`hoso eval` is samplegen/cli_eval.py)."""
+"""`hoso extract`: a thin shell over `ingest.extract` and, over an archive, `ingest.reextract`
+(`hoso eval` is samplegen/cli_eval.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,18 @@ from typing import Annotated, Any
 import typer
 
 from ingest.catalog import Catalog
-from ingest.cli_common import ArchiveOpt, EsUrlOpt, JsonOpt, console, fail, print_json, safe
-from ingest.errors import HosoError
+from ingest.cli_common import (
+    DEFAULT_ARCHIVE,
+    ArchiveOpt,
+    EsUrlOpt,
+    JsonOpt,
+    archive_errors,
+    console,
+    fail,
+    print_json,
+    safe,
+)
+from ingest.errors import ExitCode, HosoError
 from ingest.extract import extract_pages
 from schemas import ExtractedFile
 
@@ -38,57 +49,33 @@ def file_pages(path: Path) -> list[tuple[int, str]]:
     return pages
 
 
-def reextract_archive(archive: Path, es_url: str | None = None) -> dict[str, Any]:
-    """Extract every catalogued file again from its stored page texts (no OCR)."""
-    with Catalog(archive) as catalog:
-        indexer = None
-        try:
-            from ingest.index import Indexer
-        except ModuleNotFoundError as exc:
-            if exc.name != "ingest.index":
-                raise
-        else:
-            indexer = Indexer(catalog, es_url=es_url)
-        n_files = n_docs = 0
-        for rec in list(catalog.files()):
-            pages = catalog.page_texts(rec.sha256)
-            if not pages:
-                continue
-            docs = extract_pages(pages)
-            catalog.replace_documents(rec.sha256, docs)
-            if indexer is not None:
-                indexer.documents_saved(rec.sha256)
-            n_files += 1
-            n_docs += len(docs)
-        if indexer is not None:
-            indexer.flush()
-    return {"archive": str(archive), "files": n_files, "documents": n_docs}
-
-
 def extract(
     files: Annotated[
         list[Path] | None, typer.Argument(help="Scans (PDF/TIFF/JPEG/PNG) or .txt files.")
     ] = None,
-    archive: ArchiveOpt = Path("hoso-archive"),
+    archive: ArchiveOpt = DEFAULT_ARCHIVE,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Without FILES: extract every file again, not only the out-of-date."
+        ),
+    ] = False,
     es_url: EsUrlOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Find documents, numbers, dates, issuers, parties and amounts.
 
     With FILES: print what each file holds (scans are OCR'd first, .txt read as is).
-    Without: re-extract every file in the archive's catalog from its stored page text.
+
+    Without: extract the archive's files again from their stored page text (no OCR), those
+    an older extractor read (a new hoso, changed rules), or all with --force. Officers'
+    corrections are laid over the new documents; both search indices are updated.
     """
     if not files:
-        if not (archive / Catalog.FILENAME).exists():
-            raise fail(f"no hoso catalog at {archive / Catalog.FILENAME}")
-        summary = reextract_archive(archive, es_url)
-        if json:
-            print_json(summary)
-        else:
-            console.print(
-                f"re-extracted {summary['documents']} documents from {summary['files']} files"
-            )
+        _extract_archive(archive, es_url, force=force, as_json=json)
         return
+    if force:
+        raise fail("--force re-extracts an archive; it takes no FILES", ExitCode.USAGE)
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise fail(f"no such file: {', '.join(missing)}")
@@ -114,6 +101,70 @@ def extract(
             )
             for p in d.parties:
                 console.print(safe(f"    {p.role}: {p.name}"), highlight=False)
+
+
+def _extract_archive(archive: Path, es_url: str | None, *, force: bool, as_json: bool) -> None:
+    from ingest.reextract import reextract_archive
+
+    if not (archive / Catalog.FILENAME).exists():
+        raise fail(f"no hoso catalog at {archive / Catalog.FILENAME}")
+    bar = None if as_json or not console.is_terminal else _FileBar()
+    with archive_errors(archive):
+        try:
+            summary = reextract_archive(
+                archive,
+                es_url,
+                force=force,
+                progress=bar.advance if bar else None,
+                on_wait=lambda msg: console.print(safe(msg), highlight=False),
+            )
+        finally:
+            if bar is not None:
+                bar.stop()
+    if as_json:
+        print_json(summary.as_dict())
+        return
+    fixes = summary.corrections
+    console.print(
+        f"extracted {summary.extracted} of {summary.files} files again ({summary.documents}"
+        f" documents; {summary.up_to_date} already up to date, extractor"
+        f" {summary.extractor_version}); corrections: {fixes.get('applied', 0)} applied,"
+        f" {fixes.get('unmatched', 0)} to review",
+        highlight=False,
+    )
+    for f in summary.failures:
+        console.print(f"[yellow]failed[/] {safe(f['path'])}: {safe(f['reason'])}", highlight=False)
+    if summary.es_queued:
+        console.print(
+            f"[yellow]Elasticsearch unreachable:[/] {summary.es_queued} updates queued;"
+            " `hoso reindex` sends them",
+            highlight=False,
+        )
+
+
+class _FileBar:
+    """A files bar on stderr, started at the first file done."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self._p = Progress(
+            "[bold]extract",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        )
+        self._task: Any = None
+
+    def advance(self, done: int, total: int) -> None:
+        if self._task is None:
+            self._p.start()
+            self._task = self._p.add_task("files", total=total)
+        self._p.update(self._task, completed=done)
+
+    def stop(self) -> None:
+        self._p.stop()
 
 
 def register(app: typer.Typer) -> None:

@@ -131,6 +131,7 @@ class _Hooks:
     def __init__(self, catalog: Catalog, options: IngestOptions) -> None:
         self.catalog = catalog
         self.extract: Callable[[list[tuple[int, str]]], list[Any]] | None = None
+        self.extractor: str | None = None  # its version, recorded with the documents
         self.indexer: Any = None
         if options.extract:
             try:
@@ -139,7 +140,10 @@ class _Hooks:
                 if exc.name not in ("ingest.extract",):
                     raise
             else:
+                from ingest.extract.version import extractor_version
+
                 self.extract = extract_pages
+                self.extractor = extractor_version()
         try:
             from ingest.index import Indexer
         except ModuleNotFoundError as exc:
@@ -171,7 +175,9 @@ class _Hooks:
                 self.catalog.record_failure(summary.run_id, path, reason, sha256=sha256)
                 summary.failures.append({"path": path, "reason": reason})
                 return
-            self.catalog.replace_documents(sha256, docs, enqueue_for=self.queues)
+            self.catalog.replace_documents(
+                sha256, docs, enqueue_for=self.queues, extractor=self.extractor
+            )
         if self.indexer is not None:
             self.indexer.documents_saved(sha256)
 

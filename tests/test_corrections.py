@@ -13,8 +13,8 @@ from web_fixtures import SampleArchive, build_web_archive
 
 from hoso.cli import app
 from ingest.catalog import Catalog, PageRow
-from ingest.cli_extract import reextract_archive
 from ingest.corrections import CorrectionError
+from ingest.reextract import reextract_archive
 from ingest.review import correct, export_lines, import_lines, mark_done, review_items
 from schemas import PageQuality, SearchQuery
 from schemas.review import Correction
@@ -80,7 +80,7 @@ def test_a_correction_is_applied_audited_found_and_survives_reextraction(sample)
         assert number.before == sample.cases[0].decision_number
     assert NEW_NAME in _found(archive, "tran thi hong nhung")  # the SQLite index, at once
 
-    reextract_archive(archive)  # `hoso extract --archive`: extraction from the page texts
+    reextract_archive(archive, force=True)  # `hoso extract --archive --force`
     with Catalog(archive) as cat:
         assert (NEW_NAME, "nguoi_duoc_thi_hanh_an") in _names(cat, doc_id)
         assert cat.document(doc_id).own_number == "777/QĐ-CCTHADS"
@@ -362,7 +362,7 @@ def test_document_boundaries_are_corrected_and_survive_reextraction(sample):
             ),
         )
         first = cat.document(f"{case.sha256}:1")
-    reextract_archive(sample.archive)
+    reextract_archive(sample.archive, force=True)
     with Catalog(sample.archive) as cat:
         docs = cat.documents(sha256=case.sha256)
         assert [d.pages for d in docs] == [[1, 1], [2, 3]]

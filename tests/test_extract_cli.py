@@ -5,6 +5,7 @@ from typer.testing import CliRunner
 
 from hoso.cli import app
 from ingest.catalog import Catalog, PageRow
+from ingest.extract.version import extractor_version
 from schemas import PageQuality
 
 LABELLED = Path(__file__).parent / "data" / "labelled"
@@ -38,15 +39,50 @@ def test_extract_archive_reextracts_catalogued_pages_without_ocr(tmp_path):
         assert catalog.documents(sha256=sha) == []
     result = CliRunner().invoke(app, ["extract", "--archive", str(archive), "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"archive": str(archive), "files": 1, "documents": 2}
+    summary = json.loads(result.output)
+    assert summary["extractor_version"] == extractor_version()
+    assert (summary["files"], summary["extracted"], summary["documents"]) == (1, 1, 2)
     with Catalog(archive) as catalog:
         docs = catalog.documents(sha256=sha)
         assert [d.own_number for d in docs] == ["1583/QĐ-CCTHADS", "356/TB-CCTHADS"]
         assert catalog.cases_citing("87/2016/DS-PT") == ["ho-so-7"]
-        # re-running replaces, never duplicates
-    CliRunner().invoke(app, ["extract", "--archive", str(archive)])
-    with Catalog(archive) as catalog:
+    # this extractor read the file already: nothing to do, until --force
+    again = json.loads(_cli("extract", "--archive", str(archive), "--json"))
+    assert (again["extracted"], again["up_to_date"], again["documents"]) == (0, 1, 0)
+    forced = json.loads(_cli("extract", "--archive", str(archive), "--force", "--json"))
+    assert (forced["extracted"], forced["up_to_date"], forced["documents"]) == (1, 0, 2)
+    with Catalog(archive) as catalog:  # re-running replaces, never duplicates
         assert len(catalog.documents(sha256=sha)) == 2
+        assert catalog.last_run()["command"] == "extract"
+
+
+def test_extract_archive_redoes_what_another_extractor_version_made(tmp_path):
+    """A file extracted by an older hoso (another version recorded, or none: catalogued
+    before versions were kept) is extracted again; one this extractor made is left alone."""
+    archive = tmp_path / "archive"
+    text = (LABELLED / "009.txt").read_text(encoding="utf-8")
+    with Catalog(archive) as catalog:
+        for sha, made_by in (("d" * 64, "0.0.9+old"), ("e" * 64, None), ("f" * 64, "now")):
+            catalog.add_file(sha, "pdf", 10, f"/scans/hs/{sha[0]}.pdf", "hs")
+            catalog.save_page(
+                PageRow(sha, 1, "ocr", text, 90.0, PageQuality(), None, None, None, 0)
+            )
+            version = extractor_version() if made_by == "now" else made_by
+            catalog.replace_documents(sha, [], extractor=version)
+    summary = json.loads(_cli("extract", "-a", str(archive), "--json"))
+    assert (summary["files"], summary["extracted"], summary["up_to_date"]) == (3, 2, 1)
+    with Catalog(archive) as catalog:
+        assert catalog.documents(sha256="d" * 64) and catalog.documents(sha256="e" * 64)
+        assert catalog.documents(sha256="f" * 64) == []  # left alone
+        assert {v for _, v in catalog.extraction_states()} == {extractor_version()}
+    r = CliRunner().invoke(app, ["extract", "x.txt", "--force"])
+    assert r.exit_code == 2 and "takes no FILES" in r.output
+
+
+def _cli(*args: str) -> str:
+    r = CliRunner().invoke(app, list(args))
+    assert r.exit_code == 0, r.output
+    return r.output
 
 
 def test_extract_of_a_missing_file_fails_with_one_line(tmp_path):

@@ -6,7 +6,7 @@ index and a real Elasticsearch (unique alias) both fed:
    (one keyboard action: Ctrl+Enter);
 3. search finds the corrected name on both backends (the served ES one and the SQLite one);
 4. the audit (the screen's history, `hoso audit`, `hoso corrections list`) shows the change;
-5. `hoso extract --archive` (every file extracted again from its page text) keeps it;
+5. `hoso extract --archive --force` (every file extracted again from its page text) keeps it;
 6. a corrections export imported into a fresh archive gives the same documents.
 
 The sample's page 2 of the first case is given a misread number (180 for 100) and a
@@ -28,7 +28,7 @@ from web_fixtures import OFFICER, OFFICER_PASSWORD, SampleArchive, build_web_arc
 
 from hoso.cli import app as cli
 from ingest.catalog import Catalog
-from ingest.cli_extract import reextract_archive
+from ingest.reextract import reextract_archive
 from schemas import SearchQuery
 
 pytestmark = pytest.mark.browser
@@ -69,7 +69,7 @@ def misread_sample(root: Path, es_url: str | None = None) -> SampleArchive:
             ),
         )
         cat.db.commit()
-    reextract_archive(root, es_url)
+    reextract_archive(root, es_url, force=True)
     return sample
 
 
@@ -220,7 +220,7 @@ def test_officer_corrects_a_number_and_a_party_and_the_fix_sticks(
     assert {c["who"] for c in json.loads(listed.output)} == {OFFICER}
 
     # 5. extraction again (from the page text, which still reads 180 and Hổng) keeps it
-    r = run(cli, ["extract", "--archive", str(archive), "--es-url", ES_URL])
+    r = run(cli, ["extract", "--archive", str(archive), "--force", "--es-url", ES_URL])
     assert r.exit_code == 0, r.output
     with Catalog(archive) as cat:
         doc = cat.document(doc_id)
