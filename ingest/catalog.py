@@ -376,6 +376,8 @@ class Catalog:
                 (path, sha256, case_id, now),
             )
             self.db.execute("DELETE FROM skipped WHERE path=?", (path,))
+            if before is not None and before["sha256"] != sha256 and not self.is_current(before[0]):
+                corrections.follow_rescan(self.db, before["sha256"], sha256, path)
             if before is not None and before["case_id"] != case_id:
                 self._drop_empty_cases([before["case_id"]])
         if before is None or before["case_id"] != case_id:

@@ -7,9 +7,11 @@ writes the thing it fixes: `Catalog.replace_documents` (ingest, `hoso extract --
 passes the freshly extracted documents through `apply_to_documents`, `Catalog.save_page`
 (OCR again) passes the page text through `apply_to_text`. Every read (case pages, export,
 both search indices built from the catalog) therefore sees the corrected values, and no
-rerun can lose them. A correction that no longer finds what it fixed (a rescan replaced
-the file's pages, extraction now finds another document there) is marked `unmatched` with
-a sentence saying why, and shown in the review queue; it is never deleted.
+rerun can lose them. A rescan that replaces a file at its path takes the file's corrections
+with it (`follow_rescan`): they are laid over the new pages and documents as these are
+written. A correction that no longer finds what it fixed (the rescan reads otherwise,
+extraction now finds another document there) is marked `unmatched` with a sentence saying
+why, and shown in the review queue; it is never deleted.
 
 This module knows the table and the rules; `ingest.review` does the catalog and index work.
 """
@@ -343,6 +345,20 @@ def for_documents(db: sqlite3.Connection, sha256: str, docs: list[Document]) -> 
     outcomes.update(rest)
     _set_status(db, outcomes)
     return out
+
+
+def follow_rescan(db: sqlite3.Connection, old_sha: str, new_sha: str, path: str) -> int:
+    """A rescan put new content at `path` and no path holds the old one any more: the old
+    content's corrections move to the new one, waiting (`unmatched`, so the review queue
+    shows them) until its pages and documents are written, which applies each one that
+    still matches. Returns how many moved."""
+    if not _has_table(db):
+        return 0
+    why = f"{path} was replaced by a new scan; waiting for its pages to be read again"
+    return db.execute(
+        "UPDATE corrections SET sha256=?, status='unmatched', detail=? WHERE sha256=?",
+        (new_sha, why, old_sha),
+    ).rowcount
 
 
 def for_page_text(db: sqlite3.Connection, sha256: str, page_no: int, text: str) -> str:

@@ -23,8 +23,11 @@ def _clean(s: str) -> str:
 
 def _spells(word: str, token: str) -> bool:
     """A page word stands for a token of the value: the same, the token with something
-    glued to it ("số:12/2020"), or a piece of it that is no mere dash or dot."""
-    return word == token or (token in word) or (len(word) >= 3 and word in token)
+    glued to it ("số:12/2020"), or at least half of it ("12/2020/" of "12/2020/DS-ST"
+    split in two by OCR; "THADS" alone does not stand for "76/QĐ-CCTHADS")."""
+    return (
+        word == token or (token in word) or (len(word) >= max(3, len(token) / 2) and word in token)
+    )
 
 
 class PageWords:
@@ -59,6 +62,18 @@ class PageWords:
                     conf=round(conf, 1),
                 )
         return None
+
+
+def label_box(words: list[Word], label: str, page_no: int, *, above: int) -> FieldBox | None:
+    """The box of the first printed label `label` ("Số") above pixel row `above`, with
+    the space after it where the value should stand (a value OCR did not read at all)."""
+    want = _clean(label)
+    for w in words:
+        if w.top < above and _clean(w.text).rstrip(":") == want:
+            return FieldBox(
+                page_no=page_no, left=w.left, top=w.top, width=w.width * 8, height=w.height
+            )
+    return None
 
 
 def field_box(words: list[Word], value: str | None, page_no: int) -> FieldBox | None:

@@ -168,3 +168,27 @@ def test_a_file_is_cut_into_documents_from_the_correction_screen(sample):
         data={"csrf_token": csrf_of(page.text), "firsts": "x"},
     )
     assert bad.status_code == 422
+
+
+def test_a_crop_shows_the_value_or_its_label_never_a_word_that_is_a_piece_of_it():
+    """OCR read "76QĐ-CCTHADS" (the slash lost) and extraction found no number: the crop
+    beside the number is not the header's "THADS" (a piece of the value), but the "Số:"
+    label and what follows it, where the officer reads the number on the scan."""
+    from schemas import Word
+    from ingest.review_boxes import PageWords, label_box
+
+    words = [
+        Word(text="CỤC", conf=92.0, left=100, top=80, width=60, height=30, line=0),
+        Word(text="THADS", conf=91.0, left=170, top=80, width=90, height=30, line=0),
+        Word(text="Số:", conf=93.0, left=120, top=200, width=40, height=30, line=1),
+        Word(text="76QĐ-CCTHADS", conf=49.0, left=170, top=200, width=200, height=30, line=1),
+        Word(text="12/2020/", conf=90.0, left=100, top=900, width=120, height=30, line=2),
+        Word(text="DS-ST", conf=90.0, left=230, top=900, width=80, height=30, line=2),
+    ]
+    page = PageWords(words, 3)
+    assert page.box("76/QĐ-CCTHADS") is None
+    split = page.box("12/2020/DS-ST")  # one number OCR cut in two words: half of it counts
+    assert split is not None and (split.left, split.top) == (100, 900)
+    label = label_box(words, "Số", 3, above=600)
+    assert label is not None and (label.left, label.top, label.page_no) == (120, 200, 3)
+    assert label_box(words, "Số", 3, above=150) is None  # the label stands lower

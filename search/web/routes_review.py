@@ -21,7 +21,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from ingest.review_boxes import PageWords, line_boxes
+from ingest.review_boxes import PageWords, label_box, line_boxes
 from schemas import Document, PageRecord
 from schemas.review import REVIEW_KINDS, Correction, FieldBox, ReviewItem
 from schemas.vocab import DOC_TYPE_LABELS_VI, DOC_TYPES, ROLE_LABELS_VI, ROLES
@@ -282,8 +282,18 @@ def _doc_context(review: ReviewService, doc_id: str) -> dict[str, Any]:
         return None
 
     fields = [
-        ("own_number", "Số", doc.own_number or "", crop(doc.own_number, "own_number")),
-        ("date", "Ngày", _vi(doc.date), _first(crop(v) for v in _date_forms(doc.date))),
+        (
+            "own_number",
+            "Số",
+            doc.own_number or "",
+            crop(doc.own_number, "own_number") or _unread(page, "number"),
+        ),
+        (
+            "date",
+            "Ngày",
+            _vi(doc.date),
+            _first(crop(v) for v in _date_forms(doc.date)) or _unread(page, "day"),
+        ),
         ("issuer", "Cơ quan ban hành", doc.issuer or "", crop(doc.issuer, "issuer")),
     ]
     parties = [(p, crop(p.name)) for p in doc.parties]
@@ -298,6 +308,23 @@ def _doc_context(review: ReviewService, doc_id: str) -> dict[str, Any]:
         "history": history,
         "firsts": ", ".join(str(p) for p in review.boundaries(doc_id.split(":")[0])),
     }
+
+
+def _unread(page: PageRecord, kind: str) -> dict[str, int] | None:
+    """Where a field the page does not show in print stands: the box the page step found
+    for a handwritten number or day (`ingest.fields`), or for a number the "Số:" label."""
+    width, height = page.width or 2480, page.height or 3508
+    for f in page.quality.review:
+        if f.kind == kind:
+            box = FieldBox(
+                page_no=page.page_no, left=f.left, top=f.top, width=f.width, height=f.height
+            )
+            return _crop(box, width, height)
+    if kind == "number":
+        return _crop(
+            label_box(page.words or [], "Số", page.page_no, above=height // 3), width, height
+        )
+    return None
 
 
 @router.get("/review/doc/{doc_id}")
