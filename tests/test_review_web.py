@@ -174,8 +174,8 @@ def test_a_crop_shows_the_value_or_its_label_never_a_word_that_is_a_piece_of_it(
     """OCR read "76QĐ-CCTHADS" (the slash lost) and extraction found no number: the crop
     beside the number is not the header's "THADS" (a piece of the value), but the "Số:"
     label and what follows it, where the officer reads the number on the scan."""
-    from schemas import Word
     from ingest.review_boxes import PageWords, label_box
+    from schemas import Word
 
     words = [
         Word(text="CỤC", conf=92.0, left=100, top=80, width=60, height=30, line=0),
