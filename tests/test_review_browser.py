@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from pathlib import Path
 
 import pytest
@@ -41,6 +40,7 @@ RIGHT_NAME = "Trần Thị Hồng"
 NEW_ROLE = "nguoi_co_quyen_loi_nghia_vu_lien_quan"
 
 browser = web_fixtures.browser
+es_alias = web_fixtures.es_alias
 
 
 def misread_sample(root: Path, es_url: str | None = None) -> SampleArchive:
@@ -71,22 +71,6 @@ def misread_sample(root: Path, es_url: str | None = None) -> SampleArchive:
         cat.db.commit()
     reextract_archive(root, es_url, force=True)
     return sample
-
-
-@pytest.fixture
-def es_alias(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    alias = f"hoso-test-review-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("HOSO_ES_INDEX", alias)
-    yield alias
-    from elasticsearch import Elasticsearch
-
-    es = Elasticsearch(ES_URL)
-    try:
-        names = list(es.indices.get_alias(name=alias).keys())
-        es.indices.delete(index=",".join(names))
-    except Exception:  # nothing was made
-        pass
-    es.close()
 
 
 def _documents(archive: Path) -> dict[str, object]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web" / 
 ES_URL = os.environ.get("HOSO_TEST_ES_URL", "http://127.0.0.1:9200")
 
 browser = web_fixtures.browser
+es_alias = web_fixtures.es_alias
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> str:
@@ -85,22 +85,6 @@ def _number_hits(archive: Path, es_url: str | None, number: str) -> set[tuple[st
 def _documents(archive: Path) -> dict[str, Any]:
     with Catalog(archive, readonly=True) as cat:
         return {d.doc_id: d.model_dump() for d in cat.documents()}
-
-
-@pytest.fixture
-def es_alias(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    alias = f"hoso-test-loop-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("HOSO_ES_INDEX", alias)
-    yield alias
-    from elasticsearch import Elasticsearch
-
-    es = Elasticsearch(ES_URL)
-    try:
-        names = list(es.indices.get_alias(name=alias).keys())
-        es.indices.delete(index=",".join(names))
-    except Exception:  # nothing was made
-        pass
-    es.close()
 
 
 def test_officer_fixes_what_tesseract_misread_and_the_fix_sticks(

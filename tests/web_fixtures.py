@@ -100,6 +100,27 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+@pytest.fixture
+def es_alias(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A unique Elasticsearch alias (HOSO_ES_INDEX) for one test; its indices are deleted
+    after it. The server is HOSO_TEST_ES_URL's (an integration test never skips it)."""
+    import os
+    import uuid
+
+    from elasticsearch import Elasticsearch
+
+    alias = f"hoso-test-web-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("HOSO_ES_INDEX", alias)
+    yield alias
+    es = Elasticsearch(os.environ.get("HOSO_TEST_ES_URL", "http://127.0.0.1:9200"))
+    try:
+        names = list(es.indices.get_alias(name=alias).keys())
+        es.indices.delete(index=",".join(names))
+    except Exception:  # nothing was made
+        pass
+    es.close()
+
+
 def login(client, username: str = OFFICER, password: str = OFFICER_PASSWORD):  # type: ignore[no-untyped-def]
     """Log a TestClient in through the real form (CSRF token included)."""
     page = client.get("/login")
