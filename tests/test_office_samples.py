@@ -23,8 +23,8 @@ import pytest
 from conftest import SampleArchive
 from typer.testing import CliRunner
 
+from hoso.cli import app
 from ingest.catalog import Catalog
-from ingest.cli import app
 
 pytestmark = pytest.mark.slow
 

@@ -27,8 +27,8 @@ from conftest import SampleArchive
 from typer.testing import CliRunner
 from web_fixtures import OFFICER, OFFICER_PASSWORD, serve_live
 
+from hoso.cli import app as cli
 from ingest.catalog import Catalog
-from ingest.cli import app as cli
 from schemas import SearchQuery
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.es]
