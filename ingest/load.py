@@ -15,11 +15,11 @@ import hashlib
 import io
 import os
 import warnings
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import IO, Any
 
 import numpy as np
+from cachetools import LRUCache
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
@@ -74,8 +74,19 @@ def file_kind(path: str) -> str:
 
 # --- PDF ---------------------------------------------------------------------------------
 
-_READERS: OrderedDict[tuple[str, tuple[int, ...]], tuple[PdfReader, IO[bytes]]] = OrderedDict()
 _MAX_READERS = 4
+
+
+class _Readers(LRUCache[tuple[str, tuple[int, ...]], tuple[PdfReader, IO[bytes]]]):
+    """The most recently used open PDFs of this process; an evicted one's file is closed."""
+
+    def popitem(self) -> tuple[tuple[str, tuple[int, ...]], tuple[PdfReader, IO[bytes]]]:
+        key, (reader, fh) = super().popitem()
+        fh.close()
+        return key, (reader, fh)
+
+
+_READERS = _Readers(maxsize=_MAX_READERS)
 
 
 def pdf_reader(path: str) -> PdfReader:
@@ -86,7 +97,6 @@ def pdf_reader(path: str) -> PdfReader:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     hit = _READERS.get(key)
     if hit is not None:
-        _READERS.move_to_end(key)
         # pypdf keeps every object it has resolved (each page's image stream): drop them, so
         # a worker's memory stays flat over a 500-page PDF instead of growing page by page.
         hit[0].resolved_objects.clear()
@@ -98,9 +108,6 @@ def pdf_reader(path: str) -> PdfReader:
         fh.close()
         raise
     _READERS[key] = (reader, fh)
-    while len(_READERS) > _MAX_READERS:
-        _, (_, old) = _READERS.popitem(last=False)
-        old.close()
     return reader
 
 

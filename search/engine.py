@@ -12,10 +12,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
+
+from cachetools import LRUCache
 
 from schemas import IndexPage, SearchQuery, SearchResult
 from search.query import Plan, group, plan, rank, to_case_groups
@@ -77,7 +78,7 @@ class ResultCache:
         self.journal = Path(f"{path}-journal")
         self.entries = entries
         self._lock = threading.Lock()
-        self._data: OrderedDict[str, SearchResult] = OrderedDict()
+        self._data: LRUCache[str, SearchResult] = LRUCache(maxsize=entries)
         self._generation: Generation | None = None
         self.hits = 0
         self.misses = 0
@@ -93,19 +94,15 @@ class ResultCache:
             if found is None:
                 self.misses += 1
                 return None
-            self._data.move_to_end(key)
             self.hits += 1
             return found
 
     def put(self, generation: Generation, key: str, result: SearchResult) -> None:
         with self._lock:
             if generation != self._generation:
-                self._data.clear()
+                self._data = LRUCache(maxsize=self.entries)
                 self._generation = generation
             self._data[key] = result
-            self._data.move_to_end(key)
-            while len(self._data) > self.entries:
-                self._data.popitem(last=False)
 
 
 _CACHES: dict[tuple[str, int], ResultCache] = {}

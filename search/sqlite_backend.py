@@ -15,10 +15,11 @@ import os
 import sqlite3
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+from cachetools import LRUCache
 
 from schemas import IndexPage, SearchQuery
 from search.query import Plan, deletes, derive, text_tokens, within_one_edit
@@ -175,16 +176,16 @@ class RecordCache:
         self._lock = threading.Lock()
         self._generation: Generation | None = None
         # rid -> [record, text_fold or None]; page_id -> page text
-        self._records: OrderedDict[int, list[Any]] = OrderedDict()
-        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._records: LRUCache[int, list[Any]] = LRUCache(maxsize=entries)
+        self._texts: LRUCache[str, str] = LRUCache(maxsize=entries)
 
     def generation(self) -> Generation | None:
         return index_generation(self.path)
 
     def _reset(self, generation: Generation) -> None:
         if generation != self._generation:
-            self._records.clear()
-            self._texts.clear()
+            self._records = LRUCache(maxsize=self.entries)
+            self._texts = LRUCache(maxsize=self.entries)
             self._generation = generation
 
     def records(
@@ -197,7 +198,6 @@ class RecordCache:
             for rid in rids:
                 entry = self._records.get(rid)
                 if entry is not None and (not with_text_fold or entry[1] is not None):
-                    self._records.move_to_end(rid)
                     out[rid] = entry
         return out
 
@@ -209,9 +209,6 @@ class RecordCache:
                 if kept is not None and entry[1] is None:
                     entry = [entry[0], kept[1]]
                 self._records[rid] = entry
-                self._records.move_to_end(rid)
-            while len(self._records) > self.entries:
-                self._records.popitem(last=False)
 
     def texts(self, generation: Generation, page_ids: Iterable[str]) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -221,7 +218,6 @@ class RecordCache:
             for page_id in page_ids:
                 text = self._texts.get(page_id)
                 if text is not None:
-                    self._texts.move_to_end(page_id)
                     out[page_id] = text
         return out
 
@@ -230,9 +226,6 @@ class RecordCache:
             self._reset(generation)
             for page_id, text in found.items():
                 self._texts[page_id] = text
-                self._texts.move_to_end(page_id)
-            while len(self._texts) > self.entries:
-                self._texts.popitem(last=False)
 
 
 _RECORD_CACHES: weakref.WeakValueDictionary[str, RecordCache] = weakref.WeakValueDictionary()

@@ -12,13 +12,13 @@ import io
 import subprocess
 import tempfile
 import threading
-from collections import OrderedDict
 from pathlib import Path
 
+from cachetools import LRUCache
 from pypdf import PdfReader
 
 _CACHE_SIZE = 64
-_cache: OrderedDict[tuple[str, float], bytes] = OrderedDict()
+_cache: LRUCache[tuple[str, float], bytes] = LRUCache(maxsize=_CACHE_SIZE)
 _lock = threading.Lock()
 
 
@@ -62,9 +62,9 @@ def page_jpeg(pdf: Path, width: int | None = None) -> bytes | None:
     except OSError:
         return None
     with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
+        hit = _cache.get(key)
+    if hit is not None:
+        return hit
     try:
         data = _from_embedded(pdf)
     except Exception:  # a broken PDF: fall back to the rasteriser
@@ -74,6 +74,4 @@ def page_jpeg(pdf: Path, width: int | None = None) -> bytes | None:
     if data is not None:
         with _lock:
             _cache[key] = data
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
     return data

@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections import OrderedDict
 from urllib.parse import quote
 
+from cachetools import LRUCache
 from markupsafe import Markup, escape
 
 from schemas import CaseGroup, SearchResult
@@ -203,23 +203,18 @@ class ResultsFragments:
     """
 
     def __init__(self, entries: int = 256) -> None:
-        self._entries = entries
         self._lock = threading.Lock()
-        self._data: OrderedDict[tuple[int, str], tuple[object, Markup]] = OrderedDict()
+        self._data: LRUCache[tuple[int, str], tuple[object, Markup]] = LRUCache(maxsize=entries)
 
     def html(self, cases: list[CaseGroup], q: str) -> Markup:
         key = (id(cases), q)
         with self._lock:
             kept = self._data.get(key)
             if kept is not None and kept[0] is cases:
-                self._data.move_to_end(key)
                 return kept[1]
         html = Markup(results_list_html(cases, q))
         with self._lock:
             self._data[key] = (cases, html)
-            self._data.move_to_end(key)
-            while len(self._data) > self._entries:
-                self._data.popitem(last=False)
         return html
 
 

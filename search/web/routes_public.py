@@ -13,6 +13,7 @@ import math
 import threading
 import time
 
+from cachetools import TTLCache
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -29,11 +30,14 @@ _lock = threading.Lock()
 
 def public_debtors(ctx: Ctx) -> list[PublicDebtor]:
     """The whole public list, rebuilt at most every `public_cache_s` seconds."""
-    cache = ctx.__dict__.setdefault("_public_cache", {})
     with _lock:
+        cache: TTLCache[str, list[PublicDebtor]] = ctx.__dict__.setdefault(
+            "_public_cache",
+            TTLCache(maxsize=1, ttl=ctx.settings.public_cache_s, timer=time.monotonic),
+        )
         hit = cache.get("debtors")
-        if hit and time.monotonic() - hit[0] < ctx.settings.public_cache_s:
-            return list(hit[1])
+    if hit is not None:
+        return list(hit)
     docs = [d for t in ctx.public.policy.doc_types for d in ctx.store.documents_of_type(t)]
     case_ids = sorted({d.case_id for d in docs if d.case_id})
     case_docs = {c: ctx.store.case_documents(c) for c in case_ids}
@@ -41,7 +45,7 @@ def public_debtors(ctx: Ctx) -> list[PublicDebtor]:
     _record(ctx, withheld)
     rows.sort(key=lambda r: (r.decision_date or "", r.case_id), reverse=True)
     with _lock:
-        cache["debtors"] = (time.monotonic(), rows)
+        cache["debtors"] = rows
     return list(rows)
 
 
