@@ -145,3 +145,17 @@ def test_charts_are_svg_drawn_here_with_every_label_escaped():
     assert svg.startswith("<svg") and "<script>" not in svg and "&lt;script&gt;" in svg
     assert svg.count('class="bar"') == 2 and 'width="360.0"' in svg and 'width="120.0"' in svg
     assert "…" in svg and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_the_agency_chart_labels_keep_the_year_and_the_place():
+    """Cut to fit, an agency-and-year label must still say which year and where: the year
+    first, the agency as offices abbreviate it."""
+    from search.web.routes_review import _short_agency
+
+    assert (
+        _short_agency("Chi cục Thi hành án dân sự huyện Di Linh") == "Chi cục THADS huyện Di Linh"
+    )
+    assert _short_agency("Tòa án nhân dân huyện Trảng Bom tỉnh Đồng Nai") == (
+        "TAND huyện Trảng Bom tỉnh Đồng Nai"
+    )
+    assert _short_agency(None) == "—"

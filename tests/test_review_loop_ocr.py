@@ -157,6 +157,12 @@ def test_officer_fixes_what_tesseract_misread_and_the_fix_sticks(
             page.screenshot(path=str(ARTIFACTS / "3-search.png"), full_page=True)
             page.goto(f"{url}/review")
             assert page.locator(f"li.kind-number a.fix[href$='{doc_id}']").count() == 0
+            # the statistics page, over the corrected archive (its figures against the
+            # truth: tests/test_office_samples.py)
+            page.goto(f"{url}/stats")
+            assert page.inner_text("#n-cases") == str(len(ingested_quick.truth["cases"]))
+            assert page.locator("svg.chart rect.bar").count() >= 3
+            page.screenshot(path=str(ARTIFACTS / "4-stats.png"), full_page=True)
         finally:
             context.close()
     # … and both indices asked directly

@@ -9,7 +9,9 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 BAR_H, GAP, LABEL_W, BAR_W, VALUE_W = 22, 6, 260, 360, 150
-LABEL_CHARS = 36  # what fits in LABEL_W at 13 px; longer labels are cut (whole in the tooltip)
+# What fits in LABEL_W at 13 px, capitals and marks included (36 cut the first letter of
+# "Tòa án nhân dân huyện Trảng Bom tỉnh…"); longer labels are cut, whole in the tooltip.
+LABEL_CHARS = 34
 
 
 def _fit(label: str) -> str:
