@@ -21,15 +21,16 @@ from rich.markup import escape
 
 from ingest.errors import ExitCode, HosoError
 from ingest.failures import Database, explain
+from schemas.settings import Settings, settings
 
-DEFAULT_ARCHIVE = Path("hoso-archive")
+DEFAULT_ARCHIVE = Settings.model_fields["archive"].default
 
 ArchiveOpt = Annotated[
     Path,
     typer.Option(
         "--archive",
         "-a",
-        envvar="HOSO_ARCHIVE",
+        envvar=Settings.env_name("archive"),
         help="Archive folder holding the catalog (catalog.sqlite) and derived files.",
         show_default=True,
     ),
@@ -39,7 +40,7 @@ EsUrlOpt = Annotated[
     str | None,
     typer.Option(
         "--es-url",
-        envvar="HOSO_ES_URL",
+        envvar=Settings.env_name("es_url"),
         help="Elasticsearch URL (e.g. http://localhost:9200); default: the SQLite index.",
     ),
 ]
@@ -114,7 +115,7 @@ def report_unexpected(exc: BaseException) -> int:
         console.print(f"[bold red]error:[/] {safe(exc)}", highlight=False, soft_wrap=True)
         return int(exc.exit_code)
     details = "".join(traceback.format_exception(exc))
-    if os.environ.get("HOSO_TRACEBACK"):
+    if settings().traceback:
         sys.stderr.write(details)
         where = "above"
     else:

@@ -31,6 +31,7 @@ import numpy as np
 import tesserocr  # type: ignore[import-untyped]
 
 from ingest.errors import OcrError
+from schemas.settings import settings
 
 MIN_VERSION = (4, 1)
 _TESSDATA_CANDIDATES = (
@@ -51,7 +52,7 @@ HARD_GRACE_S = 10.0
 def tessdata_dir() -> str:
     """Where the language data is: `TESSDATA_PREFIX`, else the first system folder that
     holds `vie.traineddata` (or any `.traineddata`)."""
-    env = os.environ.get("TESSDATA_PREFIX")
+    env = settings().tessdata_prefix
     if env and Path(env).is_dir():
         return env
     for d in _TESSDATA_CANDIDATES:

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from schemas.normalize import fold  # noqa: E402
+from schemas.settings import settings  # noqa: E402
 
 # hoso ingest's exit code when some files failed: some sample files are meant to fail.
 SOME_FILES_FAILED = 3
@@ -61,7 +62,7 @@ def main() -> int:
     os.chdir(ROOT)
     os.environ["PATH"] = f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
     samples = os.environ.get("SAMPLES") or "samples"
-    archive = os.environ.get("HOSO_ARCHIVE") or "hoso-archive"
+    archive = str(settings().archive)
 
     say(f"== generating sample scans into {samples}/")
     hoso("make-samples", samples)

@@ -9,7 +9,6 @@ service and the CLI call exactly this. It never reads the catalog.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterable
@@ -19,16 +18,13 @@ from typing import Any, Protocol
 from cachetools import LRUCache
 
 from schemas import IndexPage, SearchQuery, SearchResult
+from schemas.settings import settings
 from search.query import Plan, group, plan, rank, to_case_groups
 
 # Pages fetched per query before ranking. Backends return the best match tier first and,
 # within a tier, the smallest (case_id, page_id): the same set from both backends.
 CANDIDATES = 100
 TEXT_CANDIDATES = 100
-DEFAULT_ES_ALIAS = "hoso-pages"
-# Result cache of `hoso serve` over the SQLite index (entries per process; HOSO_SEARCH_CACHE,
-# 0 = off). See ResultCache.
-SERVE_CACHE_ENTRIES = 512
 
 
 class Backend(Protocol):
@@ -121,8 +117,7 @@ def shared_cache(path: Path, entries: int) -> ResultCache:
 
 def serve_cache_entries() -> int:
     """Result-cache size for `hoso serve` (HOSO_SEARCH_CACHE entries; 0 turns it off)."""
-    raw = os.environ.get("HOSO_SEARCH_CACHE", "").strip()
-    return max(0, int(raw)) if raw.isdigit() else SERVE_CACHE_ENTRIES
+    return settings().search_cache
 
 
 class SearchEngine:
@@ -193,7 +188,7 @@ class SearchEngine:
 
 def es_alias() -> str:
     """The Elasticsearch alias searched and fed (HOSO_ES_INDEX, default "hoso-pages")."""
-    return os.environ.get("HOSO_ES_INDEX", DEFAULT_ES_ALIAS)
+    return settings().es_index
 
 
 def open_engine(

@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import json
 import multiprocessing
-import os
 import queue
 import re
 import sys
@@ -34,6 +33,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.serializer import JsonSerializer, NdjsonSerializer
 
 from schemas import IndexPage, SearchQuery
+from schemas.settings import settings
 from search.query import Plan, derive, text_tokens
 
 # The index keeps no `_source`: a candidate's record (`derive` minus the texts) is one JSON
@@ -120,9 +120,9 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 def _derive_workers() -> int:
     """Processes deriving documents during a rebuild (HOSO_ES_DERIVE_WORKERS; 0: none)."""
-    raw = os.environ.get("HOSO_ES_DERIVE_WORKERS")
-    if raw is not None:
-        return max(0, int(raw))
+    workers = settings().es_derive_workers
+    if workers is not None:
+        return workers
     return 2 if sys.platform == "linux" else 0  # forked workers: cheap to start, Linux only
 
 

@@ -6,7 +6,6 @@ read it from the request, so no route imports the app.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from schemas import SearchQuery, SearchResult
+from schemas.settings import settings
 from search.web.auth import SESSION_COOKIE, Session, SessionCodec
 from search.web.policy import PublicPolicy, PublicView
 from search.web.results_html import ResultsFragments
@@ -38,11 +38,6 @@ class SearchEngine(Protocol):
     def search(self, query: SearchQuery) -> SearchResult: ...
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    return max(1, int(raw)) if raw.isdigit() else default
-
-
 @dataclass
 class WebSettings:
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
@@ -57,7 +52,7 @@ class WebSettings:
     # of the shared thread pool, which spent more CPU a search switching between them. Two
     # (one in Python while the other is in SQLite, which releases the GIL) against four:
     # 3.3 against 4.6 ms of CPU a search request under the 50-officer load (BENCHMARKS.md).
-    search_threads: int = field(default_factory=lambda: _env_int("HOSO_SEARCH_THREADS", 2))
+    search_threads: int = field(default_factory=lambda: settings().search_threads)
 
 
 class LoginRequired(Exception):
