@@ -48,3 +48,18 @@ def test_cli_verbs_map_to_their_modules():
         verbs |= {g.name for g in one.registered_groups if g.name}
         verbs = {v.replace("_", "-") for v in verbs}
         assert verbs == {v for v, m in COMMANDS.items() if m == module}, module
+
+
+def test_python_m_hoso_and_python_m_ingest_are_the_command_line():
+    import subprocess
+    import sys
+
+    for package in ("hoso", "ingest"):
+        r = subprocess.run(
+            [sys.executable, "-m", package, "make-samples", "--help"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert r.returncode == 0, r.stderr
+        assert "Usage:" in r.stdout and "make-samples" in r.stdout, r.stdout
