@@ -79,7 +79,20 @@ def build_app(modules: Sequence[str] = _COMMAND_MODULES) -> typer.Typer:
             continue
         module.register(app)
     _flow_help(app)
+    _answer_failures(app)
     return app
+
+
+def _answer_failures(app: typer.Typer) -> None:
+    """Every verb's named failures answered in one place (`ingest.cli_common.handled`)."""
+    from ingest.cli_common import handled
+
+    for command in app.registered_commands:
+        if command.callback is not None and not hasattr(command.callback, "__wrapped__"):
+            command.callback = handled(command.callback)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            _answer_failures(group.typer_instance)
 
 
 def _flowed(doc: str) -> str:

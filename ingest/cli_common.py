@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -9,18 +10,18 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 
-from ingest.errors import ExitCode, HosoError
 from ingest.failures import Database, explain
+from schemas.errors import ExitCode, HosoError, UsageError
 from schemas.settings import Settings, settings
 
 DEFAULT_ARCHIVE = Settings.model_fields["archive"].default
@@ -46,6 +47,8 @@ EsUrlOpt = Annotated[
 ]
 
 console = Console(stderr=True)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -85,12 +88,28 @@ def safe(text: object) -> str:
     return escape(printable(text))
 
 
-def fail(exc: HosoError | str, code: ExitCode | None = None) -> typer.Exit:
-    """Print one clear line and return the Exit to raise."""
-    console.print(f"[bold red]error:[/] {safe(exc)}", highlight=False, soft_wrap=True)
-    if code is None:
-        code = exc.exit_code if isinstance(exc, HosoError) else ExitCode.BAD_INPUT
-    return typer.Exit(int(code))
+def fail(exc: HosoError | str, code: ExitCode | None = None) -> HosoError:
+    """The failure to raise for `exc`: itself, or for a sentence the named failure of `code`
+    (`UsageError` for bad arguments, else bad input). `handled` prints it."""
+    if isinstance(exc, HosoError):
+        return exc
+    return UsageError(exc) if code == ExitCode.USAGE else HosoError(exc)
+
+
+def handled(command: Callable[P, R]) -> Callable[P, R]:
+    """`command` with its failures answered the one way (`report_unexpected`): a named
+    failure prints its sentence and ends `hoso` with its exit code. `hoso.cli.build_app`
+    wraps every verb in it; an error of any other kind reaches `hoso.cli.main`, which gives
+    it to `report_unexpected` too."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except HosoError as exc:
+            raise typer.Exit(report_unexpected(exc)) from None
+
+    return run
 
 
 @contextmanager
@@ -99,18 +118,19 @@ def archive_errors(archive: Path, what: Database = "catalog") -> Iterator[None]:
     `archive` ends the command with one sentence and its exit code (`ingest.failures`)."""
     try:
         yield
-    except typer.Exit:
+    except (typer.Exit, HosoError):
         raise
     except Exception as exc:
         named = explain(exc, archive, what)
         if named is None:
             raise
-        raise fail(named) from None
+        raise named from None
 
 
 def report_unexpected(exc: BaseException) -> int:
-    """The last resort of `hoso`: one sentence on the terminal, the traceback in a file
-    (HOSO_TRACEBACK=1 prints it instead). Returns the exit code."""
+    """How `hoso` answers a failure, the one place: a named failure (`HosoError`) is its
+    sentence; anything else is a bug, one sentence on the terminal and the traceback in a
+    file (HOSO_TRACEBACK=1 prints it instead). Returns the exit code."""
     if isinstance(exc, HosoError):
         console.print(f"[bold red]error:[/] {safe(exc)}", highlight=False, soft_wrap=True)
         return int(exc.exit_code)

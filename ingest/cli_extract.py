@@ -20,9 +20,9 @@ from ingest.cli_common import (
     print_json,
     safe,
 )
-from ingest.errors import ExitCode, HosoError
 from ingest.extract import extract_pages
 from schemas import ExtractedFile
+from schemas.errors import ExitCode, HosoError
 
 
 def file_pages(path: Path) -> list[tuple[int, str]]:

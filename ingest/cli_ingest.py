@@ -35,10 +35,10 @@ from ingest.cli_common import (
     print_jsonl,
     safe,
 )
-from ingest.errors import ExitCode, Terminated
 from ingest.lock import holder
 from ingest.pipeline import IngestOptions, IngestSummary, run_ingest
 from ingest.tasks import OcrOptions
+from schemas.errors import ExitCode, Terminated
 
 
 class RichProgress:
@@ -147,7 +147,7 @@ def ingest(
     By default each first-level folder under a PATH is one case (hồ sơ); files are identified
     by content (sha256), so reruns only do what is missing. Exit code 3 means the batch
     finished but some files failed (see `hoso status`); every exit code is listed in
-    ingest/errors.py. One ingest at a time works on an archive: a second one stops at once
+    schemas/errors.py. One ingest at a time works on an archive: a second one stops at once
     (exit 10), or with --wait waits for the first.
     """
     if manifest is not None and not manifest.is_file():

@@ -29,7 +29,7 @@ from ingest.cli_common import (
     printable,
 )
 from ingest.corrections import CorrectionError
-from ingest.errors import ExitCode
+from schemas.errors import ExitCode
 from schemas.review import REVIEW_KINDS, Correction
 from schemas.vocab import ROLES
 

@@ -20,8 +20,8 @@ from ingest.cli_common import (
     print_json,
     safe,
 )
-from ingest.errors import BackendUnavailable, ExitCode, IndexBehind
 from schemas import SearchQuery, SearchResult
+from schemas.errors import ExitCode, IndexBehind
 from schemas.vocab import DOC_TYPES, ROLES
 
 _YEARS = re.compile(r"^\s*(\d{4})?\s*(?:\.\.|-)?\s*(\d{4})?\s*$")
@@ -61,13 +61,7 @@ def ensure_index(archive: Path, es_url: str | None = None) -> None:
             with archive_errors(archive, "catalog"), Catalog(archive) as catalog:
                 reindex(catalog, backend)
         elif gap:
-            raise fail(IndexBehind(behind_message(gap, archive, es_url)))
-    except Exception as exc:
-        from search.es_backend import SearchBackendUnavailable
-
-        if isinstance(exc, SearchBackendUnavailable):
-            raise fail(BackendUnavailable(str(exc))) from exc
-        raise
+            raise IndexBehind(behind_message(gap, archive, es_url))
     finally:
         backend.close()
 
@@ -76,15 +70,8 @@ def run_search(archive: Path, es_url: str | None, query: SearchQuery) -> SearchR
     from search.engine import open_engine
 
     ensure_index(archive, es_url)
-    try:
-        with archive_errors(archive, "index"), open_engine(archive, es_url) as engine:
-            return engine.search(query)
-    except Exception as exc:
-        from search.es_backend import SearchBackendUnavailable
-
-        if isinstance(exc, SearchBackendUnavailable):
-            raise fail(BackendUnavailable(str(exc))) from exc
-        raise
+    with archive_errors(archive, "index"), open_engine(archive, es_url) as engine:
+        return engine.search(query)
 
 
 def _print_table(result: SearchResult) -> None:
@@ -194,12 +181,6 @@ def register(app: typer.Typer) -> None:
                     n = sync(catalog, backend, queue=ES_QUEUE)
                 else:
                     n = do_reindex(catalog, backend)
-        except Exception as exc:
-            from search.es_backend import SearchBackendUnavailable
-
-            if isinstance(exc, SearchBackendUnavailable):
-                raise fail(BackendUnavailable(str(exc))) from exc
-            raise
         finally:
             backend.close()
         secs = time.perf_counter() - t0

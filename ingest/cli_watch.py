@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from ingest.cli_common import DEFAULT_ARCHIVE, ArchiveOpt, EsUrlOpt, console, fail, safe
-from ingest.errors import ExitCode, Terminated
+from schemas.errors import ExitCode, Terminated
 
 
 def watch(

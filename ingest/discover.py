@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ingest.errors import ManifestError
+from schemas.errors import ManifestError
 
 # A folder holding this file is a hoso archive (`ingest.catalog.Catalog.FILENAME`): hoso's
 # own output, never input, even when it sits inside the folder being scanned.

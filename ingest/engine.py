@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import tesserocr  # type: ignore[import-untyped]
 
-from ingest.errors import OcrError
+from schemas.errors import OcrError
 from schemas.settings import settings
 
 MIN_VERSION = (4, 1)

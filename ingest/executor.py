@@ -20,7 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
-from ingest.errors import BackendUnavailable
+from schemas.errors import BackendUnavailable
 
 T = TypeVar("T")
 R = TypeVar("R")

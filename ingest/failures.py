@@ -4,7 +4,7 @@ The catalog and the search index are SQLite files in the archive folder, and the
 are written beside them. When the disk fills up, the folder cannot be written, or one of the
 files is damaged, the low-level error (an `sqlite3.Error` or an `OSError`) is turned here
 into one sentence that says what happened and what to do, with its exit code
-(`ingest.errors`). Nothing here retries or repairs.
+(`schemas.errors`). Nothing here retries or repairs.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 from typing import Literal
 
-from ingest.errors import (
+from schemas.errors import (
     ArchiveNotWritable,
     CatalogDamaged,
     DiskFull,

@@ -21,6 +21,7 @@ from pathlib import Path
 from ingest.catalog import CURRENT, Catalog
 from ingest.failures import damaged, is_damaged
 from schemas import Document, IndexPage
+from schemas.errors import BackendUnavailable
 from search.engine import Backend, es_alias
 from search.sqlite_backend import INDEX_FILENAME, SqliteBackend
 
@@ -125,12 +126,6 @@ def open_es(es_url: str, alias: str | None = None) -> Backend:
     return EsBackend(es_url, alias=alias or es_alias())
 
 
-def _unavailable() -> tuple[type[BaseException], ...]:
-    from search.es_backend import SearchBackendUnavailable
-
-    return (SearchBackendUnavailable,)
-
-
 def _apply(catalog: Catalog, backend: Backend, items: list[tuple[int, str, str]]) -> None:
     """Bring `backend` up to date for queue items ("page" sha:n, "document" doc id)."""
     pages: dict[str, IndexPage] = {}
@@ -154,7 +149,7 @@ def _apply(catalog: Catalog, backend: Backend, items: list[tuple[int, str, str]]
 
 def sync(catalog: Catalog, backend: Backend, *, queue: str | None = None, batch: int = 500) -> int:
     """Drain the catalog's index queue for `backend`; returns the number of items applied.
-    Raises SearchBackendUnavailable (items stay queued) if the backend is down."""
+    Raises BackendUnavailable (items stay queued) if the backend is down."""
     name = queue or backend.name
     done = 0
     while True:
@@ -257,7 +252,7 @@ class Indexer:
         if self.es is not None:
             try:
                 self._fill(self.es, ES_QUEUE, f"the Elasticsearch index at {es_url}")
-            except _unavailable() as exc:  # down: the queue keeps the work, as for any page
+            except BackendUnavailable as exc:  # down: the queue keeps the work, as for any page
                 log.warning("Elasticsearch unavailable (%s); its index is checked next run", exc)
         self.batch = batch
         self._unsent = 0  # items queued for Elasticsearch since the last flush
@@ -314,7 +309,7 @@ class Indexer:
         self._unsent = 0
         try:
             sync(self.catalog, self.es, queue=ES_QUEUE)
-        except _unavailable() as exc:
+        except BackendUnavailable as exc:
             log.warning("Elasticsearch unavailable (%s); %d items queued", exc, self.queued())
         return self.queued()
 

@@ -25,9 +25,9 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from ingest.discover import file_stamp, sniff_kind
-from ingest.errors import FileChangedError, InputFileError
 from ingest.tasks import PageTask
 from ingest.textlayer import TextLayerVerdict, is_capital_font, judge_text_layer
+from schemas.errors import FileChangedError, InputFileError
 
 # A4 at 600 dpi is 35 Mpx, A3 at 600 dpi 70 Mpx. Anything far above is a bomb or a poster.
 MAX_PIXELS = 100_000_000

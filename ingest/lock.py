@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.errors import ArchiveBusy
+from schemas.errors import ArchiveBusy
 
 FILENAME = "ingest.lock"
 

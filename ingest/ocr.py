@@ -23,8 +23,8 @@ import numpy as np
 from ingest import engine
 from ingest.correct import fix_tones
 from ingest.engine import check_tesseract
-from ingest.errors import OcrError
 from schemas import Word
+from schemas.errors import OcrError
 from schemas.normalize import ACUTE, DOT_BELOW, TONE_MARKS, repair
 
 __all__ = ["OcrOutput", "check_tesseract", "ocr_page", "ocr_number", "parse_tsv"]

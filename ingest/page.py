@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import HosoError
 from ingest.fields import fill_text, review_fields
 from ingest.load import load_page, pdf_page_bytes
 from ingest.ocr import OcrOutput, ocr_number, ocr_page
@@ -37,6 +36,7 @@ from ingest.preprocess import (
 )
 from ingest.tasks import PageResult, PageTask
 from schemas import PageQuality, ReviewField, Word
+from schemas.errors import HosoError
 
 SEAL_ONLY = "only a seal or stamp (giáp lai page): nothing to read"
 _NOT_RESCAN = {"blank page", "no text recognised", SEAL_ONLY}

@@ -35,8 +35,8 @@ from pypdf.generic import (
 )
 
 from ingest.engine import tessdata_dir
-from ingest.errors import InputFileError, OcrError
 from schemas import Word
+from schemas.errors import InputFileError, OcrError
 
 # The archive's page images are JPEGs: q85 keeps thin tone marks legible at 200 dpi.
 JPEG_QUALITY = 85

@@ -29,11 +29,11 @@ from ingest.discover import (
     reread,
     sha256_of,
 )
-from ingest.errors import InputFileError
 from ingest.executor import PageExecutor, make_executor
 from ingest.failures import check_writable
 from ingest.lock import ArchiveLock
 from ingest.tasks import OcrOptions, PageResult, PageTask
+from schemas.errors import InputFileError
 
 
 class Progress(Protocol):

@@ -12,8 +12,8 @@ import typer
 from rich.table import Table
 
 from ingest.cli_common import JsonOpt, fail, print_json
-from ingest.errors import ExitCode
 from samplegen.evaluate import FIELDS, FieldScore, evaluate, evaluate_ocr, load_labelled
+from schemas.errors import ExitCode
 
 
 def eval_cmd(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ingest.cli_common import JsonOpt, console, fail, print_json
-from ingest.errors import ExitCode
+from schemas.errors import ExitCode
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ normalised field (name_norm, name_fold, number keys, text_fold) is prepared in P
 Like the SQLite backend it only retrieves candidates; `search.query` ranks them: the
 segments are sorted by (case_id, page_id) and every match tier is a filter sorted the same
 way, so a tier stops after the `limit` pages it may contribute (`_tiers`).
-Connection failures surface as `SearchBackendUnavailable`, so callers can queue work.
+Connection failures surface as `schemas.errors.BackendUnavailable`, so callers can queue work.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.serializer import JsonSerializer, NdjsonSerializer
 
 from schemas import IndexPage, SearchQuery
+from schemas.errors import BackendUnavailable
 from schemas.settings import settings
 from search.query import Plan, derive, text_tokens
 
@@ -58,10 +59,6 @@ _BULK_THREADS = 2
 # Every candidate query is sorted like the index (schemas/es_index.json "sort.field"), so
 # Lucene stops collecting a tier after its first `size` pages.
 _ORDER = [{"case_id": "asc"}, {"page_id": "asc"}]
-
-
-class SearchBackendUnavailable(RuntimeError):
-    """The search server could not be reached or refused the work (retry later)."""
 
 
 def index_body() -> dict[str, Any]:
@@ -190,14 +187,14 @@ MERGE_SEGMENTS = 1
 MERGE_TIMEOUT_S = 3600.0
 
 
-def unavailable(url: str, exc: Exception) -> SearchBackendUnavailable:
+def unavailable(url: str, exc: Exception) -> BackendUnavailable:
     """One sentence for an Elasticsearch that cannot be reached or fails: the transport's own
     message nests three exceptions deep, so only its reason (the OS's words) is kept."""
     if isinstance(exc, TransportError):
         reasons = re.findall(r"\[Errno -?\d+\] ([^)\]'\"]+)", str(exc))
         why = reasons[-1].strip().lower() if reasons else type(exc).__name__
-        return SearchBackendUnavailable(f"Elasticsearch at {url} cannot be reached ({why})")
-    return SearchBackendUnavailable(f"Elasticsearch at {url}: {exc}")
+        return BackendUnavailable(f"Elasticsearch at {url} cannot be reached ({why})")
+    return BackendUnavailable(f"Elasticsearch at {url}: {exc}")
 
 
 class EsBackend:
@@ -300,7 +297,7 @@ class EsBackend:
         if errors:
             statuses = {next(iter(e.values())).get("status") for e in errors}
             if any(s is None or s >= 429 for s in statuses):
-                raise SearchBackendUnavailable(
+                raise BackendUnavailable(
                     f"Elasticsearch at {self.url} rejected {len(errors)} pages: {errors[0]}"
                 )
             raise RuntimeError(f"Elasticsearch refused {len(errors)} pages: {errors[0]}")
@@ -567,7 +564,7 @@ class EsBackend:
                     return []
                 status = int(r.get("status") or 500)
                 if status >= 500 or status == 429:
-                    raise SearchBackendUnavailable(f"Elasticsearch at {self.url}: {r['error']}")
+                    raise BackendUnavailable(f"Elasticsearch at {self.url}: {r['error']}")
                 raise RuntimeError(f"Elasticsearch refused a search: {r['error']}")
             for h in r.get("hits", {}).get("hits", ()):
                 if len(out) >= limit:

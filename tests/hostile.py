@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ingest.errors import ExitCode
+from schemas.errors import ExitCode
 
 HOSO = [sys.executable, "-m", "ingest"]
 LINES = ["QUYẾT ĐỊNH THI HÀNH ÁN", "Số: 129/QĐ-CCTHADS", "Ông Nguyễn Văn Tráng, sinh năm 1965"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import ExitCode
+from schemas.errors import ExitCode
 from tests.hostile import assert_named, copy_archive, hoso, write_scans
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import ExitCode
+from schemas.errors import ExitCode
 from tests.hostile import assert_named, hoso, pages_in, write_scans
 
 

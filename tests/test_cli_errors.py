@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import ExitCode
+from schemas.errors import ExitCode
 
 
 def test_an_unexpected_error_is_one_sentence_and_a_details_file(monkeypatch, capsys, tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ingest.errors import ExitCode
+from schemas.errors import ExitCode
 from tests.hostile import assert_named, hoso, write_scans
 
 ESC = "\x1b"

@@ -13,7 +13,7 @@ import pytest
 import vnpages
 
 from ingest import engine
-from ingest.errors import OcrError
+from schemas.errors import OcrError
 
 
 def test_the_engine_is_loaded_once_per_process_and_reads_arrays():

@@ -11,10 +11,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-import typer
 
-from ingest.errors import ExitCode
 from ingest.pipeline import IngestOptions, run_ingest
+from schemas.errors import ExitCode, IndexBehind
 from search.es_backend import EsBackend
 from search.web.cli_serve import build_app
 
@@ -66,7 +65,7 @@ def test_elasticsearch_switched_on_or_lost_is_filled_from_the_catalog(es_alias, 
     assert run.returncode == ExitCode.INDEX_BEHIND, run.stderr
     assert f"hoso reindex --archive {archive} --es-url {ES_URL}" in " ".join(run.stderr.split())
     assert "Traceback" not in run.stderr
-    with pytest.raises(typer.Exit) as refused:  # `hoso serve` refuses it too
+    with pytest.raises(IndexBehind) as refused:  # `hoso serve` refuses it too
         build_app(archive, ES_URL)
     assert refused.value.exit_code == ExitCode.INDEX_BEHIND
 

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfWriter
 
-from ingest.errors import ExitCode
+from schemas.errors import ExitCode
 
 HOSO = [sys.executable, "-m", "ingest"]
 TEXT = ["QUYẾT ĐỊNH THI HÀNH ÁN", "Số: 129/QĐ-CCTHADS", "Ông Nguyễn Văn Tráng, sinh năm 1965"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from ingest.errors import ExitCode
+from schemas.errors import ExitCode
 from tests.hostile import HOSO, alive, assert_named, children, hoso, pages_in, write_scans
 
 N_PAGES = 6

@@ -15,9 +15,9 @@ from pypdf import PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from ingest.errors import InputFileError
 from ingest.load import count_pages, load_page, to_grey8
 from ingest.tasks import OcrOptions, PageTask
+from schemas.errors import InputFileError
 
 
 def task(path: Path, page_no: int = 1, kind: str = "pdf", **opts) -> PageTask:

@@ -13,13 +13,13 @@ import pytest
 import vnpages
 from pypdf import PdfReader
 
-from ingest.errors import OcrError
 from ingest.ocr import check_tesseract, ocr_page, parse_tsv
 from ingest.page import scale_words
 from ingest.pdfout import searchable_page
 from ingest.preprocess import preprocess
 from ingest.quality import cer
 from schemas import Word
+from schemas.errors import OcrError
 
 REFERENCE = vnpages.reference_text()
 

@@ -28,7 +28,7 @@ from ingest.cli_common import (
     print_json,
     printable,
 )
-from ingest.errors import ExitCode
+from schemas.errors import ExitCode
 from search.web import accounts
 
 if TYPE_CHECKING:
@@ -159,12 +159,10 @@ def serve(
 
     import uvicorn
 
-    from ingest.errors import HosoError
-
     _catalog_db(archive).close()
     try:
         build_app(archive, es_url, policy_file=public_policy, anonymize=anonymize)
-    except (HosoError, OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # a policy file that cannot be read or used
         raise fail(str(exc)) from exc
     console.print(f"hoso: serving {archive} on http://{host}:{port}/ (docs at /docs)")
     os.environ["HOSO_SERVE_OPTS"] = json.dumps(

@@ -44,11 +44,20 @@ class OcrError(HosoError):
     """Tesseract crashed, timed out or returned nothing usable."""
 
 
+class UsageError(HosoError):
+    """Bad arguments: an option's value or a combination of options `hoso` does not take."""
+
+    exit_code = ExitCode.USAGE
+
+
 class ManifestError(HosoError):
     """The manifest CSV cannot be used (missing columns, not UTF-8…)."""
 
 
 class BackendUnavailable(HosoError):
+    """Elasticsearch, a Dask scheduler or another service cannot be reached or refused the
+    work (retry later; queued index work stays queued)."""
+
     exit_code = ExitCode.BACKEND_UNAVAILABLE
 
 
