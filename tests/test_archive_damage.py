@@ -16,6 +16,8 @@ import pytest
 from schemas.errors import ExitCode
 from tests.hostile import assert_named, copy_archive, hoso, write_scans
 
+pytestmark = pytest.mark.slow  # ingests, damages and re-ingests whole archives
+
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:

@@ -19,6 +19,8 @@ import pytest
 from schemas.errors import ExitCode
 from tests.hostile import assert_named, hoso, pages_in, write_scans
 
+pytestmark = pytest.mark.slow  # ingests onto small mounted file systems until they are full
+
 
 def _need_root() -> None:
     if os.geteuid() != 0:

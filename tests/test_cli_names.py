@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from schemas.errors import ExitCode
 from tests.hostile import assert_named, hoso, write_scans
 
@@ -26,6 +28,7 @@ def _no_forgery(text: str) -> None:
         assert not line.lstrip("│ ").startswith(FORGED), f"a name forged a line: {line!r}"
 
 
+@pytest.mark.slow
 def test_names_are_escaped_in_every_human_readable_output(tmp_path):
     case = tmp_path / "scans" / f"HS-{ESC}]0;owned{ESC}\\01"  # the case id comes from it
     write_scans(case, 1)

@@ -34,6 +34,7 @@ def _texts(archive: Path) -> list[tuple[str, int, str]]:
         return [(p.case_id, p.page_no, p.text) for p in cat.pages()]
 
 
+@pytest.mark.slow
 def test_dask_cluster_gives_the_same_catalog_as_the_local_pool(scans: Path, tmp_path: Path):
     from dask.distributed import Client, LocalCluster
 

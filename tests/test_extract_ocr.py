@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from samplegen.evaluate import evaluate, evaluate_dir, evaluate_ocr, load_labelled
 
 LABELLED = Path(__file__).parent / "data" / "labelled"
@@ -11,6 +13,7 @@ LABELLED = Path(__file__).parent / "data" / "labelled"
 SUBSET = ("001", "002", "005", "008", "011", "012", "017", "022", "035", "042")
 
 
+@pytest.mark.slow
 def test_extraction_from_office_scans_stays_within_three_points_of_text(tmp_path):
     items = [i for i in load_labelled(LABELLED) if i.name in SUBSET]
     assert len(items) == len(SUBSET)

@@ -47,6 +47,7 @@ def _count(backend: EsBackend) -> int:
     return backend.count()
 
 
+@pytest.mark.slow
 def test_elasticsearch_switched_on_or_lost_is_filled_from_the_catalog(es_alias, tmp_path):
     scans, archive = tmp_path / "scans", tmp_path / "archive"
     _png(scans / "HS-1" / "a.png", "Zyxmotvan")

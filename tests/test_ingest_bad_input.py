@@ -90,6 +90,7 @@ BROKEN = {
 GOOD = {"good.png", "really-a-jpeg.png", "cmyk.tif", "grey16.tif"}
 
 
+@pytest.mark.slow
 def test_bad_files_are_recorded_and_the_rest_of_the_batch_completes(corpus, tmp_path):
     archive = tmp_path / "archive"
     run = subprocess.run(
@@ -129,6 +130,7 @@ def test_bad_files_are_recorded_and_the_rest_of_the_batch_completes(corpus, tmp_
     assert all("129/QĐ-CCTHADS" in t for t in texts), texts
 
 
+@pytest.mark.slow
 def test_tesseract_timeout_fails_the_page_with_one_line_not_the_batch(corpus, tmp_path):
     archive = tmp_path / "archive"
     good = corpus / "HS-BAD-01" / "good.png"

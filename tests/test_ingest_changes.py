@@ -73,6 +73,7 @@ def _assert_agree(archive: Path) -> None:
         assert os.path.exists(p.source_path), p.source_path
 
 
+@pytest.mark.slow
 def test_rescan_over_a_file_replaces_its_pages_and_keeps_the_old_in_history(tmp_path):
     scans, archive = tmp_path / "scans", tmp_path / "archive"
     path = scans / "HS-1" / "quyet-dinh.png"
@@ -161,6 +162,7 @@ def test_file_replaced_after_discovery_is_stored_under_the_hash_of_what_was_read
     assert [h[2:] for h in _hits(archive, "Zyxsauvan")] == [("HS-1", str(path))]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", [None, 2], ids=["before-ocr", "after-last-page"])
 @pytest.mark.parametrize("name", ["scan.tif", "scan.pdf"])
 def test_file_growing_during_the_run_is_done_only_when_complete(name, moment, tmp_path):
@@ -184,6 +186,7 @@ def test_file_growing_during_the_run_is_done_only_when_complete(name, moment, tm
         assert len(_hits(archive, word)) == 1, word
 
 
+@pytest.mark.slow
 def test_archive_inside_the_scanned_folder_is_never_ingested(tmp_path):
     scans = tmp_path / "scans"
     _png(scans / "HS-1" / "a.png", "Zyxmotvan")
@@ -204,6 +207,7 @@ def test_archive_inside_the_scanned_folder_is_never_ingested(tmp_path):
         assert [Path(f.paths[0]).name for f in cat.files()] == ["a.png"]
 
 
+@pytest.mark.slow
 def test_status_tells_what_happened_to_every_file(tmp_path):
     scans, archive = tmp_path / "scans", tmp_path / "archive"
     case = scans / "HS-1"

@@ -9,10 +9,13 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from ingest.catalog import Catalog
 from ingest.quality import cer
+
+pytestmark = pytest.mark.slow  # OCRs the quick sample archive for the module
 
 HOSO = [sys.executable, "-m", "ingest"]
 

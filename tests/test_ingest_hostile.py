@@ -19,6 +19,8 @@ from PIL import Image
 from schemas.errors import ExitCode
 from tests.hostile import HOSO, alive, assert_named, children, hoso, pages_in, write_scans
 
+pytestmark = pytest.mark.slow  # each test runs, kills or signals whole `hoso ingest` processes
+
 N_PAGES = 6
 
 

@@ -11,11 +11,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from search.sqlite_backend import SqliteBackend
 from tests.hostile import alive as _alive
 from tests.hostile import children as _children
+
+pytestmark = pytest.mark.slow  # kills and resumes whole `hoso ingest` runs
 
 HOSO = [sys.executable, "-m", "ingest"]
 

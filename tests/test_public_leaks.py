@@ -18,6 +18,8 @@ from public_decisions import Decision, decisions, write_scans
 
 from schemas.normalize import fold
 
+pytestmark = pytest.mark.slow  # OCRs a folder of public decisions for the module
+
 
 @dataclass
 class Served:

@@ -30,7 +30,7 @@ from ingest.catalog import Catalog
 from ingest.reextract import reextract_archive
 from schemas import SearchQuery
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web" / "review"
 ES_URL = os.environ.get("HOSO_TEST_ES_URL", "http://127.0.0.1:9200")

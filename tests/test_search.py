@@ -153,6 +153,7 @@ def test_sqlite_suite_puts_the_expected_case_first(
     assert not misses
 
 
+@pytest.mark.slow
 @pytest.mark.es
 def test_samplegen_archive_suite_agrees_on_both_backends(
     tmp_path_factory: pytest.TempPathFactory, es_url: str
@@ -385,6 +386,7 @@ def test_elasticsearch_down_queues_the_work_and_sync_catches_up(
             backend.close()
 
 
+@pytest.mark.slow
 @pytest.mark.es
 def test_reindex_moves_the_alias_with_no_moment_without_results(
     tmp_path: Path, es_url: str

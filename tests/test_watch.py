@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.catalog import Catalog
@@ -106,6 +107,7 @@ def test_complete_waits_for_the_end_of_a_pdf_and_of_every_tiff_frame(tmp_path):
     assert complete(str(g))
 
 
+@pytest.mark.slow
 def test_slow_copies_end_with_every_page_once_and_sigterm_and_restart_are_clean(tmp_path):
     scans, archive = tmp_path / "scans", tmp_path / "archive"
     (scans / "HS-01").mkdir(parents=True)

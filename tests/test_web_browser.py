@@ -13,7 +13,7 @@ import pytest
 import web_fixtures
 from web_fixtures import OFFICER, OFFICER_PASSWORD, SampleArchive
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
 
