@@ -23,6 +23,8 @@ from ingest.page import SEAL_ONLY, process_page
 from ingest.quality import fold_for_real
 from ingest.tasks import PageResult, PageTask
 
+pytestmark = pytest.mark.slow  # real OCR of the real scanned pages, one by one
+
 DATA = Path(__file__).parent / "data" / "realscans"
 # Measured with the page step when the test was written, plus a margin for Tesseract builds.
 CER_BOUND = {"574UB-p1.jpg": 0.03, "2770-p3.tif": 0.015, "05CT-p2.jpg": 0.016}

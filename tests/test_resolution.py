@@ -99,6 +99,7 @@ def test_pdf_page_the_size_of_its_pixels_is_read_at_its_paper_resolution(page300
     assert 8 <= float(pdf_page.mediabox.width) / 72 <= 8.6
 
 
+@pytest.mark.slow
 def test_status_counts_pages_whose_resolution_came_from_the_page_size(page300, tmp_path):
     from ingest.catalog import Catalog
     from ingest.pipeline import IngestOptions, run_ingest

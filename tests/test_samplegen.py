@@ -50,6 +50,7 @@ def test_quick_is_fast_and_small(archive: tuple[samplegen.Manifest, float]) -> N
     assert 8 <= m.n_pages <= 16
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes(archive: tuple[samplegen.Manifest, float], tmp_path: Path) -> None:
     m, _ = archive
     again = samplegen.generate(tmp_path / "again", seed=7, quick=True)
