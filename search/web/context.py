@@ -51,7 +51,8 @@ class WebSettings:
     # turn. They are CPU-bound under one GIL: a few threads use the CPU as well as the 40
     # of the shared thread pool, which spent more CPU a search switching between them. Two
     # (one in Python while the other is in SQLite, which releases the GIL) against four:
-    # 3.3 against 4.6 ms of CPU a search request under the 50-officer load (BENCHMARKS.md).
+    # 3.3 against 4.6 ms of CPU a search request under the 50-officer load (BENCHMARKS.md's
+    # history: `git show e6bbfa3:BENCHMARKS.md`, Web, session 4).
     search_threads: int = field(default_factory=lambda: settings().search_threads)
 
 
