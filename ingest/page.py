@@ -18,6 +18,7 @@ import os
 import tempfile
 import time
 from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +39,14 @@ from ingest.tasks import PageResult, PageTask
 from schemas import PageQuality, ReviewField, Word
 from schemas.errors import HosoError
 
-SEAL_ONLY = "only a seal or stamp (giáp lai page): nothing to read"
-_NOT_RESCAN = {"blank page", "no text recognised", SEAL_ONLY}
+
+class PageNote(StrEnum):
+    """What a page's `PageQuality.reasons` may say besides why it should be rescanned
+    (`preprocess.rescan_reasons`): none of these asks for a rescan."""
+
+    BLANK = "blank page"
+    NO_TEXT = "no text recognised"
+    SEAL_ONLY = "only a seal or stamp (giáp lai page): nothing to read"
 
 
 class ArchiveWriteError(Exception):
@@ -114,7 +121,7 @@ def _run(task: PageTask, result: PageResult) -> None:
     if (
         out.mean_conf is not None
         and out.mean_conf < MIN_MEAN_CONF
-        and "osd" not in clean.steps
+        and not clean.osd_done
         and osd_rotation(clean.image, ocr_dpi, min(20.0, opts.timeout_s)) == 180
     ):
         second = run_ocr(rotate_quadrant(clean.image, 180))
@@ -137,13 +144,15 @@ def _run(task: PageTask, result: PageResult) -> None:
     scale_words(quality.review, f)
     quality.mean_conf = out.mean_conf
     quality.dpi_tag, quality.paper = loaded.dpi_tag, loaded.paper
+    rescan: list[str] = []
     if clean.blank:
-        quality.reasons = [SEAL_ONLY if clean.marked else "blank page"]
+        quality.reasons = [(PageNote.SEAL_ONLY if clean.marked else PageNote.BLANK).value]
     else:
         if not out.words:
-            quality.reasons.append("no text recognised")
-        quality.reasons.extend(rescan_reasons(quality))
-    quality.needs_rescan = any(r not in _NOT_RESCAN for r in quality.reasons)
+            quality.reasons.append(PageNote.NO_TEXT.value)
+        rescan = rescan_reasons(quality)
+        quality.reasons.extend(rescan)
+    quality.needs_rescan = bool(rescan)
     result.method = "ocr"
     result.text = out.text
     result.words = out.words

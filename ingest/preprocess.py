@@ -100,7 +100,7 @@ SEAL_INK = 0.05  # mean of the 0/255 ink mask (~1/5000 of the page): a seal's fr
 class CleanPage:
     image: np.ndarray  # 2-D uint8, deskewed, flattened, marks cleared: what Tesseract reads
     quality: PageQuality
-    steps: list[str] = field(default_factory=list)  # what was done, for logs and tests
+    steps: list[str] = field(default_factory=list)  # what was done, for logs only
     blank: bool = False  # no ink at all: nothing to read, nothing to rescan
     dpi: int = 300  # of `image`: OCR_DPI, or the scan's if higher when marks cross text
     # The page as a person should see it (the searchable PDF's image): deskewed, turned,
@@ -113,6 +113,7 @@ class CleanPage:
     # Marks cleared before OCR: seals, signatures, stamps (a share of the page for coloured
     # ink). A blank page that had some is a seal-only (giáp lai) page, not one to rescan.
     marked: bool = False
+    osd_done: bool = False  # Tesseract's orientation detection was asked already
 
     def rotate_180(self) -> None:
         self.image = rotate_quadrant(self.image, 180)
@@ -752,6 +753,7 @@ def preprocess(
         view_dpi=work_dpi,
         ink=ink,
         marked=bool(scribbles) or (ink is not None and float(ink[::4, ::4].mean()) > SEAL_INK),
+        osd_done=osd_done,
     )
 
 

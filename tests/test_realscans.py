@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from ingest.page import SEAL_ONLY, process_page
+from ingest.page import PageNote, process_page
 from ingest.quality import fold_for_real
 from ingest.tasks import PageResult, PageTask
 
@@ -81,7 +81,7 @@ def test_printed_numbers_are_not_marked_for_review(pages: dict[str, PageResult])
 def test_a_seal_only_page_is_not_sent_to_rescan(pages: dict[str, PageResult]) -> None:
     q = pages["22TTR-p2.jpg"].quality
     assert pages["22TTR-p2.jpg"].text == ""
-    assert q.reasons == [SEAL_ONLY]
+    assert q.reasons == [PageNote.SEAL_ONLY]
     assert not q.needs_rescan
 
 
