@@ -5,6 +5,11 @@ flight (so memory stays flat however many pages are queued and every core stays 
 file boundaries) and yields results as they finish. The page function must never raise;
 if a worker process dies, its in-flight tasks are retried once on a fresh pool and then
 reported through `on_lost`.
+
+Kept over a bare `ProcessPoolExecutor.map` on purpose (issue 19): `map` submits every task
+up front and yields in order, so queued pages pile up in memory and one slow page holds
+back the rest; the bounded, unordered window here keeps a worker's memory flat (168 MiB
+from page 5 to page 30, BENCHMARKS.md at 5698d14 in git). The pool itself is the library's.
 """
 
 from __future__ import annotations

@@ -308,7 +308,13 @@ class EsBackend:
         The client's share is most of the cost (deriving a page costs more CPU than
         Elasticsearch indexing it), so worker processes derive and serialise chunks of
         pages to NDJSON while this process reads the pages and `_BULK_THREADS` threads keep
-        that many bulk requests in flight (one shard indexes one request on one thread)."""
+        that many bulk requests in flight (one shard indexes one request on one thread).
+
+        Hand-written instead of `helpers.parallel_bulk` on purpose (issue 19): that helper
+        derives and serialises every document in this process, and the client's CPU was the
+        limit. The 1M-page rebuild ran at 1,420-1,835 pages/s before derivation moved to
+        forked workers with raw NDJSON bodies (9d57a1c), 1,989 after (ae0d654), 2,017-2,123
+        once the bodies were orjson (d630a54, 9056b6d): BENCHMARKS.md at those commits."""
         workers = _derive_workers()
         if workers == 0:
             return self._send_chunks(_ndjson_chunk(index, c) for c in _chunks(pages, _BULK_CHUNK))

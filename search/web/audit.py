@@ -17,6 +17,11 @@ one transaction per entry, as before; under load it is one per batch.
 per waiting request: the entry joins the same batches, a writer thread of the GroupCommit
 (started on first use) writes whatever is pending when no other write is in progress, and
 the waiting coroutines of a batch are woken with one call into their loop.
+
+Hand-written on purpose (issue 19): no kept library batches SQLite commits across threads
+and coroutines, and the measurement justified it: one transaction per request was 38% of
+the sampled thread time of `hoso serve` under the officer load (py-spy; BENCHMARKS.md at
+55466ec in git).
 """
 
 from __future__ import annotations
