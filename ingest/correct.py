@@ -4,8 +4,9 @@ its neighbours, while exactly one of its tone variants does, was misread.
 The fast `vie` model loses or swaps the small tone marks stacked over ô/ê/â on 200-dpi scans
 ("tổ chức" → "tố chức", "cổ phần" → "cố phân", "hợp đồng" → "hợp đông"). Every reading is a
 real syllable, so no syllable list can tell; the words around it can. The dictionary is
-Viet74K (74k Vietnamese words, 61k of 2–4 syllables), shipped by the `underthesea` package
-(Apache-2.0); its text file is read, the package is not imported. Without it, nothing changes.
+Viet74K (74k Vietnamese words, 61k of 2–4 syllables), the word list of the `underthesea`
+package (Apache-2.0), copied into `ingest/data/` (see its NOTICE) rather than installing
+underthesea and its model-hub dependencies to read one file. Without it, nothing changes.
 
 A word is changed only when all of these hold, so that a word we are not sure about is left
 alone:
@@ -21,7 +22,6 @@ Punctuation between two words ("tổ," "chức") keeps them from forming a word.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import unicodedata
 from functools import lru_cache
@@ -60,12 +60,8 @@ _OLD_STYLE = re.compile("(?:o[àáảãạ]|o[èéẻẽẹ]|u[ỳýỷỹỵ])(
 
 
 def _dictionary_path() -> Path | None:
-    spec = importlib.util.find_spec("underthesea")
-    for root in (spec.submodule_search_locations or []) if spec else []:
-        path = Path(root) / "corpus" / "data" / "Viet74K.txt"
-        if path.exists():
-            return path
-    return None
+    path = Path(__file__).with_name("data") / "Viet74K.txt"
+    return path if path.exists() else None
 
 
 @lru_cache(maxsize=1)
