@@ -14,7 +14,7 @@ import getpass
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -33,6 +33,9 @@ from schemas.errors import ExitCode
 from schemas.review import REVIEW_KINDS, Correction
 from schemas.vocab import ROLES
 
+if TYPE_CHECKING:
+    from ingest.catalog import Catalog
+
 review_app = typer.Typer(help="The review queue: what an officer should check and correct.")
 corrections_app = typer.Typer(help="Officers' corrections: add, list (audit), export, import.")
 
@@ -49,7 +52,7 @@ AgeOpt = Annotated[
 WhoOpt = Annotated[str, typer.Option("--who", help="Who makes it (default: your login name).")]
 
 
-def _catalog(archive: Path):  # type: ignore[no-untyped-def]
+def _catalog(archive: Path) -> Catalog:
     from ingest.catalog import Catalog
     from ingest.review import ensure_tables
 

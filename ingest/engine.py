@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import tesserocr  # type: ignore[import-untyped]
+import tesserocr
 
 from schemas.errors import OcrError
 from schemas.settings import settings

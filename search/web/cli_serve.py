@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 user_app = typer.Typer(help="Officer accounts and API tokens for the web service.")
 
 
-def _catalog_db(archive: Path):  # type: ignore[no-untyped-def]
+def _catalog_db(archive: Path) -> Catalog:
     from ingest.catalog import Catalog
 
     if not (archive / Catalog.FILENAME).exists():
