@@ -749,11 +749,16 @@ class Catalog:
     def extraction_states(self) -> list[tuple[str, str | None]]:
         """(sha256, version of the extractor that made its documents, None if unknown) of
         every content some path holds now and that has page text, oldest first."""
+        known = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='extractions'"
+        ).fetchone()
+        # A catalog older than the table, opened read-only: no extraction is known.
+        versions = "extractions" if known else "(SELECT NULL AS sha256, NULL AS version)"
         return [
             (r[0], r[1])
             for r in self.db.execute(
                 "SELECT f.sha256, e.version FROM files f"
-                " LEFT JOIN extractions e ON e.sha256 = f.sha256"
+                f" LEFT JOIN {versions} e ON e.sha256 = f.sha256"
                 f" WHERE f.{CURRENT} AND EXISTS (SELECT 1 FROM pages p WHERE p.sha256 = f.sha256)"
                 " ORDER BY f.first_seen, f.sha256"
             )

@@ -210,6 +210,14 @@ def _open_catalog(archive: Path) -> Catalog:
         raise fail(str(exc)) from None
 
 
+def _outdated(catalog: Catalog) -> int:
+    """Files whose documents another extractor made (or none): `hoso extract --archive`."""
+    from ingest.extract.version import extractor_version
+
+    version = extractor_version()
+    return sum(1 for _, made_by in catalog.extraction_states() if made_by != version)
+
+
 def status(
     archive: ArchiveOpt = DEFAULT_ARCHIVE,
     json: JsonOpt = False,
@@ -226,6 +234,7 @@ def status(
     what happened to every file)."""
     with archive_errors(archive), _open_catalog(archive) as catalog:
         s = catalog.summary()
+        s["extraction_outdated"] = _outdated(catalog)
         if files:
             s["file_states"] = catalog.file_states()
     if json:
@@ -239,6 +248,11 @@ def status(
     t.add_row("by method", ", ".join(f"{k} {v}" for k, v in s["pages_by_method"].items()))
     t.add_row("mean OCR confidence", str(s["mean_confidence"]))
     t.add_row("documents found", str(s["documents"]))
+    if s["extraction_outdated"]:
+        t.add_row(
+            "files extracted by an older hoso",
+            f"{s['extraction_outdated']} (hoso extract --archive {safe(archive)} updates them)",
+        )
     t.add_row("pending index work", str(s["index_queue"]))
     t.add_row("failures", str(len(s["failures"])))
     t.add_row("pages to rescan", str(len(s["needs_rescan"])))

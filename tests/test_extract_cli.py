@@ -69,8 +69,11 @@ def test_extract_archive_redoes_what_another_extractor_version_made(tmp_path):
             )
             version = extractor_version() if made_by == "now" else made_by
             catalog.replace_documents(sha, [], extractor=version)
+    status = json.loads(_cli("status", "-a", str(archive), "--json"))
+    assert status["extraction_outdated"] == 2  # `hoso status` says what is out of date
     summary = json.loads(_cli("extract", "-a", str(archive), "--json"))
     assert (summary["files"], summary["extracted"], summary["up_to_date"]) == (3, 2, 1)
+    assert json.loads(_cli("status", "-a", str(archive), "--json"))["extraction_outdated"] == 0
     with Catalog(archive) as catalog:
         assert catalog.documents(sha256="d" * 64) and catalog.documents(sha256="e" * 64)
         assert catalog.documents(sha256="f" * 64) == []  # left alone
