@@ -331,6 +331,7 @@ def resegment(
 
 def for_documents(db: sqlite3.Connection, sha256: str, docs: list[Document]) -> list[Document]:
     """What `Catalog.replace_documents` stores: `docs` corrected; outcomes recorded."""
+    _pages_gone(db, sha256)
     found = load(db, sha256=sha256, targets=("file", "document", "party"))
     if not found:
         return docs
@@ -359,6 +360,24 @@ def follow_rescan(db: sqlite3.Connection, old_sha: str, new_sha: str, path: str)
         "UPDATE corrections SET sha256=?, status='unmatched', detail=? WHERE sha256=?",
         (new_sha, why, old_sha),
     ).rowcount
+
+
+def _pages_gone(db: sqlite3.Connection, sha256: str) -> None:
+    """Line corrections of pages the file has no text for when its documents are written
+    (a rescan with fewer pages, a page that failed): unmatched, saying so. A page written
+    later lays its corrections over it again (`for_page_text`)."""
+    lines = load(db, sha256=sha256, targets=("line",))
+    if not lines:
+        return
+    have = {r[0] for r in db.execute("SELECT page_no FROM pages WHERE sha256=?", (sha256,))}
+    _set_status(
+        db,
+        {
+            c.uid: f"page {c.page_no} of this file has no text now (not in the scan, or not read)"
+            for c in lines
+            if c.page_no not in have
+        },
+    )
 
 
 def for_page_text(db: sqlite3.Connection, sha256: str, page_no: int, text: str) -> str:

@@ -271,6 +271,10 @@ def test_a_rescan_keeps_the_fixes_that_still_match_and_shows_the_others(
         assert {i.key for i in queued} == {f"unmatched:{u}" for u in kept}
         assert {i.case_id for i in queued} == {src.parent.name}
         assert all(i.sha256 == last_sha for i in queued)
+        line = next(i for i in queued if i.key == f"unmatched:{line_fix.uid}")
+        assert f"page {first} of this file has no text now" in line.why
+        number = next(i for i in queued if i.key == f"unmatched:{number_fix.uid}")
+        assert f"no document starts on page {first}" in number.why
 
 
 def _rescan(path: Path, keep_from: int) -> None:
