@@ -2,14 +2,15 @@
 set, ~12 pages, ingested once per session by `conftest.ingested_quick`), compared with the
 generator's own ground truth (ground_truth.json), not with anything hoso wrote.
 
-What OCR got wrong is found by that comparison, not planted: the quick set's printed forms
-carry document numbers written by hand, which Tesseract cannot read, and a TCVN3 text layer
-whose decision comes out typed `other`. The officer fixes them in the web service (headless
-Debian Chromium); search finds the corrected number on the next search on both backends
-(the archive's SQLite index and a real Elasticsearch); `hoso extract --archive --force`
-keeps the fixes; a corrections export imported into a second archive made from the same
-scans gives the same documents. A rescan of a corrected file (new bytes at the same path,
-read by Tesseract again) keeps the fixes that still match and shows the others for review.
+What OCR got wrong is found by that comparison, not planted: Tesseract reads one enforcement
+decision's "Số: 76/QĐ-CCTHADS" as "76QĐ-CCTHADS" (the slash lost, so extraction finds no
+number), and a TCVN3 text layer's decision comes out typed `other`. The officer fixes them
+in the web service (headless Debian Chromium); search finds the corrected number on the
+next search on both backends (the archive's SQLite index and a real Elasticsearch); `hoso
+extract --archive --force` keeps the fixes; a corrections export imported into a second
+archive made from the same scans gives the same documents. A rescan of a corrected file
+(new bytes at the same path, read by Tesseract again) keeps the fixes that still match and
+shows the others for review.
 Screenshots go to test-artifacts/web/review-ocr/ (gitignored).
 """
 
@@ -102,9 +103,9 @@ def test_officer_fixes_what_tesseract_misread_and_the_fix_sticks(
     truth = truth_documents(ingested_quick.samples, archive)
     numbers = misread(archive, truth, "own_number")
     types = misread(archive, truth, "doc_type")
-    # The handwritten numbers of the printed forms are beyond Tesseract: some number is
-    # missing or wrong (if OCR ever reads them all, this test needs another misread).
-    assert numbers, "every document number was read right: nothing for the officer to fix"
+    # Some number is missing or wrong (today a slash OCR loses). If OCR ever reads every
+    # number of the quick set right, this loop needs another misread to start from.
+    assert numbers, "OCR read every document number right: the loop has nothing to fix"
     doc_id = numbers[0]
     right = truth[doc_id]["own_number"]
     sha, _, first = doc_id.rpartition(":")
@@ -218,11 +219,11 @@ def test_a_rescan_keeps_the_fixes_that_still_match_and_shows_the_others(
     from schemas.review import Correction
 
     truth = truth_documents(ingested_quick.samples, ingested_quick.archive)
-    # the quick set's unread handwritten number sits on page 3 of a three-page file
+    # the number OCR misread is on page 3 of a three-page file (judgment, then decision)
     doc_id = next((d for d in misread(ingested_quick.archive, truth, "own_number")), None)
-    assert doc_id is not None, "every document number was read right: nothing to fix"
+    assert doc_id is not None, "OCR read every document number right: nothing to fix"
     first, right = int(doc_id.rpartition(":")[2]), truth[doc_id]["own_number"]
-    assert first > 1, "the unread number is no longer inside a file of several documents"
+    assert first > 1, "the misread number is no longer inside a file of several documents"
     with Catalog(ingested_quick.archive, readonly=True) as cat:
         src = Path(cat.case_of(doc_id.rpartition(":")[0])[2])
     # that case folder of the generated scans, ingested on its own (a few pages of OCR)
