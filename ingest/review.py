@@ -138,6 +138,10 @@ def _doubts_of(doc: Document, page_words: PageWords | None) -> list[dict[str, An
             y, m, d = value.split("-")
             shown = f"{int(d)}/{int(m)}/{y}"
         why = _doubt(value, _confidence(page_words, shown), label)
+        if why and kind == "number" and not value:
+            read = _after_label(page_words, "Số")
+            if read:  # OCR read something there that is no number ("76QĐ-CCTHADS")
+                why = f"Không nhận ra số của văn bản; trên trang đọc được: «Số: {read}»."
         if why:
             missing = f"{DOC_TYPE_LABELS_VI[doc.doc_type]} {doc.own_number or ''} · thiếu {label}"
             out.append(
@@ -155,6 +159,21 @@ def _doubts_of(doc: Document, page_words: PageWords | None) -> list[dict[str, An
             dict(key=f"party:{doc_id}:{fold(p.name)}", kind="party", what=p.name, why=why, **base)
         )
     return out
+
+
+def _after_label(page_words: PageWords | None, label: str) -> str | None:
+    """What OCR read after the first printed `label` ("Số:") in the page's top third, up
+    to the end of its line (two words at most), or None."""
+    if page_words is None or not page_words.words:
+        return None
+    words = page_words.words
+    bottom = max(w.top + w.height for w in words) / 3
+    for i, w in enumerate(words):
+        if w.top < bottom and (w.text.rstrip(":") == label or w.text.startswith(f"{label}:")):
+            glued = w.text[len(label) :].lstrip(":").strip()  # "Số:76QĐ" in one word
+            rest = [x.text for x in words[i + 1 : i + 3] if x.line == w.line]
+            return " ".join(t for t in (glued, *rest) if t) or None
+    return None
 
 
 # A document number starts with its running number ("12/2020/DS-ST", "105/QĐ-CCTHADS").

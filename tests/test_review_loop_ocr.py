@@ -126,6 +126,14 @@ def test_officer_fixes_what_tesseract_misread_and_the_fix_sticks(
             page.wait_for_url(f"{url}/review")
             item = page.locator(f"li.kind-number a.fix[href$='/review/doc/{doc_id}']")
             assert item.count() == 1, page.inner_text("main")
+            # its reason quotes what the scan's "Số:" line was read as
+            with Catalog(archive, readonly=True) as cat:
+                text = dict(cat.page_texts(sha))[int(first)]
+            read = next(ln for ln in text.split("\n") if ln.startswith("Số:"))[3:].strip()
+            li = page.locator(
+                "li.kind-number", has=page.locator(f"a.fix[href$='/review/doc/{doc_id}']")
+            )
+            assert read and read in li.inner_text(), li.inner_text()
             page.screenshot(path=str(ARTIFACTS / "1-queue.png"), full_page=True)
 
             # 2. the correction screen: the number typed from the paper, one keyboard save

@@ -192,3 +192,22 @@ def test_a_crop_shows_the_value_or_its_label_never_a_word_that_is_a_piece_of_it(
     label = label_box(words, "Số", 3, above=600)
     assert label is not None and (label.left, label.top, label.page_no) == (120, 200, 3)
     assert label_box(words, "Số", 3, above=150) is None  # the label stands lower
+
+
+def test_the_queue_says_what_ocr_read_where_it_found_no_number():
+    """A number OCR misread so that extraction finds none: the queue's reason quotes what
+    the page reads after "Số:", so the officer knows what went wrong before opening it."""
+    from ingest.review import _after_label
+    from ingest.review_boxes import PageWords
+    from schemas import Word
+
+    def word(text: str, top: int, line: int, left: int = 100) -> Word:
+        return Word(text=text, conf=90.0, left=left, top=top, width=80, height=30, line=line)
+
+    header = [word("CHI", 80, 0), word("CỤC", 80, 0, 190)]
+    body = [word("Số", 1500, 9), word("tiền", 1500, 9, 190), word("cuối", 3000, 10)]
+    page = PageWords([*header, word("Số:", 200, 1), word("76QĐ-CCTHADS", 200, 1, 190), *body], 3)
+    assert _after_label(page, "Số") == "76QĐ-CCTHADS"
+    glued = PageWords([*header, word("Số:76QĐ-CCTHADS", 200, 1), *body], 3)
+    assert _after_label(glued, "Số") == "76QĐ-CCTHADS"
+    assert _after_label(PageWords([*header, *body], 3), "Số") is None  # "Số tiền" is low
