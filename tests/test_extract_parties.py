@@ -378,3 +378,12 @@ def test_a_second_authority_after_a_dash_and_a_bare_name_line():
         ("Trần Cảnh P", "other"),
         ("Phan Thị Minh L", "other"),
     ]
+
+
+def test_a_street_named_after_a_person_is_an_address_and_ocr_reads_luat_su_as_luat_su():
+    text = prepare(
+        "Người đại diện hợp pháp của nguyên đơn: Bà Linh Thị H; địa chỉ:\n"
+        "Nguyễn Phi K, phường T, thành phố L; có mặt;\n"
+        "Người bảo vệ quyền và lợi ích hợp pháp của nguyên đơn: Luật sự Nguyễn Thanh L.\n"
+    )
+    assert [p.name for p in find_parties(text)] == ["Linh Thị H", "Nguyễn Thanh L"]

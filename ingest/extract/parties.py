@@ -101,7 +101,7 @@ _ORG_REP = re.compile(
 )
 _HONORIFIC = re.compile(
     r"^(?:(?:[Vv]ợ chồng\s+)?[ÔôOo]ng\s+(?:và\s+)?bà|[Vv]ợ chồng(?:\s+(?:ông|bà|anh|chị))?|"
-    r"(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|[Cc]háu|[Ee]m|Luật sư|LS\.?|ÔNG|BÀ|ANH|CHỊ)"
+    r"(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|[Cc]háu|[Ee]m|Luật s[ưự]|LS\.?|ÔNG|BÀ|ANH|CHỊ)"
     r"(?:\s*/\s*(?:bà|Bà|chị))?|Ông\s*\(bà\)|Họ và tên|Họ tên)\s*[:.]?\s+"
 )
 _ORG = re.compile(
@@ -183,7 +183,7 @@ _NUMBERING = re.compile(rf"^\s*(?:{_NUM}|[a-zđ]\)|[-+•*])\s*")
 _PERSON_START = re.compile(
     rf"^\s*(?:{_NUM}|[a-zđ]\)|[-+•*]|\S{{1,3}}(?=\s+(?:Ông|Bà|Anh|Chị|Cụ)\s))?\s*"
     rf"(?:[ÔôOo]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|"
-    rf"[Cc]háu|Công ty|Ngân hàng|Luật sư|LS\.?)\s+[{UP}]"
+    rf"[Cc]háu|Công ty|Ngân hàng|Luật s[ưự]|LS\.?)\s+[{UP}]"
     # a bulleted or numbered organisation ("- Ủy ban nhân dân thành phố T", "2.1 UBND xã P")
     rf"|^\s*(?:{_NUM}|[-+•*])\s*(?={_ORG.pattern[1:]})"
     # a numbered name with its details ("2. Huỳnh T, sinh năm 1965")
@@ -472,7 +472,9 @@ def _split_people(content: str) -> list[str]:
         # "Bà Trưng" at the start of a line is a person only after a finished line;
         # after a wrap ("đường Hai⏎Bà Trưng") it is the rest of an address.
         ended = not items or items[-1].rstrip().endswith((".", ";", ":", ")", ","))
-        starts_person = numbered or (bool(_PERSON_START.match(line) or _bare_name(line)) and ended)
+        # a bare name only after a finished entry, not after "địa chỉ:⏎Nguyễn Phi K, phường T"
+        bare = _bare_name(line) and bool(items) and items[-1].rstrip().endswith((".", ";"))
+        starts_person = numbered or bare or (bool(_PERSON_START.match(line)) and ended)
         if items and starts_person:
             items.append(line)
         elif items:
@@ -548,7 +550,9 @@ def _split_bare_couple(part: str) -> list[str]:
 def _continues(prev: str, line: str) -> bool:
     """Whether `line` still belongs to the party block that `prev` is the last line of."""
     skel = skeleton(line)
-    if _FIELD_LINE.match(skel) or _PERSON_START.match(line) or _bare_name(line):
+    if _FIELD_LINE.match(skel) or _PERSON_START.match(line):
+        return True
+    if _bare_name(line) and prev.rstrip().endswith((".", ";")):
         return True
     if _STOP_LINE.match(skel):
         return False
