@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from ingest.catalog import Catalog, PageRow
 from ingest.index import SQLITE_QUEUE, reindex, sync
 from schemas import SearchQuery
 from search.engine import SearchEngine, open_engine
 from search.sqlite_backend import SqliteBackend
+
+# The session's quick sample archive, OCR'd for real (conftest.ingested_quick).
+pytestmark = pytest.mark.slow
 
 WORD = "Zyxquocvan"  # no generated page holds it
 
