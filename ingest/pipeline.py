@@ -486,16 +486,18 @@ def _run(
 ) -> IngestSummary:
     run_id = catalog.begin_run("ingest", {"roots": [str(r) for r in roots], **options.__dict__})
     summary = IngestSummary(run_id=run_id)
-    hooks = _Hooks(catalog, options)
-    for note in hooks.notes:  # an index that lacked catalogued pages was filled
-        summary.notes.append({"path": str(catalog.archive), "note": note})
     own_executor = executor is None
+    hooks: _Hooks | None = None
     try:
         if executor is None and not options.dask:
-            # Workers start (and import OpenCV, Tesseract's wrapper…) while files are found
-            # and hashed; a run with nothing to do pays one idle pool start.
+            # Workers start (and import OpenCV, Tesseract's wrapper…) while the index is
+            # opened and files are found and hashed; a run with nothing to do pays one idle
+            # pool start.
             executor = make_executor(options.workers, None)
             executor.warm()
+        hooks = _Hooks(catalog, options)
+        for note in hooks.notes:  # an index that lacked catalogued pages was filled
+            summary.notes.append({"path": str(catalog.archive), "note": note})
         files = _plan(catalog, roots, options, summary, hooks)
         progress.start(len(files), sum(len(w.pending) for w in files))
         for _ in range(CHANGE_PASSES):
@@ -517,8 +519,9 @@ def _run(
         progress.finish()
         if own_executor and executor is not None:
             executor.abort()
-        with contextlib.suppress(Exception):
-            hooks.close()
+        if hooks is not None:
+            with contextlib.suppress(Exception):
+                hooks.close()
         summary.seconds = time.monotonic() - started
         with contextlib.suppress(Exception):
             why = _STOPPED_BY.get(type(exc).__name__) or str(exc) or type(exc).__name__
@@ -527,6 +530,7 @@ def _run(
     progress.finish()
     if own_executor and executor is not None:
         executor.close()
+    assert hooks is not None
     hooks.close()
     summary.seconds = time.monotonic() - started
     catalog.finish_run(run_id, summary.as_dict())

@@ -34,7 +34,13 @@ MIN_DPI = 200
 MIN_MEAN_CONF = 70.0
 MAX_SKEW_CORRECTABLE = 15.0
 BLANK_INK = 0.001  # share of ink pixels below which a page is blank (a text page: 3–6%)
-UPRIGHT_RATIO_MIN = 1.5  # see `upright_ratio`: upright ≥ 3.8, upside down ≤ 0.35 measured
+# `looks_upside_down` asks OSD (~0.45 s of Tesseract) below this `upright_ratio`. Rendered
+# pages: upright ≥ 3.8, upside down ≤ 0.35; but deskewed upright pages with little text or a
+# signature block read 1.01–1.18 (3 of 16 poor bench pages, none turned, OSD each time) and
+# 1.13–1.45 (3 of 67 real pages; two sparse ones 0.04 and 0.76), so 1.5 sent ~1 page in 6 to
+# OSD for nothing. A turned page the cheap test misses reads at mean confidence ~40 and gets
+# OSD from that check in `ingest.page` (one more recognition, on turned pages only).
+UPRIGHT_RATIO_MIN = 0.6
 
 
 # The page is cleaned at its scan resolution (at most MAX_WORK_DPI: larger scans are reduced

@@ -274,7 +274,9 @@ class SqliteBackend:
             self.db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA cache_size=-65536")
-            self.db.executescript(_SCHEMA)
+            # In one transaction: run statement by statement, each CREATE was a commit of its
+            # own with its fsyncs (a new archive's index: 0.32 s against 8 ms on this disk).
+            self.db.executescript(f"BEGIN;\n{_SCHEMA}\nCOMMIT;")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
             self.db.commit()
         self._inode = os.stat(self.path).st_ino
