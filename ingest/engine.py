@@ -4,7 +4,8 @@ Each process (a local pool worker, a Dask worker thread, a test) keeps one Tesse
 per language for its life (`_engine`): the model is loaded once, not once per page as with
 the CLI, and page images pass as NumPy arrays (no PNG or JPEG in between). One recognition
 gives words, boxes and confidences (`recognize`, as Tesseract's TSV); the searchable PDF's
-invisible text is built from those word boxes (`ingest.textpdf`), not by a second renderer.
+invisible text is built from those word boxes (`ingest.pdfout.text_layer`), not by a second
+renderer.
 
 The bundled Tesseract (5.5.x) reads the system's language data (`tessdata_dir`: Debian's
 `/usr/share/tesseract-ocr/5/tessdata`, or `TESSDATA_PREFIX`).

@@ -317,6 +317,7 @@ class Indexer:
         return len(self.catalog.pending(ES_QUEUE, limit=1_000_000))
 
     def close(self) -> None:
+        self.sync_local()  # anything queued that no documents change took along
         self.flush()
         self.sqlite.close()
         if self.es is not None:

@@ -445,7 +445,10 @@ def _read(
                 enqueue_for=hooks.queues,
             )
             summary.pages_done += 1
-            hooks.page_saved(res.sha256, res.page_no)
+            # The page's index item is queued with it; the file's last page is indexed with
+            # the file's documents (`complete`), not once alone and again with them.
+            if len(w.pending) > 1:
+                hooks.page_saved(res.sha256, res.page_no)
         w.pending.discard(res.page_no)
         progress.advance(pages=1)
         if not w.pending:
