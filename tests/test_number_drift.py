@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import web_fixtures
 from fastapi.testclient import TestClient
-from web_fixtures import SampleArchive, login
+from web_fixtures import SampleArchive
 
 from ingest.catalog import Catalog
 from schemas import Document, NumberRef, Reference, Word
@@ -23,11 +23,7 @@ web_sample = web_fixtures.web_sample
 web_app = web_fixtures.web_app
 
 
-@pytest.fixture()
-def officer(web_app) -> TestClient:  # type: ignore[no-untyped-def]
-    client = TestClient(web_app)
-    assert login(client).status_code == 303
-    return client
+officer = web_fixtures.officer
 
 
 def _loose(number: str) -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 import web_fixtures
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
-from web_fixtures import OFFICER, SampleArchive, login
+from web_fixtures import OFFICER, SampleArchive
 
 from search.web.accounts import CatalogStore, audit_entries, create_token
 
@@ -17,11 +16,7 @@ web_sample = web_fixtures.web_sample
 web_app = web_fixtures.web_app
 
 
-@pytest.fixture()
-def officer(web_app) -> TestClient:  # type: ignore[no-untyped-def]
-    client = TestClient(web_app)
-    assert login(client).status_code == 303
-    return client
+officer = web_fixtures.officer
 
 
 def test_search_without_diacritics_finds_the_party_grouped_by_case(

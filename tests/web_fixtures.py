@@ -121,6 +121,16 @@ def es_alias(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     es.close()
 
 
+@pytest.fixture()
+def officer(web_app):  # type: ignore[no-untyped-def]
+    """A test client logged in as the sample officer."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(web_app)
+    assert login(client).status_code == 303
+    return client
+
+
 def login(client, username: str = OFFICER, password: str = OFFICER_PASSWORD):  # type: ignore[no-untyped-def]
     """Log a TestClient in through the real form (CSRF token included)."""
     page = client.get("/login")

@@ -18,7 +18,7 @@ import importlib.util
 from pathlib import Path
 
 _OURS = ("ingest", "schemas", "search", "samplegen")
-_ROOTS = ("ingest.extract", "ingest.segment")
+_ROOTS = ("ingest.extract",)  # the segmenter is ingest.extract.segment
 
 
 def _file_of(module: str) -> Path | None:
