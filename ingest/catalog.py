@@ -25,6 +25,10 @@ from schemas.normalize import fold, normalize, number_key
 # search uses); version 1 held the dashed form. `_migrate` rewrites them on a writable open.
 SCHEMA_VERSION = 2
 
+# How a failure recorded when a file's documents could not be extracted begins: the next
+# extraction that stores documents for the file forgets it (`replace_documents`).
+EXTRACTION_FAILED = "extraction failed"
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS cases (
@@ -622,6 +626,30 @@ class Catalog:
                 (run_id, path, sha256, page_no, reason, time.time()),
             )
 
+    def record_extraction_failure(
+        self, run_id: int | None, sha256: str, exc: Exception, kept: str
+    ) -> tuple[str, str]:
+        """Record that extracting the documents of `sha256` raised `exc` (`kept`: what is
+        kept instead); the next extraction of that content that stores documents forgets it
+        (`replace_documents`). Returns (path, reason)."""
+        _, _, path = self.case_of(sha256)
+        reason = f"{EXTRACTION_FAILED} ({type(exc).__name__}: {exc}); {kept}"
+        with self.db:
+            self._forget_extraction_failure(sha256)
+            self.db.execute(
+                "INSERT INTO failures(run_id, path, sha256, page_no, reason, at)"
+                " VALUES (?, ?, ?, NULL, ?, ?)",
+                (run_id, path, sha256, reason, time.time()),
+            )
+        return path, reason
+
+    def _forget_extraction_failure(self, sha256: str) -> None:
+        """In the caller's transaction; page failures and a missing PDF stay recorded."""
+        self.db.execute(
+            "DELETE FROM failures WHERE sha256=? AND page_no IS NULL AND substr(reason, 1, ?)=?",
+            (sha256, len(EXTRACTION_FAILED), EXTRACTION_FAILED),
+        )
+
     def clear_failures(self, sha256: str | None = None, path: str | None = None) -> None:
         with self.db:
             if sha256 is not None:
@@ -700,6 +728,7 @@ class Catalog:
                     " ON CONFLICT(sha256) DO UPDATE SET version=excluded.version, at=excluded.at",
                     (sha256, extractor, now),
                 )
+                self._forget_extraction_failure(sha256)  # an earlier run's is mended
             # An officer's corrections are laid over extraction (ingest/corrections.py).
             docs = corrections.for_documents(self.db, sha256, docs)
             old = [

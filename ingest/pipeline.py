@@ -170,9 +170,9 @@ class _Hooks:
             try:
                 docs = self.extract(texts)
             except Exception as exc:  # a bug in one extractor must not stop the batch
-                _, _, path = self.catalog.case_of(sha256)
-                reason = f"extraction failed ({type(exc).__name__}: {exc}); pages are kept"
-                self.catalog.record_failure(summary.run_id, path, reason, sha256=sha256)
+                path, reason = self.catalog.record_extraction_failure(
+                    summary.run_id, sha256, exc, "pages are kept"
+                )
                 summary.failures.append({"path": path, "reason": reason})
                 return
             self.catalog.replace_documents(

@@ -7,7 +7,8 @@ corrections over the new documents as it stores them (`Catalog.replace_documents
 `ingest.corrections`), and both search indices (the archive's SQLite index and, given its
 URL, Elasticsearch) are updated before it returns. It runs under the ingest lock (one
 writer of extraction per archive: it waits for a running ingest or `hoso watch` batch).
-A file whose extraction fails is recorded as a failure and the others go on.
+A file whose extraction fails is recorded as a failure and the others go on; a later run
+that extracts it forgets that failure.
 """
 
 from __future__ import annotations
@@ -90,9 +91,9 @@ def _extract_file(
     try:
         docs = extract_pages(catalog.page_texts(sha))
     except Exception as exc:  # a bug in one extractor must not stop the archive
-        _, _, path = catalog.case_of(sha)
-        reason = f"extraction failed ({type(exc).__name__}: {exc}); the old documents are kept"
-        catalog.record_failure(run_id, path, reason, sha256=sha)
+        path, reason = catalog.record_extraction_failure(
+            run_id, sha, exc, "the old documents are kept"
+        )
         summary.failures.append({"path": path, "sha256": sha, "reason": reason})
         return
     ids = catalog.replace_documents(sha, docs, enqueue_for=indexer.queues, extractor=version)

@@ -193,3 +193,47 @@ def test_an_elasticsearch_index_of_an_older_mapping_takes_the_new_fields(tmp_pat
     finally:
         backend.drop()
         backend.close()
+
+
+def test_a_later_successful_extract_forgets_the_extraction_failure_of_an_earlier_run(
+    tmp_path, monkeypatch
+):
+    """`hoso extract --archive` that fails on a file records it; the next run that extracts
+    the file clears that record (`hoso status --files` shows the file as fine), while a
+    failure of another kind on the same file (a page OCR could not read) stays."""
+    import ingest.reextract
+
+    archive = tmp_path / "archive"
+    sha, path = "a" * 64, "/scans/ho-so-3/file.pdf"
+    with Catalog(archive) as catalog:
+        catalog.add_file(sha, "pdf", 10, path, "ho-so-3")
+        text = (LABELLED / "009.txt").read_text(encoding="utf-8")
+        catalog.save_page(PageRow(sha, 1, "ocr", text, 90.0, PageQuality(), None, None, None, 0))
+        catalog.record_failure(None, path, "tesseract: page 2 unreadable", sha256=sha, page_no=2)
+        catalog.set_file_status(sha, "partial", "page(s) 2 failed: tesseract: page 2 unreadable")
+
+    def broken(pages: object) -> object:
+        raise ValueError("a bug in one rule")
+
+    monkeypatch.setattr(ingest.reextract, "extract_pages", broken)
+    failed = json.loads(_cli("extract", "-a", str(archive), "--json"))
+    assert (failed["extracted"], len(failed["failures"])) == (0, 1)
+    assert _failures(archive) == [
+        "extraction failed (ValueError: a bug in one rule); the old documents are kept",
+        "tesseract: page 2 unreadable",
+    ]
+    monkeypatch.undo()
+
+    fixed = json.loads(_cli("extract", "-a", str(archive), "--json"))
+    assert (fixed["extracted"], fixed["failures"]) == (1, [])
+    assert _failures(archive) == ["tesseract: page 2 unreadable"]  # not hidden with it
+    shown = _cli("status", "-a", str(archive), "--files").splitlines()
+    assert [line for line in shown if line.startswith("FAILED")] == [
+        "FAILED /scans/ho-so-3/file.pdf page 2: tesseract: page 2 unreadable"
+    ]
+
+
+def _failures(archive: Path) -> list[str]:
+    return [
+        f["reason"] for f in json.loads(_cli("status", "-a", str(archive), "--json"))["failures"]
+    ]
