@@ -137,7 +137,9 @@ def ingest(
     wait: Annotated[
         bool,
         typer.Option(
-            "--wait", help="If another ingest is working on the archive, wait for it to finish."
+            "--wait",
+            help="If another hoso command (ingest, watch, extract --archive) is working on "
+            "the archive, wait for it to finish.",
         ),
     ] = False,
     json: JsonOpt = False,
@@ -147,8 +149,9 @@ def ingest(
     By default each first-level folder under a PATH is one case (hồ sơ); files are identified
     by content (sha256), so reruns only do what is missing. Exit code 3 means the batch
     finished but some files failed (see `hoso status`); every exit code is listed in
-    schemas/errors.py. One ingest at a time works on an archive: a second one stops at once
-    (exit 10), or with --wait waits for the first.
+    schemas/errors.py. One ingest at a time works on an archive: a second one (or one started
+    while `hoso watch` or `hoso extract --archive` is at work) stops at once (exit 10), or with
+    --wait waits for the first.
     """
     if manifest is not None and not manifest.is_file():
         raise fail(f"manifest {manifest} does not exist")
@@ -276,7 +279,7 @@ def status(
             f"#{run['run_id']} {run['command']} at {run['started_at']}: {safe(outcome)}",
         )
     if running:
-        t.add_row("running now", f"hoso ingest ({running})")
+        t.add_row("running now", running)
     console.print(t)
     for f in s["failures"]:
         where = f" page {f['page_no']}" if f["page_no"] else ""

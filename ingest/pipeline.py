@@ -462,7 +462,10 @@ def run_ingest(
     options: IngestOptions | None = None,
     progress: Progress | None = None,
     executor: PageExecutor | None = None,
+    *,
+    command: str = "hoso ingest",
 ) -> IngestSummary:
+    """`command`: what runs it, as the busy message of another run names it."""
     options = options or IngestOptions()
     progress = progress or NoProgress()
     started = time.monotonic()
@@ -470,7 +473,9 @@ def run_ingest(
     archive.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         # One ingest per archive (the second refuses or waits); then what killed runs left.
-        stack.enter_context(ArchiveLock(archive, wait=options.wait, on_wait=options.on_wait))
+        stack.enter_context(
+            ArchiveLock(archive, command, wait=options.wait, on_wait=options.on_wait)
+        )
         catalog = stack.enter_context(Catalog(archive))
         catalog.check()
         catalog.close_abandoned_runs()

@@ -24,6 +24,8 @@ from ingest.extract import extract_pages
 from ingest.extract.version import extractor_version
 from ingest.lock import ArchiveLock
 
+COMMAND = "hoso extract --archive"  # as the busy message of another run names this one
+
 
 @dataclass
 class ReextractSummary:
@@ -60,7 +62,7 @@ def reextract_archive(
     started = time.monotonic()
     version = extractor_version()
     summary = ReextractSummary(str(archive), version, force)
-    with ArchiveLock(archive, wait=True, on_wait=on_wait), Catalog(archive) as catalog:
+    with ArchiveLock(archive, COMMAND, wait=True, on_wait=on_wait), Catalog(archive) as catalog:
         run_id = catalog.begin_run("extract", {"force": force, "extractor": version})
         states = catalog.extraction_states()
         todo = [sha for sha, made_by in states if force or made_by != version]

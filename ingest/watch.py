@@ -128,7 +128,9 @@ class Watcher:
                 for p in paths:
                     writer.writerow([os.path.realpath(p), _case_for(self._root_of(p), p)])
             options = IngestOptions(**{**self.options.__dict__, "manifest": manifest, "wait": True})
-            summary = run_ingest([Path(p) for p in paths], self.archive, options)
+            summary = run_ingest(
+                [Path(p) for p in paths], self.archive, options, command="hoso watch"
+            )
         with self._lock:
             for p in paths:
                 self._pending.pop(p, None)

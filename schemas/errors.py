@@ -19,7 +19,7 @@ class ExitCode(IntEnum):
     ARCHIVE_NOT_WRITABLE = 7  # read-only archive, or one that belongs to another user
     CATALOG_DAMAGED = 8  # catalog.sqlite is not a readable SQLite database any more
     INDEX_DAMAGED = 9  # index.sqlite is damaged: `hoso reindex` rebuilds it
-    BUSY = 10  # another `hoso ingest` is working on the same archive
+    BUSY = 10  # another ingest, `hoso watch` batch or `hoso extract --archive` holds the archive
     INDEX_BEHIND = 11  # the search index lacks pages of the catalog: `hoso reindex` fills it
     INTERNAL = 70  # a bug: one sentence on the terminal, the traceback in a file
     INTERRUPTED = 130  # Ctrl-C (SIGINT)

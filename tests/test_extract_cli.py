@@ -237,3 +237,57 @@ def _failures(archive: Path) -> list[str]:
     return [
         f["reason"] for f in json.loads(_cli("status", "-a", str(archive), "--json"))["failures"]
     ]
+
+
+def test_the_busy_message_names_the_command_that_holds_the_archive(tmp_path):
+    """`hoso extract --archive` holds the archive lock as itself: an ingest started meanwhile
+    is refused naming it (not "another `hoso ingest`"), and `hoso status` shows it running;
+    an extract that waits names the command it waits for."""
+    import os
+    import threading
+
+    from ingest.lock import ArchiveLock, holder
+    from ingest.reextract import reextract_archive
+    from schemas.errors import ExitCode
+
+    archive, scans = tmp_path / "archive", tmp_path / "scans"
+    (scans / "HS-1").mkdir(parents=True)
+    with Catalog(archive) as catalog:
+        catalog.add_file("9" * 64, "pdf", 10, "/scans/hs/9.pdf", "hs")
+        text = (LABELLED / "009.txt").read_text(encoding="utf-8")
+        catalog.save_page(
+            PageRow("9" * 64, 1, "ocr", text, 90.0, PageQuality(), None, None, None, 0)
+        )
+    me = f"`hoso extract --archive` (pid {os.getpid()})"
+    seen: list[str] = []
+
+    def during_the_extract(done: int, total: int) -> None:
+        seen.append(str(holder(archive)))
+        refused = CliRunner().invoke(app, ["ingest", str(scans), "--archive", str(archive)])
+        seen.append(" ".join(refused.output.split()))
+        assert refused.exit_code == ExitCode.BUSY, refused.output
+        seen.append(" ".join(_cli("status", "-a", str(archive)).split()))
+
+    assert reextract_archive(archive, progress=during_the_extract).extracted == 1
+    assert seen[0] == me
+    assert f"{me} is working on the archive {archive}; this `hoso ingest` stops" in seen[1]
+    assert "another `hoso ingest`" not in seen[1]
+    assert f"running now │ {me}" in seen[2]
+    assert holder(archive) is None
+
+    told: list[str] = []
+    waiting = threading.Event()
+    with ArchiveLock(archive, "hoso watch"):  # a `hoso watch` batch at work
+        extract = threading.Thread(
+            target=reextract_archive,
+            args=(archive,),
+            kwargs={"force": True, "on_wait": lambda msg: (told.append(msg), waiting.set())},
+        )
+        extract.start()
+        assert waiting.wait(timeout=120), "the extract did not wait for the lock"
+    extract.join(timeout=120)
+    assert not extract.is_alive(), "the extract did not finish after the lock was released"
+    assert told == [
+        f"`hoso watch` (pid {os.getpid()}) is working on the archive {archive}: "
+        "this `hoso extract --archive` is waiting for it to finish…"
+    ]

@@ -10,6 +10,7 @@ import signal
 import socket
 import sqlite3
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -125,18 +126,48 @@ def test_a_second_ingest_refuses_or_waits_and_says_which(tmp_path):
     scans = tmp_path / "scans"
     write_scans(scans / "HS-01", 12)
     archive = tmp_path / "archive"
-    first = _start(scans, archive, "--workers", "1")  # ~1 s a page: the others meet it
+    first = _start(scans, archive, "--workers", "1")  # ~1 s a page
     _wait_for_pages(first, archive, 1)
-    waiting = _start(scans, archive, "--wait", "--json")
-    second = hoso("ingest", scans, "--archive", archive)
-    assert_named(second, ExitCode.BUSY, f"another `hoso ingest` (pid {first.pid})", "--wait")
-    status = hoso("status", "--archive", archive)
-    assert_named(status, ExitCode.OK, f"running now │ hoso ingest (pid {first.pid})")
-    assert first.wait(timeout=300) == ExitCode.OK
-    out, err = waiting.communicate(timeout=300)
-    assert waiting.returncode == ExitCode.OK, err
-    assert f"(pid {first.pid})" in err and "waiting for it to finish" in err, err
+    # Stopped (with its page workers) while it holds the archive: however slow the machine,
+    # the other runs meet it at work; it goes on once they have.
+    os.killpg(first.pid, signal.SIGSTOP)
+    try:
+        assert first.poll() is None, "the first ingest finished before it could be met"
+        holding = f"`hoso ingest` (pid {first.pid}) is working on the archive"
+        second = hoso("ingest", scans, "--archive", archive)
+        assert_named(second, ExitCode.BUSY, holding, "this `hoso ingest` stops", "--wait")
+        status = hoso("status", "--archive", archive)
+        assert_named(status, ExitCode.OK, f"running now │ `hoso ingest` (pid {first.pid})")
+        waiting = _start(scans, archive, "--wait", "--json")
+        told = _said(waiting, "is waiting for it to finish")
+        assert told.wait(timeout=300), "the --wait run never said it waits"
+    finally:
+        os.killpg(first.pid, signal.SIGCONT)
+    first.communicate(timeout=300)
+    assert first.returncode == ExitCode.OK
+    out = waiting.stdout.read()  # type: ignore[union-attr]
+    assert waiting.wait(timeout=300) == ExitCode.OK, told.lines
+    assert holding in " ".join(" ".join(told.lines).split())
     assert json.loads(out)["pages_done"] == 0, "the waiting run OCR'd pages again"
+
+
+class _Said(threading.Event):
+    lines: list[str]
+
+
+def _said(proc: subprocess.Popen[str], words: str) -> _Said:
+    """Set once `proc` has written `words` to standard error (all of which it keeps)."""
+    said = _Said()
+    said.lines = []
+
+    def read() -> None:
+        for line in proc.stderr:  # type: ignore[union-attr]
+            said.lines.append(line)
+            if words in line:
+                said.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    return said
 
 
 def test_kill_9_leaves_nothing_that_blocks_or_lingers(scans, tmp_path):
