@@ -387,3 +387,78 @@ def test_a_street_named_after_a_person_is_an_address_and_ocr_reads_luat_su_as_lu
         "Người bảo vệ quyền và lợi ích hợp pháp của nguyên đơn: Luật sự Nguyễn Thanh L.\n"
     )
     assert [p.name for p in find_parties(text)] == ["Linh Thị H", "Nguyễn Thanh L"]
+
+
+def test_a_role_label_without_colon_names_the_party_in_a_line_or_a_sentence():
+    text = (
+        "Nguyên đơn là ông Nguyễn Văn Hùng, sinh năm 1960; địa chỉ: thôn A, xã B.\n"
+        "Bị đơn ông Đỗ Văn Cường, sinh năm 1965; địa chỉ: thôn C, xã D. Có mặt.\n"
+        "Người đại diện theo ủy quyền của bị đơn là bà Ngô Thị Hà, sinh năm 1985.\n"
+        "NỘI DUNG VỤ ÁN:\n"
+        "Nguyên đơn ông Nguyễn Văn Hùng trình bày: năm 2010 ông Hùng cho ông Cường vay tiền.\n"
+        "Tại phiên tòa, đại diện bị đơn ông Lê Văn Tâm trình bày. Bị đơn ông Cường không đồng ý."
+    )
+    got = find_parties(prepare(text))
+    assert [(p.name, p.role, p.represents) for p in got] == [
+        ("Nguyễn Văn Hùng", "nguyen_don", []),
+        ("Đỗ Văn Cường", "bi_don", []),
+        ("Ngô Thị Hà", "other", ["Đỗ Văn Cường"]),
+    ]
+    assert got[0].birth_year == 1960 and got[0].address == "thôn A, xã B"
+    sentence = (
+        "xét xử vụ án tranh chấp hợp đồng vay tài sản giữa nguyên đơn là ông Nguyễn Văn Hùng"
+        " với bị đơn là bà Trần Thị Lan; người có quyền lợi, nghĩa vụ liên quan là ông Lê Văn"
+        " Minh và Công ty TNHH Hoa Mai. Bản án giữa nguyên đơn Nguyễn Quang Vượng (trú tại"
+        " Phường 2) và bị đơn Hoàng Kim Truyền."
+    )
+    assert parties(sentence) == [
+        ("Nguyễn Văn Hùng", "nguyen_don"),
+        ("Trần Thị Lan", "bi_don"),
+        ("Lê Văn Minh", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
+        ("Công ty TNHH Hoa Mai", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
+        ("Nguyễn Quang Vượng", "nguyen_don"),
+        ("Hoàng Kim Truyền", "bi_don"),
+    ]
+
+
+def test_an_enforcement_story_gives_the_suit_sides_it_mentions_their_enforcement_roles():
+    text = (
+        "Bản án của Tòa án nhân dân huyện Y giải quyết tranh chấp giữa nguyên đơn là ông Lương"
+        " Văn A với bị đơn là ông Thân Văn B. Chi cục Thi hành án dân sự huyện Y đã thi hành án."
+    )
+    got = [(p.name, p.role) for p in find_parties(prepare(text), enforcement=True)]
+    assert got == [
+        ("Lương Văn A", "nguoi_duoc_thi_hanh_an"),
+        ("Thân Văn B", "nguoi_phai_thi_hanh_an"),
+    ]
+
+
+def test_lists_without_honorifics_groups_and_heirs_named_by_role():
+    text = (
+        "Nguyên đơn: Ông Nguyễn Văn Hùng, sinh năm 1950.\n"
+        "Bị đơn: Bà Nguyễn Thị B, sinh năm 1955. (Đã chết)\n"
+        "Người thừa kế quyền và nghĩa vụ tố tụng của bị đơn bà Nguyễn Thị B:\n"
+        "1. Anh Dương Văn M, sinh năm 1978;\n"
+        "Người có quyền lợi, nghĩa vụ liên quan: 1. Nguyễn Văn An, sinh năm 1970; 2. Nguyễn"
+        " Thị Bình, sinh năm 1972.\n"
+        "Người có quyền lợi, nghĩa vụ liên quan gồm: Các con của ông Hùng gồm: anh Nguyễn Văn"
+        " Hải, chị Nguyễn Thị Hà.\n"
+        "Người liên quan:\n"
+        "1- Bà Võ Thị Thu;\n"
+        "- Nguyễn Văn Bảy, sinh năm 1960;\n"
+        "Trần Văn Năm, sinh năm 1965.\n"
+        "NHẬN THẤY:"
+    )
+    related = "nguoi_co_quyen_loi_nghia_vu_lien_quan"
+    assert parties(text) == [
+        ("Nguyễn Văn Hùng", "nguyen_don"),
+        ("Nguyễn Thị B", "bi_don"),
+        ("Dương Văn M", "bi_don"),
+        ("Nguyễn Văn An", related),
+        ("Nguyễn Thị Bình", related),
+        ("Nguyễn Văn Hải", related),
+        ("Nguyễn Thị Hà", related),
+        ("Võ Thị Thu", related),
+        ("Nguyễn Văn Bảy", related),
+        ("Trần Văn Năm", related),
+    ]

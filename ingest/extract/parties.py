@@ -32,6 +32,7 @@ ROLE_LABELS: dict[str, tuple[Role, bool]] = {
     "nguoi co quyen loi nghia vu lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
     "nguoi co quyen loi va nghia vu lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
     "nguoi co quyen, nghia vu lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
+    "nguoi lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
     "nguyen don dan su": ("nguyen_don", False),
     "dong nguyen don": ("nguyen_don", False),
     "cac nguyen don": ("nguyen_don", False),
@@ -72,27 +73,65 @@ ROLE_LABELS: dict[str, tuple[Role, bool]] = {
 }
 
 # Heirs who carry on a dead party's case stand in that party's role.
-HEIR_LABELS = ("nguoi ke thua quyen, nghia vu to tung", "nguoi ke thua quyen va nghia vu to tung")
-_LABEL_ALT = "|".join(
-    re.escape(k).replace(",", ",?").replace(r"\ ", r"\s+").replace("nguoi", "nguo?i")
-    for k in sorted([*ROLE_LABELS, *HEIR_LABELS], key=len, reverse=True)
+HEIR_LABELS = (
+    "nguoi ke thua quyen, nghia vu to tung",
+    "nguoi ke thua quyen va nghia vu to tung",
+    "nguoi thua ke quyen, nghia vu to tung",
+    "nguoi thua ke quyen va nghia vu to tung",
 )
+
+
+def _alternatives(labels: list[str]) -> str:
+    """A regex alternation of folded labels, longest first (commas optional, any spaces)."""
+    return "|".join(
+        re.escape(k).replace(",", ",?").replace(r"\ ", r"\s+")
+        for k in sorted(labels, key=len, reverse=True)
+    )
+
+
+_REP_KEYS = [k for k, (_, rep) in ROLE_LABELS.items() if rep]
+_LABEL_ALT = _alternatives([*ROLE_LABELS, *HEIR_LABELS]).replace("nguoi", "nguo?i")
 _LABEL = re.compile(
     r"(?<![a-z])"
     rf"(?P<label>{_LABEL_ALT})"
     r"(?:\s+(?:co|khong co|khong|bi)\s+khang (?:cao|nghi))?"  # "Bị cáo có kháng cáo:"
+    r"(?:\s+(?:den|trong)\s+vu\s+(?:an|viec))?"  # "… liên quan đến vụ án:"
     r"(?P<of>\s+(?:cua|cho)\s+[^:\n]{1,80}?)?"
-    r"\s*(?:\([^)\n]{0,40}\))?(?:\s+la)?\s*:",
+    r"\s*(?:\([^)\n]{0,40}\))?(?:\s+(?:la|gom(?: co)?(?: nhung nguoi sau)?))?\s*:",
 )
 # A representative's label without its colon, at a line start ("Người đại diện theo ủy
 # quyền ông Quàng Văn B, chức vụ …").
 _REP_LABEL_BARE = re.compile(
-    r"(?m)^\s*[-+•*]?\s*(?P<label>"
-    + "|".join(
-        re.escape(k).replace(",", ",?").replace(r"\ ", r"\s+")
-        for k in sorted((k for k, v in ROLE_LABELS.items() if v[1]), key=len, reverse=True)
-    )
-    + r")(?P<of>)\s+(?=(?:ong|ba|anh|chi|luat su)\s)"
+    rf"(?m)^\s*[-+•*]?\s*(?P<label>{_alternatives(_REP_KEYS)})(?P<of>)\s+"
+    r"(?=(?:ong|ba|anh|chi|luat su)\s)"
+)
+# A role label with no colon, the name right after it: a party line ("Nguyên đơn là ông X,
+# sinh năm …", "Bị đơn Công ty Y; địa chỉ …") or a sentence ("… giữa nguyên đơn là ông X với
+# bị đơn là bà Y", "Người đại diện theo ủy quyền của bị đơn là bà Z"). Principals of a
+# lawsuit may go without "là" (and without an honorific when a common surname follows);
+# representatives need "là" ("đại diện nguyên đơn ông X" names the party, not the agent).
+_NAME_AHEAD = (
+    r"(?=(?:ong|ba|anh|chi|cu|chau|luat su|vo chong)\s|(?:cong ty|ngan hang|tong cong ty|"
+    r"hop tac xa|quy tin dung|uy ban nhan dan|ubnd|doanh nghiep|dntn|tap doan)\b)"
+)
+_INLINE_PRINCIPALS = ["nguyen don", "bi don", "nguoi khoi kien", "nguoi bi kien"] + [
+    k
+    for k, (role, _) in ROLE_LABELS.items()
+    if role == "nguoi_co_quyen_loi_nghia_vu_lien_quan" and k != "nguoi lien quan"
+]
+_LABEL_INLINE = re.compile(
+    rf"(?<![a-z])(?P<label>{_alternatives(_INLINE_PRINCIPALS)})(?P<of>)\s+"
+    rf"(?:(?:la|gom(?:\s+co)?)\s+)?(?:{_NAME_AHEAD}|(?=[a-z]))"
+)
+_REP_INLINE = re.compile(
+    rf"(?<![a-z])(?P<label>{_alternatives(_REP_KEYS)})"
+    rf"(?P<of>\s+(?:cua|cho)\s+[^:\n]{{1,80}}?)?\s+la\s+{_NAME_AHEAD}"
+)
+# Someone else's agent named before a principal's label ("đại diện nguyên đơn ông X")
+_AGENT_BEFORE = re.compile(r"(?:dai dien|bao ve|bao chua|giam ho|uy quyen|luat su)[^.;:\n]{0,40}$")
+# What follows a name in a party line (details), not in a sentence ("… trình bày:")
+_ENTRY_AFTER = re.compile(
+    r"\s*(?:$|[,;.(:–-]|sinh|sn\b|dia chi|tru|noi|cmnd|cccd|co mat|vang mat|hktt|dkhktt)"
 )
 # An organisation's representative named in its line ("UBND xã CS do ông Lường Văn C, …").
 _ORG_REP = re.compile(
@@ -125,7 +164,9 @@ _ORG_END = re.compile(
     r"trụ sở|Địa chỉ|Trụ sở|do ông|do bà|đại diện|người đại diện|Người đại diện|mã số|"
     r"Mã số|số tiền|phải|đã|là|trả|nộp|bồi thường|chuyển giao|giao trả|hơn|"
     # the verb of a sentence that names it ("Công ty TNHH MTV TKV tiếp tục phải trả lãi")
-    r"có trách nhiệm|có nghĩa vụ|tiếp tục|không|chưa|được|sẽ|vẫn|tự nguyện|theo)\b|\.\s)"
+    r"có trách nhiệm|có nghĩa vụ|tiếp tục|không|chưa|được|sẽ|vẫn|tự nguyện|theo|"
+    # "người được nguyên đơn Ngân hàng … ủy quyền trình bày"
+    r"ủy quyền|uỷ quyền|trình bày)\b|\.\s)"
 )
 # A lawyer's firm or bar named beside them in a representative's entry
 _LAW_FIRM = re.compile(r".*(?<![a-z])(?:luat|tro giup phap ly)(?![a-z])")
@@ -173,12 +214,15 @@ _STOP = {
     "Đăng",
     "Thường",
     "Chỗ",
+    "Các",
+    "Những",
 }
 # Given names that are also the first word of a field label: a stop only before the label's
 # second word ("bà Năm" and "ông Bùi Thiện Dân", but "Năm sinh:", "Dân tộc:")
 _STOP_BEFORE = {"Năm": "sinh", "Dân": "toc"}
 _STOP_FOLDED = {"nguoi", "nguo", "dia", "sinh", "tru", "noi", "cung"}
-_NUM = r"\d{1,2}(?:\.\d{1,2}){1,2}\.?(?=\s)|\d{1,2}\s*[.)]"  # "1.", "2)", "2.1", "3.3."
+# "1.", "2)", "2.1", "3.3.", "1-", "3/"
+_NUM = r"\d{1,2}(?:\.\d{1,2}){1,2}\.?(?=\s)|\d{1,2}\s*[.)]|\d{1,2}\s*[-/](?=\s)"
 _NUMBERING = re.compile(rf"^\s*(?:{_NUM}|[a-zđ]\)|[-+•*])\s*")
 _PERSON_START = re.compile(
     rf"^\s*(?:{_NUM}|[a-zđ]\)|[-+•*]|\S{{1,3}}(?=\s+(?:Ông|Bà|Anh|Chị|Cụ)\s))?\s*"
@@ -270,6 +314,7 @@ class _Block:
     start: int
     end: int
     heir: bool = False
+    mention: bool = False  # named in a sentence: only a full name counts
     people: list[Party] = field(default_factory=list)
 
 
@@ -462,8 +507,15 @@ def _fields(part: str) -> tuple[int | None, str | None, str | None]:
 _ATTENDANCE = re.compile(r"\s*(?:co mat|vang mat)\s+(?:ong|ba|anh|chi|luat su|cac)\s")
 
 
+# "Các con của ông H gồm: anh X, chị Y": who the group is, before the people in it
+_GROUP_INTRO = re.compile(
+    r"^\s*[^:\n]{0,60}?\bgồm(?:\s+có)?\s*:?\s*(?=(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[cC]ụ|[cC]háu)\s)"
+)
+
+
 def _split_people(content: str) -> list[str]:
     """Split a block's text into one part per person or organisation."""
+    content = _GROUP_INTRO.sub("", content, count=1)
     items: list[str] = []
     for line in content.split("\n"):
         if not line.strip() or _ATTENDANCE.match(skeleton(line)):
@@ -493,6 +545,8 @@ def _split_people(content: str) -> list[str]:
             rf"|\s+(?:và\s*/\s*)?hoặc\s+(?=[{UP}]\w*\s*,\s*sinh)"
             # "1. Ông Dương Văn B, sinh năm 1944 2. Bà Lê Thị C": numbered on one line
             rf"|\s+(?=\d{{1,2}}(?:\.\d{{1,2}})*\.?\s*(?:Ông|Bà|Anh|Chị|Cụ)\s+[{UP}])"
+            # "1. Nguyễn Văn A, sinh năm 1970; 2. Nguyễn Thị B": numbered names after a stop
+            rf"|(?<=[;.])\s*(?=\d{{1,2}}\s*[.)/-]\s+[{UP}][{LO}]*\s+[{UP}])"
             rf"|\s+[-–]\s+(?=(?:Ông|Bà|Anh|Chị|Cụ)\s+[{UP}])"
             # "Luật sư Đàm Đức T Luật sư Nguyễn Thị Thanh Hà" (not "Văn phòng Luật sư Mai Thanh")
             rf"|(?<![Pp]hòng)(?<![Đđ]oàn)(?<![Tt]y)\s+(?=Luật sư\s+(?!Công|Văn)[{UP}])",
@@ -526,7 +580,10 @@ def _split_people(content: str) -> list[str]:
 def _bare_name(line: str) -> bool:
     """A line that opens with a full name and no honorific ("Phan Thị Minh L, Trưởng phòng
     …"): a surname, one to four more name words, then a comma."""
-    m = re.match(rf"\s*([{UP}][{LO}]*)((?:\s+[{UP}](?:[{LO}]+|[{UP}]{{0,2}})\d?){{1,4}})\s*,", line)
+    m = re.match(
+        rf"\s*(?:(?:{_NUM}|[-+•*])\s*)?([{UP}][{LO}]*)((?:\s+[{UP}](?:[{LO}]+|[{UP}]{{0,2}})\d?){{1,4}})\s*,",
+        line,
+    )
     return m is not None and fold(m.group(1)) in _SURNAMES
 
 
@@ -789,6 +846,55 @@ def _sentence_end(text: str, start: int) -> int:
     return m.start() if m else len(text)
 
 
+_SIDE_OF_SUIT: dict[Role, Role] = {
+    "nguyen_don": "nguoi_duoc_thi_hanh_an",
+    "bi_don": "nguoi_phai_thi_hanh_an",
+}
+
+
+def _clause_end(text: str, start: int) -> int:
+    """Where a party named in a sentence ends: the sentence, a colon or the line."""
+    ends = [_sentence_end(text, start), text.find(":", start), text.find("\n", start)]
+    return min(e for e in ends if e >= 0)
+
+
+def _inline_name(text: str, skel: str, m: re.Match[str]) -> bool:
+    """Whether a label without a colon is followed by a party's name (not someone's agent
+    before a principal's label, not a lower-case word)."""
+    if m.re is _LABEL_INLINE:
+        if _AGENT_BEFORE.search(skel[max(0, m.start() - 60) : m.start()]):
+            return False
+        if not re.match(_NAME_AHEAD, skel[m.end() :]):
+            # no honorific: a full name that starts with a common surname
+            words = text[m.end() : m.end() + 40].split()
+            if not words or not words[0][:1].isupper() or fold(words[0]) not in _SURNAMES:
+                return False
+            return len(_name_of(text[m.end() : _clause_end(text, m.end())])[0].split()) > 1
+    elif not m.group("of"):
+        # "Công ty Đ, đại diện theo ủy quyền là bà H": the line's own party (`_ORG_REP`)
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        return not re.search(r"[a-z]", skel[line_start : m.start()])
+    return True
+
+
+def _entry_line(text: str, m: re.Match[str]) -> bool:
+    """Whether a label without a colon opens a party line (the name then its details)."""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    if not re.fullmatch(rf"\s*(?:{_NUM}|[-+•*])?\s*", text[line_start : m.start()]):
+        return False
+    if not text[m.start() : m.start() + 1].isupper():
+        return False
+    line_end = text.find("\n", m.end())
+    line = text[m.end() : line_end if line_end >= 0 else len(text)]
+    name, _, _ = _name_of(line)
+    if not name or line.find(name) < 0:
+        return False
+    rest = skeleton(line[line.find(name) + len(name) :])
+    if re.search(r"trinh bay|(?<![a-z])khai(?![a-z])|cho rang|de nghi", rest):
+        return False  # "Nguyên đơn cụ M, cụ L do ông G đại diện trình bày: …"
+    return bool(_ENTRY_AFTER.match(rest))
+
+
 def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
     """Every party named in `text`, deduplicated by (folded name, role), in order.
 
@@ -802,15 +908,23 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
         for m in _REP_LABEL_BARE.finditer(skel)
         if not any(n.start() <= m.start() < n.end() for n in matches)
     ]
+    matches += [
+        m
+        for pattern in (_LABEL_INLINE, _REP_INLINE)
+        for m in pattern.finditer(skel)
+        if _inline_name(text, skel, m)
+        and not any(n.start() <= m.start() < n.end() for n in matches)
+    ]
     matches.sort(key=lambda m: m.start())
     blocks: list[_Block] = []
     for i, m in enumerate(matches):
         role, is_rep = _lookup(m.group("label"))
         nxt = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        end = _block_end(text, m.end(), nxt)
+        mention = m.re in (_LABEL_INLINE, _REP_INLINE) and not _entry_line(text, m)
+        end = min(nxt, _clause_end(text, m.end())) if mention else _block_end(text, m.end(), nxt)
         of = text[m.start("of") : m.end("of")] if m.group("of") else ""
         heir = _label_key(m.group("label")).replace(",", "") in _HEIRS
-        blocks.append(_Block(role, is_rep, of, m.end(), end, heir))
+        blocks.append(_Block(role, is_rep, of, m.end(), end, heir, mention))
     prose = sorted(
         ((m, prose_role) for pattern, prose_role in _PROSE for m in pattern.finditer(skel)),
         key=lambda mr: mr[0].start(),
@@ -848,6 +962,7 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
     parties: list[Party] = []
     principals: list[Party] = []
     represented: _Block | None = None  # the last block of parties (not representatives)
+    mentioned: list[Party] = []  # parties named by role in a sentence
     for block in blocks:
         content = text[block.start : block.end]
         shared_address = None
@@ -861,13 +976,22 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
             lone = len(name) < 2 and not honorific and not birth
             if not name or not re.match(rf"[{UP}]", name) or lone:
                 continue
+            short = len(name.split()) < 2 and not is_org and not _initials(name)
+            if block.mention and short and not (block.is_rep and honorific):
+                continue  # "nguyên đơn ông Hùng trình bày": a short reference
             if block.is_rep and is_org and _LAW_FIRM.match(skeleton(name)):
                 continue  # "Luật sư HHS; Công ty Luật TNHH TGS": where the lawyer works
             if address and skeleton(part).find("cung dia chi") >= 0:
                 shared_address = address
             role, is_rep = block.role, block.is_rep
-            if block.heir and represented is not None:
-                role = represented.role  # heirs stand in the dead party's role
+            if block.heir:
+                # heirs stand in the dead party's role: the one their label names ("… của
+                # bị đơn bà B"), else that of the parties just before
+                named_role = _of_role(block.of_text)
+                if named_role is not None:
+                    role = named_role
+                elif represented is not None:
+                    role = represented.role
             sub_numbered = bool(re.match(r"\s*\d{1,2}\.\d{1,2}\b", part))
             # a numbered line after an unnumbered representative: the parties' list goes on
             numbered = not listed and bool(re.match(r"\s*\d{1,2}\s*[.)]\s*\S", part))
@@ -890,7 +1014,9 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
                 represents=represents,
             )
             block.people.append(party)
-            if role != "other":
+            if block.mention and any(fold(p.name) == fold(name) for p in principals):
+                pass  # named again in a sentence: the listed party stays the one last named
+            elif role != "other":
                 principals.append(party)
             rep = _ORG_REP.search(skeleton(part)) if is_org else None
             if rep is not None:
@@ -908,6 +1034,8 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
                 represented.people.append(party)  # listed within a representative's block
         if not block.is_rep and block.people:
             represented = block
+        if block.mention:
+            mentioned.extend(block.people)
         if shared_address:
             for i, p in enumerate(block.people):
                 if p.address is None:
@@ -916,8 +1044,21 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
     parties.extend(_authorised(text, skel, principals))
     parties.extend(_represented_by(text, skel, principals))
     if enforcement:
-        labelled = {fold(p.name) for p in parties if p.role != "other"}
-        parties.extend(p for p in _prose_parties(text, skel) if fold(p.name) not in labelled)
+        # A story's sides in the enforcement (who pays whom) win over the lawsuit's roles it
+        # mentions ("… giữa nguyên đơn là ông A với bị đơn là ông B", then "buộc ông B trả …")
+        said = {id(p) for p in mentioned}
+        labelled = {fold(p.name) for p in parties if p.role != "other" and id(p) not in said}
+        sides = [p for p in _prose_parties(text, skel) if fold(p.name) not in labelled]
+        sided = {fold(p.name) for p in sides if p.role != "other"}
+        # …and a suit's sides named in passing are the winner (creditor) and the loser (debtor)
+        parties = [
+            p.model_copy(update={"role": _SIDE_OF_SUIT[p.role]})
+            if id(p) in said and p.role in _SIDE_OF_SUIT
+            else p
+            for p in parties
+            if not (id(p) in said and fold(p.name) in sided)
+        ]
+        parties.extend(sides)
     parties = _drop_echoes(_by_full_name(parties, text))
     seen: set[tuple[str, str]] = set()
     out: list[Party] = []
@@ -956,10 +1097,10 @@ def _authorised(text: str, skel: str, principals: list[Party]) -> list[Party]:
     for m in _AUTHORISES.finditer(skel):
         who, _, _ = _name_of(text[m.start("who") : m.end("who")])
         name, honorific, is_org = _name_of(one_line(text[m.end() : _sentence_end(text, m.end())]))
-        if not who or len(name.split()) < 2:
-            continue
-        named = _named(who, principals)
         whole = _WHOLE_SIDE.match(m.group("who"))
+        if not (who or whole) or len(name.split()) < 2:
+            continue
+        named = _named(who, principals) if who else None
         if whole:  # "Các nguyên đơn ủy quyền cho anh X": every party of that role
             role = _OF_ROLE.get(whole.group(1))
             group = [p.name for p in principals if p.role == role]
@@ -1070,6 +1211,12 @@ def _lookup(label: str) -> tuple[Role, bool]:
     if label in ROLE_LABELS:
         return ROLE_LABELS[label]
     return ROLE_LABELS.get(label.replace(",", ""), ("other", False))
+
+
+def _of_role(of_text: str) -> Role | None:
+    """The role a label's "của …" names ("của nguyên đơn ông H" → nguyen_don), if any."""
+    of = re.sub(r"^(cua|cho)\s+", "", skeleton(of_text).strip())
+    return next((role for words, role in _OF_ROLE.items() if of.startswith(words)), None)
 
 
 def _represents(block: _Block, principals: list[Party], last: _Block | None) -> list[str]:
