@@ -28,13 +28,17 @@ from ingest.review_boxes import PageWords
 from schemas import Document, PageRecord
 from schemas.normalize import fold
 from schemas.review import REVIEW_KINDS, Correction, ReviewItem
-from schemas.vocab import DOC_TYPE_LABELS_VI
+from schemas.vocab import DOC_TYPE_LABELS_VI, UNNUMBERED_DOC_TYPES
 
 LOW_CONF = 70.0  # a value whose least sure word Tesseract gave less than this is flagged
 VERY_LOW_CONF = 40.0  # handwriting, a seal across it, faded ink
 
-_CACHE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS review_doc_cache (
+# The documents' items as `_doubts_of` worked them out: a change of what it raises takes a
+# new version (the cache of the one before is dropped, the items are worked out again).
+# 2: no "missing number" for a record or a request (UNNUMBERED_DOC_TYPES).
+_CACHE_TABLE = "review_doc_cache_2"
+_CACHE_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {_CACHE_TABLE} (
     doc_id TEXT PRIMARY KEY,
     extracted_at REAL NOT NULL,
     items TEXT NOT NULL   -- JSON list of the document's review items (no case, no age)
@@ -89,13 +93,13 @@ def _words_of(
 
 def _document_items(cat: Catalog, cases: dict[str, str]) -> Iterator[ReviewItem]:
     """The documents' items. What a document raises depends only on it and its first
-    page's words, both rewritten with a new `extracted_at`: kept in `review_doc_cache`
+    page's words, both rewritten with a new `extracted_at`: kept in `_CACHE_TABLE`
     (items without their case, which moves with its file) and worked out again only for
     documents extracted since, so the queue of a large archive opens at once."""
-    cat.db.executescript(_CACHE_SCHEMA)
+    _cache_table(cat.db)
     cached = {
         r[0]: (r[1], r[2])
-        for r in cat.db.execute("SELECT doc_id, extracted_at, items FROM review_doc_cache")
+        for r in cat.db.execute(f"SELECT doc_id, extracted_at, items FROM {_CACHE_TABLE}")
     }
     rows = cat.db.execute(
         f"SELECT doc_id, sha256, extracted_at FROM documents WHERE {CURRENT} ORDER BY doc_id"
@@ -119,10 +123,25 @@ def _document_items(cat: Catalog, cases: dict[str, str]) -> Iterator[ReviewItem]
     if fresh:
         with cat.db:
             cat.db.executemany(
-                "INSERT OR REPLACE INTO review_doc_cache(doc_id, extracted_at, items)"
+                f"INSERT OR REPLACE INTO {_CACHE_TABLE}(doc_id, extracted_at, items)"
                 " VALUES (?, ?, ?)",
                 fresh,
             )
+
+
+def _cache_table(db: sqlite3.Connection) -> None:
+    """The documents' cache of these rules, the caches of earlier ones dropped."""
+    stale = [
+        r[0]
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table'"
+            " AND name LIKE 'review_doc_cache%' AND name!=?",
+            (_CACHE_TABLE,),
+        )
+    ]
+    for name in stale:
+        db.execute(f'DROP TABLE "{name}"')
+    db.executescript(_CACHE_SCHEMA)
 
 
 def _doubts_of(doc: Document, page_words: PageWords | None) -> list[dict[str, Any]]:
@@ -142,6 +161,8 @@ def _doubts_of(doc: Document, page_words: PageWords | None) -> list[dict[str, An
             read = _after_label(page_words, "Số")
             if read:  # OCR read something there that is no number ("76QĐ-CCTHADS")
                 why = f"Không nhận ra số của văn bản; trên trang đọc được: «Số: {read}»."
+            elif doc.doc_type in UNNUMBERED_DOC_TYPES:
+                why = None  # a record or a request without a "Số:" line has none to find
         if why:
             missing = f"{DOC_TYPE_LABELS_VI[doc.doc_type]} {doc.own_number or ''} · thiếu {label}"
             out.append(

@@ -354,7 +354,7 @@ def ban_an(f: Facts, rng: random.Random) -> Doc:
             f"{b.ref(j.qdxx, j.qdxx_date, j.court.name, 'dua_ra_xet_xu')} đối với bị cáo:"
         )
         b.para(f"{b.who(f.debtor, 'bi_cao')}; có mặt.", first_indent=10 * MM)
-        b.para(f"- Bị hại: {b.who(f.creditor, 'other', 'short')}; có mặt.", first_indent=0)
+        b.para(f"- Bị hại: {b.who(f.creditor, 'bi_hai', 'short')}; có mặt.", first_indent=0)
     else:
         b.para(
             f"{b.d(j.date, 'long', 'hearing').capitalize()}, "
@@ -432,7 +432,7 @@ def _story(b: DocBuilder, f: Facts, rng: random.Random) -> str:
     return (
         f"Khoảng 21 giờ ngày {b.d(_days(rng, f.j.thu_ly_date, -200, -60))}, "
         f"{b.who(dbt, 'bi_cao', 'lname')} đã có hành vi chiếm đoạt tài sản của "
-        f"{b.who(c, 'other', 'lname')} gồm tiền mặt và xe mô tô, tổng giá trị "
+        f"{b.who(c, 'bi_hai', 'lname')} gồm tiền mặt và xe mô tô, tổng giá trị "
         f"{b.money(f.principal)}. Bị hại yêu cầu bị cáo bồi thường toàn bộ thiệt hại."
     )
 
@@ -442,7 +442,7 @@ def _decision(b: DocBuilder, f: Facts) -> str:
     if f.j.kind == "hinh_su":
         return (
             f'Tuyên bố bị cáo {f.debtor.name} phạm tội "Cướp giật tài sản". Về trách nhiệm dân '
-            f"sự: buộc bị cáo {dbt.name} bồi thường cho {b.who(c, 'other', 'lname')} số "
+            f"sự: buộc bị cáo {dbt.name} bồi thường cho {b.who(c, 'bi_hai', 'lname')} số "
             f"tiền {b.money(f.principal + f.interest, words=True)}."
         )
     if f.j.kind == "ly_hon":

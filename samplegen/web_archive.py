@@ -235,7 +235,7 @@ def build_web_archive(root: Path, n_cases: int = 6) -> SampleArchive:
             y, m, d = iso.split("-")
             return f"{d}/{m}/{y}"
 
-        role_a, role_b = ("bi_cao", "bi_cao") if criminal else ("nguyen_don", "bi_don")
+        role_a, role_b = ("bi_hai", "bi_cao") if criminal else ("nguyen_don", "bi_don")
         label_a, label_b = ("Bị hại", "Bị cáo") if criminal else ("Nguyên đơn", "Bị đơn")
         p1 = [
             court.upper(),

@@ -12,6 +12,7 @@ Role = Literal[
     "nguyen_don",
     "bi_don",
     "bi_cao",
+    "bi_hai",
     "other",
 ]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -23,6 +24,7 @@ ROLE_LABELS_VI: dict[str, str] = {
     "nguyen_don": "Nguyên đơn",
     "bi_don": "Bị đơn",
     "bi_cao": "Bị cáo",
+    "bi_hai": "Bị hại",
     "other": "Khác",
 }
 
@@ -50,6 +52,11 @@ DOC_TYPE_LABELS_VI: dict[str, str] = {
     "don": "Đơn",
     "other": "Khác",
 }
+
+# Types whose documents usually carry no number of their own: records (biên bản: a
+# verification, a seizure, a handover) and the parties' own requests (đơn). That none was
+# found is no fault of the reading (`ingest.review`).
+UNNUMBERED_DOC_TYPES: frozenset[str] = frozenset({"bien_ban", "don"})
 
 # What a cited number is to the document that cites it.
 NumberKind = Literal[

@@ -74,7 +74,7 @@ def test_criminal_defendant_parents_are_not_parties():
         "Bị cáo: Lê Bá Đ, sinh ngày 15 tháng 6 năm 1990; nơi cư trú: tổ 5; con ông Lê Bá Th và"
         " bà Nguyễn Thị Nh; có mặt.\nBị hại: Anh Hoàng Văn Ph, sinh năm 1992."
     )
-    assert parties(text) == [("Lê Bá Đ", "bi_cao"), ("Hoàng Văn Ph", "other")]
+    assert parties(text) == [("Lê Bá Đ", "bi_cao"), ("Hoàng Văn Ph", "bi_hai")]
 
 
 def test_id_numbers_and_administrative_roles_are_read():
@@ -95,7 +95,7 @@ def test_every_role_label_maps_to_a_vocabulary_role():
     assert {role for role, _ in ROLE_LABELS.values()} <= set(ROLES)
     assert ROLE_LABELS["nguoi khoi kien"][0] == "nguyen_don"
     assert ROLE_LABELS["nguoi bi kien"][0] == "bi_don"
-    assert ROLE_LABELS["bi hai"][0] == "other"
+    assert ROLE_LABELS["bi hai"][0] == "bi_hai"
 
 
 def test_a_spouse_introduced_in_the_same_line_is_a_party_too():

@@ -21,9 +21,10 @@ from schemas.vocab import Role
 # Role label (folded) → (role, is a representative of another party). One table.
 # Mappings decided here: người khởi kiện → nguyen_don and người bị kiện → bi_don
 # (administrative cases); nguyên đơn/bị đơn dân sự (criminal cases) → nguyen_don/bi_don;
-# người yêu cầu thi hành án → nguoi_duoc_thi_hanh_an; bị hại, người làm chứng, the
-# requesting and related sides of a non-contentious matter (người/bên yêu cầu) and every
-# representative, guardian or lawyer → other (representatives carry `represents`).
+# người yêu cầu thi hành án → nguoi_duoc_thi_hanh_an; (người) bị hại → bi_hai (the victim,
+# a main party of a criminal case beside bị cáo); người làm chứng, the requesting and
+# related sides of a non-contentious matter (người/bên yêu cầu) and every representative,
+# guardian or lawyer → other (representatives carry `represents`).
 ROLE_LABELS: dict[str, tuple[Role, bool]] = {
     "nguoi phai thi hanh an": ("nguoi_phai_thi_hanh_an", False),
     "nguoi duoc thi hanh an": ("nguoi_duoc_thi_hanh_an", False),
@@ -45,7 +46,7 @@ ROLE_LABELS: dict[str, tuple[Role, bool]] = {
     "nguoi khoi kien": ("nguyen_don", False),
     "nguoi bi kien": ("bi_don", False),
     "bi cao": ("bi_cao", False),
-    "bi hai": ("other", False),
+    "bi hai": ("bi_hai", False),
     "nguoi lam chung": ("other", False),
     "nguoi yeu cau": ("other", False),
     "ben yeu cau": ("other", False),

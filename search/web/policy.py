@@ -272,6 +272,7 @@ class PublicView:
             criminal += [m for n in numbers for m in criminal_markers(n)]
             criminal += criminal_markers(text)
             criminal += ["bị cáo"] * any(p.role == "bi_cao" for p in d.parties)
+            criminal += ["bị hại"] * any(p.role == "bi_hai" for p in d.parties)
             names |= {p.name for p in d.parties}
             names |= {n for p in d.parties for n in p.represents}
             names |= names_in_text(text)
