@@ -19,7 +19,8 @@ from typing import Any
 
 from ingest import corrections
 from schemas import Document, FileRecord, PageQuality, PageRecord, Word
-from schemas.normalize import fold, normalize, number_key
+from schemas.normalize import fold, normalize
+from schemas.numbers import number_key
 
 # 2: `numbers.key` and `documents.own_number_key` hold `number_key` (the matching key that
 # search uses); version 1 held the dashed form. `_migrate` rewrites them on a writable open.

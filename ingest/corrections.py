@@ -26,7 +26,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from schemas import DateRef, Document, NumberRef, Party
-from schemas.normalize import fold, number_form
+from schemas.normalize import fold
+from schemas.numbers import number_form
 from schemas.review import Correction
 from schemas.vocab import DOC_TYPES, ROLES
 

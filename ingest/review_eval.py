@@ -18,7 +18,7 @@ from ingest.catalog import Catalog
 from ingest.corrections import same
 from ingest.extract import extract_pages
 from schemas import Document
-from schemas.normalize import number_form
+from schemas.numbers import number_form
 from schemas.review import Correction
 
 FIELD_NAMES = ("own_number", "date", "doc_type", "issuer", "party", "party_name")

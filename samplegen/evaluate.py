@@ -30,7 +30,7 @@ from typing import Any
 from ingest.extract import extract_pages, extract_text
 from ingest.extract.issuers import issuer_key
 from schemas import Document
-from schemas.normalize import number_form
+from schemas.numbers import number_form
 
 FIELDS = (
     "doc_type",

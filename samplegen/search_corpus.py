@@ -492,7 +492,8 @@ def samplegen_suite(cases: list[Any]) -> list[Q]:
     """Queries with an unambiguous expected case, derived from samplegen's ground truth:
     names (with and without marks, one-character typo, last two syllables, surname
     variant) and document numbers (as written, spaced, D for Đ, no dashes)."""
-    from schemas.normalize import fold, number_key
+    from schemas.normalize import fold
+    from schemas.numbers import number_key
 
     def canon(name: str) -> str:
         return _key(name)

@@ -39,7 +39,8 @@ from schemas import (
     SearchResult,
     Word,
 )
-from schemas.normalize import fold, number_form, number_key
+from schemas.normalize import fold
+from schemas.numbers import number_form, number_key
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 PAGE_W, PAGE_H = 1240, 1754  # A4 at 150 dpi

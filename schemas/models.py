@@ -96,7 +96,7 @@ class Failure(_Model):
 class NumberRef(_Model):
     text: str  # as written (after OCR repair), e.g. "12/2020/DS-ST"
     kind: NumberKind = "other"
-    norm: str = ""  # uniform written form, see schemas.normalize.number_form
+    norm: str = ""  # uniform written form, see schemas.numbers.number_form
 
 
 class Amount(_Model):

@@ -9,11 +9,8 @@ rest of the project.
 - `normalize`: `repair`, one tone-mark placement (hoà → hòa, thuý → thúy), lowercase,
   single spaces. Keeps diacritics.
 - `fold`: `normalize`, then every mark removed and đ → d ("Nguyễn Văn Tráng" → "nguyen van trang").
-- `number_form`: a document number's written form made uniform in spacing, dashes, Đ/D and
-  case ("02/2022/QĐXX - LĐST" → "02/2022/QDXX-LDST"): what extraction records and scores.
-- `number_key`: the one key on which document numbers are *matched*, everywhere (search,
-  the page viewer's outlines, case links, `cases_citing`): `number_form` without dashes,
-  leading zeros or edge punctuation ("2/2022/QDXXLDST." → "2/2022/QDXXLDST").
+
+Document numbers (their grammar, `number_form` and `number_key`) are in `schemas.numbers`.
 """
 
 from __future__ import annotations
@@ -144,27 +141,3 @@ def fold(text: str) -> str:
 def syllables(text: str) -> list[str]:
     """Normalised words (syllables) of `text`, in order, diacritics kept."""
     return _WORD.findall(normalize(text))
-
-
-_NUM_SPACES = re.compile(r"\s*([/\-])\s*")
-
-
-def number_form(text: str) -> str:
-    """A document number's uniform written form: no spaces, one dash, upper case, Đ→D.
-    Not a matching key: numbers are matched on `number_key`."""
-    t = repair(text).strip().upper()
-    t = _NUM_SPACES.sub(r"\1", t)
-    t = _SPACES.sub("", t)
-    return strip_marks(t)
-
-
-_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
-_NUM_EDGES = re.compile(r"^[^0-9A-Z]+|[^0-9A-Z]+$")
-
-
-def number_key(text: str) -> str:
-    """The key on which document numbers are matched (the only one): `number_form` without
-    dashes, leading zeros or edge punctuation, so "02/2022/QĐXX - LĐST", "2/2022/QDXXLDST."
-    and "02/2022/QĐXX-LĐST" agree (OCR and officers drop or add hyphens and zeros freely)."""
-    key = number_form(text).replace("-", "")
-    return _NUM_EDGES.sub("", _LEADING_ZEROS.sub("", key))

@@ -20,13 +20,14 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
 from schemas import CaseGroup, IndexPage, Party, SearchHit, SearchQuery
-from schemas.normalize import number_key, repair, strip_marks, syllables
+from schemas.normalize import repair, strip_marks, syllables
+from schemas.numbers import Written, number_key, number_matches, query_keys, repair_slashes, scan
 
 # Regional variants of one surname (docs/domain.md §5.4): aliases, matched at lower rank.
 SURNAME_VARIANTS: dict[str, tuple[str, ...]] = {
@@ -51,40 +52,17 @@ SCORE_TEXT = 30.0
 HITS_PER_CASE = 3
 SNIPPET_CHARS = 220
 
-# A document number as written in a query or on a page (docs/domain.md §1).
-_NUMBER = re.compile(
-    r"(?<![\w/])\d{1,6}\s*/\s*(?:(?:19|20)\d{2}\s*/\s*)?"
-    r"[A-ZĐ][A-ZĐ&]{0,14}(?:\s*-\s*[A-ZĐ][A-ZĐ&0-9]{0,14}){0,3}(?![\w])"
-    r"|(?<![\w/])\d{1,6}\s*/\s*(?:19|20)\d{2}(?![\w/])"
-)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 
 MatchKind = Literal["party", "number", "text"]
 
 
-_DIGIT_SLASH = re.compile(r"\d\s*/")
-
-
-def _iter_numbers(text: str) -> Iterator[re.Match[str]]:
-    """`_NUMBER.finditer(text)`, but trying the pattern only where a digit meets a slash
-    (most of a page is words; this keeps indexing fast)."""
-    end = 0
-    for hit in _DIGIT_SLASH.finditer(text):
-        start = hit.start()
-        if start < end:
-            continue
-        while start > end and text[start - 1].isdigit():
-            start -= 1
-        m = _NUMBER.match(text, start)
-        if m:
-            end = m.end()
-            yield m
-
-
-def find_numbers(text: str) -> list[str]:
-    """Document numbers written in `text` (as written, after look-alike repair)."""
-    return [m.group(0) for m in _iter_numbers(repair(text))]
+def _page_numbers(text: str) -> list[Written]:
+    """The document numbers written in `text` (`repair`ed): the extractor's grammar
+    (`schemas.numbers.scan`) after the same length-keeping slash repair, so spans are spans
+    of `text` and every number extraction reads on a page is a key search finds it by."""
+    return scan(repair_slashes(text))
 
 
 @lru_cache(maxsize=100_000)
@@ -153,7 +131,7 @@ def derive(page: IndexPage) -> dict[str, Any]:
         "own_number": page.own_number,
         "own_number_key": _loose(page.own_number) if page.own_number else None,
         "number_keys": sorted({_loose(n) for n in numbers if n}),
-        "text_number_keys": sorted({_loose(m.group(0)) for m in _iter_numbers(text)}),
+        "text_number_keys": sorted({_loose(w.text) for w in _page_numbers(text)}),
         "doc_date": page.doc_date,
         "doc_year": doc_year,
         "dates": [d.model_dump() for d in page.dates],
@@ -237,31 +215,10 @@ def plan(query: SearchQuery) -> Plan:
 
 
 def query_number_keys(q: str) -> tuple[str, ...]:
-    """The `number_key`s a query asks for, in order (empty: not a number query). The page
-    viewer outlines by the same keys (`search.web.highlight`)."""
-    q = q.strip()
-    whole = _whole_number(q)
-    numbers = [whole] if whole else [number_key(n) for n in find_numbers(q.upper())]
-    return tuple(dict.fromkeys(numbers))
-
-
-def number_matches(found: str, wanted: str) -> bool:
-    """Whether a number written on a page (its key `found`) is the one asked for (`wanted`):
-    the same key, or a longer number that starts with it ("12/2020" finds "12/2020/DS-ST")."""
-    return found == wanted or found.startswith(wanted + "/")
-
-
-_NUMBER_PREFIX = re.compile(r"^(?:số|so)\b\s*:?\s*", re.IGNORECASE)
-_NUMBER_CHARS = re.compile(r"\d[0-9A-Za-zĐđ&/\-\s.]*")
-
-
-def _whole_number(q: str) -> str | None:
-    """The key of a query that is nothing but a document number, spaces anywhere
-    ("58/2022/DS ST", "Số: 129 / QĐ - CCTHADS"), else None."""
-    t = _NUMBER_PREFIX.sub("", repair(q).strip())
-    if "/" not in t or not _NUMBER_CHARS.fullmatch(t) or not re.search(r"[A-Za-zĐđ]|/\d", t):
-        return None
-    return number_key(re.sub(r"\s+", "", t))
+    """The `number_key`s a query asks for, in order (empty: not a number query): the grammar
+    extraction reads numbers with (`schemas.numbers.query_keys`). The page viewer outlines
+    by the same keys (`search.web.highlight`)."""
+    return query_keys(q)
 
 
 def within_one_edit(a: str, b: str) -> bool:
@@ -557,7 +514,7 @@ def _needle_re(words: tuple[str, ...]) -> re.Pattern[str]:
 @lru_cache(maxsize=2048)  # pages cited by a number come back in many searches
 def number_spans(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, loose key) of every document number written in `text`."""
-    return tuple((m.start(), m.end(), number_key(m.group(0))) for m in _iter_numbers(repair(text)))
+    return tuple((w.start, w.end, w.key) for w in _page_numbers(repair(text)))
 
 
 def _window_start(text: str, first: int) -> int:
@@ -619,8 +576,6 @@ __all__ = [
     "Term",
     "deletes",
     "derive",
-    "find_numbers",
-    "number_matches",
     "number_spans",
     "plan",
     "query_number_keys",

@@ -1,7 +1,7 @@
 from ingest.extract import extract_text
-from ingest.extract.numbers import find_numbers, repair_slashes
+from ingest.extract.numbers import find_numbers
 from ingest.extract.text import prepare
-from schemas.normalize import number_form
+from schemas.numbers import number_form, repair_slashes
 
 
 def keys(text: str) -> list[str]:

@@ -1,4 +1,5 @@
-from schemas.normalize import fold, normalize, number_form, repair, syllables
+from schemas.normalize import fold, normalize, repair, syllables
+from schemas.numbers import number_form
 
 
 def test_fold_finds_name_without_diacritics():

@@ -30,7 +30,8 @@ from samplegen.search_corpus import (
     samplegen_suite,
 )
 from schemas import IndexPage, SearchQuery, SearchResult
-from schemas.normalize import number_key
+from schemas.normalize import strip_marks
+from schemas.numbers import number_key
 from search.engine import SearchEngine, open_engine
 from search.es_backend import EsBackend
 from search.query import Plan, plan, text_tokens
@@ -226,6 +227,10 @@ def test_numbers_match_whatever_spacing_dash_case_or_d_variant(
         decision.replace("/", " / ").lower(),
         decision.replace("-", ""),
         case.judgment_number.replace("-", " – "),
+        decision.replace("/", " ", 1),  # the slash left out: "175 QĐ-CCTHADS"
+        case.judgment_number.replace("/", " "),  # "11 2020 DS-ST"
+        "Số: " + strip_marks(decision).lower(),  # "Số: 175/qd-ccthads"
+        f"quyết định số {decision.replace('Đ', 'D')} ngày",  # words around it
     ]:
         result = _search(engine, text)
         assert _top(result)[:1] == [case.case_id], text

@@ -15,10 +15,11 @@ from ingest.extract.dates import document_date, find_dates, typed_dates
 from ingest.extract.doctype import classify, find_title
 from ingest.extract.issuers import header_issuer, text_issuers
 from ingest.extract.links import find_references, link_siblings
-from ingest.extract.numbers import find_numbers, number_refs, own_number, repair_slashes
+from ingest.extract.numbers import find_numbers, number_refs, own_number
 from ingest.extract.parties import find_parties
 from ingest.extract.text import prepare, skeleton
 from schemas import Document
+from schemas.numbers import repair_slashes
 
 __all__ = ["extract_document", "extract_pages", "extract_text"]
 

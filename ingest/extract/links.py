@@ -14,7 +14,7 @@ from ingest.extract.dates import FoundDate
 from ingest.extract.numbers import Found
 from ingest.extract.text import skeleton
 from schemas import Document, Reference
-from schemas.normalize import number_form, number_key
+from schemas.numbers import number_form, number_key
 
 _LINKED_KINDS = {"ban_an", "quyet_dinh"}
 _OF = re.compile(r"[\s,;]*(?:\(?[^()\n]{0,3}\)?\s*)?(?:da duoc\s+\S+\s+)?(?:cua|do)\s+")

@@ -1,10 +1,11 @@
-"""Document numbers: court numbers (759/2017/LĐ-PT), administrative numbers
-(129/QĐ-CCTHADS), công văn (470/CQLTHADS-BPC&NVTHADS) and normative acts (04/2023/TT-BTP).
+"""Document numbers in a document: what each one is and which is the document's own.
 
-Finds them in OCR text despite spaces around "/" and "-", a missing year or hyphen, letter
-suffixes, Đ→D and "/"→"l", tells the document's own number from the numbers it cites, and
-ignores look-alikes with no letter code (addresses 100/8A, "Đường 20/9", account and phone
-numbers). It does not decide what a cited number refers to beyond its `NumberKind`.
+The grammar of a number (court 759/2017/LĐ-PT, administrative 129/QĐ-CCTHADS, công văn
+470/CQLTHADS-BPC&NVTHADS, normative 04/2023/TT-BTP), its OCR repairs and its keys live in
+`schemas.numbers`, which search uses too; this module adds the document's view: each
+number's `NumberKind` from its code and the words before it, the own number labelled "Số:"
+in the header, and judgments cited by serial alone. It does not decide what a cited number
+refers to beyond its `NumberKind`.
 """
 
 from __future__ import annotations
@@ -14,51 +15,11 @@ from dataclasses import dataclass
 
 from ingest.extract.text import skeleton
 from schemas import NumberRef
-from schemas.normalize import number_form
+from schemas.numbers import LEGACY_CODE, number_form, scan
 from schemas.vocab import NumberKind
 
-# OCR swaps "/" for "l", "I", "|" (and sometimes "1") between a serial and a year or code.
-_SLASH_AS_L = re.compile(r"(?<=\d)\s?[lI|]\s?(?=(?:19|20)\d{2}\s*/|[A-ZĐ]{2,}\s*-)")
-_SLASH_AS_ONE = re.compile(r"(?<![\d/])(\d{1,4})1((?:19|20)[0-3]\d)(?=\s*/\s*[A-ZĐ])")
-
-_SEG = r"(?:TTg|TTr|QyĐ|[A-ZĐ][A-ZĐ0-9&]*(?:\.[A-ZĐ]+)*)"
-# OCR reads the digit 1 as "l" or "I" inside a serial ("2l5/QĐ-…").
-_ONE_AS_L = re.compile(r"(?<=\d)[lI](?=\d{0,4}\s*/)")
-_PART = rf"(?:{_SEG}(?:\s*-\s*(?:{_SEG}|\d{{1,4}}(?![\d/]))){{0,3}})"
-_NUMBER = re.compile(
-    # glued to "số" ("số249/2017/…") or standing alone
-    r"(?:(?<=s[ốoô])|(?<![\w/.,]))"
-    # serial: "12", "12A", "PL01/193" (appendix), "01/11/2806" (contract), "000903.2019"
-    r"(?P<serial>(?:[A-ZĐ]{1,3})?\d{1,6}[A-Z]?(?:\s*/\s*\d{1,6}(?![\d.]|\s*/\s*[A-ZĐ]*[a-zđ])){0,2}"
-    r"(?:\.(?:19|20)\d{2})?)\s*/\s*"
-    r"(?:(?P<year>(?:19|20)\d{2})\s*/\s*)?"
-    # code: "DS-ST", "HĐDV-247", "HĐNT/NP-2012", "HĐMBT/2016", "CT/2007-VKSTC-VP"
-    rf"(?P<code>{_PART}(?:\s*/\s*(?:{_PART}|(?:19|20)\d{{2}}(?:\s*-\s*{_PART})?))?)"
-    # a code may run into the next word in lower case ("QĐPT-HCngày")
-    r"(?![\dđĐ_A-Z])"
-)
-# Party-style numbers: "49-NQ/TW", "01-TANDTC-VKSNDTC/TTLT".
-_DASHED = re.compile(
-    r"(?<![\w/.,-])(?P<serial>\d{1,4})-(?P<code>[A-ZĐ]{2,}(?:-[A-ZĐ]{2,}){0,3}/[A-ZĐ]{2,})(?![\wđĐ])"
-)
-
-# Segment spellings that OCR or ASCII typing produce, mapped to the written form.
-_CODE_ALIASES = {
-    "QD": "QĐ",
-    "LD": "LĐ",
-    "HNGD": "HNGĐ",
-    "GDT": "GĐT",
-    "QDPT": "QĐPT",
-    "QDST": "QĐST",
-    "QDXX": "QĐXX",
-    "QDXXST": "QĐXXST",
-    "ND": "NĐ",
-    "HDTP": "HĐTP",
-    "HDQT": "HĐQT",
-}
 _CASE_TYPES = {"DS", "HNGĐ", "KDTM", "LĐ", "HC", "HS", "VDS", "PS", "KT", "LD", "HNGD"}
 _STAGES = {"ST", "PT", "GĐT", "GDT", "TT"}
-_LEGACY = re.compile(r"^(DS|HNGĐ|HNGD|KDTM|LĐ|LD|HC|HS)(ST|PT|GĐT|GDT|TT)$")
 _NORMATIVE = re.compile(
     r"^(?:QH\d{1,2}|(?:TT|NĐ|ND|NQ|TTLT|PL|SL|L|CT|QĐ)-(?:BTP|CP|HĐTP|HDTP|UBTVQH\d*|"
     r"TANDTC|VKSNDTC|BTC|BCA|TTg|BTP-\w+|QH\d*|BTP-TANDTC.*|.*-BTP))$"
@@ -118,32 +79,6 @@ class Found:
     end: int
 
 
-def repair_slashes(text: str) -> str:
-    """Undo OCR's "/"→"l" (and "/"→"1" before a year) inside document numbers."""
-    text = _SLASH_AS_L.sub("/", text)
-    text = _ONE_AS_L.sub("1", text)
-    return _SLASH_AS_ONE.sub(r"\1/\2", text)
-
-
-def _canonical_code(code: str) -> str:
-    code = re.sub(r"ĐĐ+", "Đ", code)  # OCR doubles the stroke letter ("QĐĐ-CCTHADS")
-    parts = [p.strip() for p in code.split("-")]
-    return "-".join(_CODE_ALIASES.get(p, p) for p in parts)
-
-
-def _is_document_code(code: str, has_year: bool, labelled: bool = False) -> bool:
-    """Whether a letter code after a serial is a document code, not an address suffix."""
-    parts = code.split("-")
-    if len(parts) > 1:
-        return all(len(p) >= 2 or p in {"L"} for p in parts[:1]) and len(parts[0]) >= 2
-    c = parts[0]
-    if _LEGACY.match(c) or re.fullmatch(r"QH\d{1,2}", c) or c in {"AL", "QĐPT", "QĐST"}:
-        return True
-    if re.fullmatch(r"(?:QĐ|QD|HS|DS|TL)[A-ZĐ]*", c):
-        return True
-    return (has_year or labelled) and len(c) >= 2
-
-
 def kind_of(code: str, context: str = "") -> NumberKind:
     """What a cited number is, from its code first and the words before it second."""
     parts = code.split("-")
@@ -159,7 +94,7 @@ def kind_of(code: str, context: str = "") -> NumberKind:
         return "dua_ra_xet_xu"
     if len(parts) >= 2 and parts[0] in _CASE_TYPES and parts[1] in _STAGES:
         return "ban_an"
-    if _LEGACY.match(first) or first == "AL":
+    if LEGACY_CODE.match(first) or first == "AL":
         return "ban_an"
     if first in {"QĐ", "QD"} or first.startswith(("QĐ", "QD")):
         return "quyet_dinh"
@@ -177,28 +112,18 @@ def kind_of(code: str, context: str = "") -> NumberKind:
 
 
 def find_numbers(text: str) -> list[Found]:
-    """Every document number in `text` (already `prepare`d and `repair_slashes`ed)."""
+    """Every document number in `text` (already `prepare`d and `repair_slashes`ed), with
+    what it is; and judgments cited by serial alone."""
     skel = skeleton(text)
     out: list[Found] = []
     prev_end = 0
-    for m in _DASHED.finditer(text):
-        out.append(Found(f"{m.group('serial')}-{m.group('code')}", "other", m.start(), m.end()))
-    for m in _NUMBER.finditer(text):
-        if any(f.start <= m.start() < f.end for f in out):
+    for w in scan(text):
+        if w.dashed:
+            out.append(Found(w.text, "other", w.start, w.end))
             continue
-        code = re.sub(r"\s+", "", m.group("code"))
-        serial, year = re.sub(r"\s+", "", m.group("serial")), m.group("year")
-        if year is None and re.search(r"/(?:19|20)\d{2}$", serial):
-            serial, year = serial[:-5], serial[-4:]  # "326/2016" + "UBTVQH14": the year
-        labelled = bool(re.search(r"\bso\s*:?\s*$", skel[max(0, m.start() - 8) : m.start()]))
-        dated = year is not None or bool(re.search(r"/(?:19|20)\d{2}", code))
-        if not _is_document_code(code, dated, labelled):
-            continue
-        code = _canonical_code(code)
-        written = f"{serial}/{year}/{code}" if year else f"{serial}/{code}"
-        context = skel[max(prev_end, m.start() - 120) : m.start()]
-        prev_end = m.end()
-        out.append(Found(written, kind_of(code, context), m.start(), m.end()))
+        context = skel[max(prev_end, w.start - 120) : w.start]
+        prev_end = w.end
+        out.append(Found(w.text, kind_of(w.code, context), w.start, w.end))
     return sorted(out + bare_citations(text, out), key=lambda f: f.start)
 
 

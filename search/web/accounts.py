@@ -23,7 +23,7 @@ from typing import Any
 
 from ingest.catalog import CURRENT, Catalog
 from schemas import Document, FileRecord, PageRecord
-from schemas.normalize import number_key
+from schemas.numbers import number_key
 from search.web.audit import GroupCommit
 from search.web.auth import hash_password, new_api_token, token_digest
 from search.web.store import AuditEntry, PageInfo, User, WithheldRecord

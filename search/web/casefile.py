@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from schemas import Document
-from schemas.normalize import number_key
+from schemas.numbers import number_key
 from search.web.store import PageInfo, WebStore
 
 

@@ -2,7 +2,7 @@
 
 A query that search takes as a document number (`search.query.query_number_keys`) outlines
 the words of the numbers on the page that search matched it to: the same pattern, the same
-`number_key`, the same rule (`search.query.number_matches`), whatever spacing, dash, zero
+`number_key`, the same rule (`schemas.numbers.number_matches`), whatever spacing, dash, zero
 or Đ/D either side was written with. Other queries match diacritic-free
 (`schemas.normalize.fold`) so that "nguyen van trang" outlines "Nguyễn Văn Tráng": a query's
 words are first looked for as a phrase (consecutive words); if the phrase is not on the
@@ -17,8 +17,9 @@ import re
 from markupsafe import Markup, escape
 
 from schemas import Word
-from schemas.normalize import fold, number_key, repair
-from search.query import number_matches, number_spans, query_number_keys
+from schemas.normalize import fold, repair
+from schemas.numbers import number_key, number_matches
+from search.query import number_spans, query_number_keys
 
 _EDGE_PUNCT = ".,;:()[]{}\"'“”‘’…!?«»"
 _NUMBERISH = re.compile(r"\d.*[/\-]|[/\-].*\d")

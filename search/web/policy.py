@@ -41,7 +41,8 @@ from pydantic import BaseModel, ConfigDict
 
 from schemas import Document, Party
 from schemas.normalize import fold as _fold
-from schemas.normalize import number_key, strip_marks
+from schemas.normalize import strip_marks
+from schemas.numbers import number_key
 from schemas.vocab import DOC_TYPE_LABELS_VI
 from search.web.areas import area_of
 from search.web.public_guard import names_in_text, withhold_reasons
