@@ -462,3 +462,59 @@ def test_lists_without_honorifics_groups_and_heirs_named_by_role():
         ("Nguyễn Văn Bảy", related),
         ("Trần Văn Năm", related),
     ]
+
+
+def test_a_representative_acts_for_the_party_its_label_names_not_the_whole_side():
+    text = (
+        "Bị đơn: Ông Lê Văn Hai và bà Phạm Thị Ba; cùng địa chỉ: thôn B.\n"
+        "Người đại diện theo ủy quyền của bị đơn ông Hai: anh Lê Văn Bốn, sinh năm 1990.\n"
+        "Người đại diện theo ủy quyền của các bị đơn ông Hai, bà Ba: Luật sư Đỗ Văn Năm.\n"
+        "Người bảo vệ quyền và lợi ích hợp pháp cho bị đơn bà Phạm Thị Ba: Luật sư Ngô Văn Sáu.\n"
+        "Người đại diện theo ủy quyền của bị đơn: ông Trần Văn Chín."
+    )
+    got = [(p.name, p.represents) for p in find_parties(prepare(text)) if p.role == "other"]
+    assert got == [
+        ("Lê Văn Bốn", ["Lê Văn Hai"]),
+        ("Đỗ Văn Năm", ["Lê Văn Hai", "Phạm Thị Ba"]),
+        ("Ngô Văn Sáu", ["Phạm Thị Ba"]),
+        ("Trần Văn Chín", ["Lê Văn Hai", "Phạm Thị Ba"]),
+    ]
+
+
+def test_a_story_gives_each_person_the_side_its_own_sentence_says():
+    text = (
+        "Ngày 12/5/2020, Chi cục Thi hành án dân sự huyện X đã tổ chức cưỡng chế thi hành án đối"
+        " với ông Nguyễn Văn Hùng (người phải thi hành án).\n"
+        "Bà Phạm Thị Hoa là người được thi hành án theo Quyết định số 45/QĐ-CCTHADS.\n"
+        "Ông Lê Văn Tâm (người được thi hành án) cho biết.\n"
+        "Ông Đỗ Văn Cường, người phải thi hành án, không chấp hành.\n"
+        "Bà Ngô Thị Hà (bị đơn) vắng mặt; ông Vũ Văn Sơn (nguyên đơn) có đơn yêu cầu thi hành án."
+    )
+    got = sorted((p.name, p.role) for p in find_parties(prepare(text), enforcement=True))
+    debtor, creditor = "nguoi_phai_thi_hanh_an", "nguoi_duoc_thi_hanh_an"
+    assert got == sorted(
+        [
+            ("Nguyễn Văn Hùng", debtor),
+            ("Phạm Thị Hoa", creditor),
+            ("Lê Văn Tâm", creditor),
+            ("Đỗ Văn Cường", debtor),
+            ("Ngô Thị Hà", debtor),
+            ("Vũ Văn Sơn", creditor),
+        ]
+    )
+
+
+def test_full_names_listed_bare_are_one_party_each():
+    text = (
+        "Người có quyền lợi, nghĩa vụ liên quan: Nguyễn Văn An, Nguyễn Thị Bình và Nguyễn Văn"
+        " Cường (đều trú tại thôn C).\n"
+        "Bị đơn: Ông Lê Văn Tám, sinh năm 1950, trú tại số 20 Lý Thường Kiệt, Hà Nội; em Lê Văn"
+        " Chín, sinh năm 2000."
+    )
+    assert parties(text) == [
+        ("Nguyễn Văn An", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
+        ("Nguyễn Thị Bình", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
+        ("Nguyễn Văn Cường", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
+        ("Lê Văn Tám", "bi_don"),
+        ("Lê Văn Chín", "bi_don"),
+    ]

@@ -540,7 +540,7 @@ def _split_people(content: str) -> list[str]:
         pieces = re.split(
             rf"(?:;\s*|\s+và\s+(?:(?:vợ|chồng)(?:\s+là)?\s+)?|,\s+|\s+(?:và\s*/\s*)?hoặc\s+)"
             rf"(?=(?:\d{{1,2}}[.)]\s*)?(?:[ôÔ]ng|[bB]à|[aA]nh|[cC]hị|[cC]ụ|"
-            rf"[cC]háu)\s+[{UP}])"
+            rf"[cC]háu|em)\s+[{UP}])"
             rf"|(?:;\s*|\s+và\s+|\s+[-–])(?=(?:Ủy ban|Uỷ ban|UBND|Chủ tịch|Công ty|Ngân hàng)\s)"
             # "ông D, sinh năm 1978 và/hoặc N, sinh năm 1988": either of two representatives
             rf"|\s+(?:và\s*/\s*)?hoặc\s+(?=[{UP}]\w*\s*,\s*sinh)"
@@ -553,7 +553,7 @@ def _split_people(content: str) -> list[str]:
             rf"|(?<![Pp]hòng)(?<![Đđ]oàn)(?<![Tt]y)\s+(?=Luật sư\s+(?!Công|Văn)[{UP}])",
             text,
         )
-        pieces = [q for p in pieces for q in _split_bare_couple(p)]
+        pieces = [r for p in pieces for q in _split_bare_couple(p) for r in _split_name_list(q)]
         current = pieces[0]
         for piece in pieces[1:]:
             head = skeleton(current)
@@ -586,6 +586,36 @@ def _bare_name(line: str) -> bool:
         line,
     )
     return m is not None and fold(m.group(1)) in _SURNAMES
+
+
+_BARE_NAME = rf"[{UP}][{LO}]*(?:[ \t]+[{UP}](?:[{LO}]+|[{UP}]{{0,2}})\d?){{1,4}}(?![\w])"
+_NEXT_NAME = re.compile(rf"(?:,[ \t]*|[ \t]+và[ \t]+)(?={_BARE_NAME})")
+
+
+def _split_name_list(part: str) -> list[str]:
+    """ "Nguyễn Văn An, Nguyễn Thị Bình và Nguyễn Văn Cường (đều trú …)": full names listed
+    bare, each starting with a common surname."""
+    start = _NUMBERING.match(part)
+    pos = start.end() if start else 0
+    hon = _HONORIFIC.match(part, pos)
+    pos = hon.end() if hon else pos
+    m = re.compile(_BARE_NAME).match(part, pos)
+    if not m or fold(m.group(0).split()[0]) not in _SURNAMES:
+        return [part]
+    cuts = []
+    while (sep := _NEXT_NAME.match(part, m.end())) is not None:
+        nxt = re.compile(_BARE_NAME).match(part, sep.end())
+        if nxt is None or fold(nxt.group(0).split()[0]) not in _SURNAMES:
+            break
+        cuts.append((m.end(), sep.end()))
+        m = nxt
+    if not cuts:
+        return [part]
+    pieces, last = [], 0
+    for end, nxt_start in cuts:
+        pieces.append(part[last:end])
+        last = nxt_start
+    return [*pieces, part[last:]]
 
 
 def _split_bare_couple(part: str) -> list[str]:
@@ -667,7 +697,7 @@ _DEBTOR_BEFORE = re.compile(
     r"|chuyen giao (?:quyen,? )?nghia vu thi hanh an cho\s+$"
 )
 _DEBTOR_AFTER = re.compile(
-    r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*"
+    r"^\s*(?:\([^)]{0,120}\)\s*)?,?\s*"
     # "… anh X và bà Y phải trả", "ông X và 5 bị cáo khác phải bồi thường": the others
     # named with the debtor
     r"(?:(?:va|,)\s*(?:(?:ong|ba|anh|chi)\s+[^,;.]{1,30}?|(?:\d+|cac)\s+(?:bi cao|bi an|nguoi)"
@@ -681,7 +711,21 @@ _DEBTOR_AFTER = re.compile(
     r"(?:(?:da|van|khong|chua)\s+)?tu nguyen\s+(?:thi hanh|tha\b|giao|tra|nop|ban giao|"
     r"thao do|chap hanh))"
 )
-_CREDITOR_AFTER = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s*la nguoi duoc thi hanh an")
+_CREDITOR_AFTER = re.compile(
+    r"^\s*(?:\([^)]{0,120}\)\s*)?,?\s*(?:la nguoi duoc thi hanh an|"
+    # "bà Y (trú tại …) có đơn yêu cầu thi hành án", "ông Z đã gửi đơn yêu cầu thi hành"
+    r"(?:da\s+)?(?:co|lam|gui|nop)\s+don\s+yeu\s+cau\s+thi\s+hanh)"
+)
+# A side given beside the name: "ông X (người phải thi hành án)", "bà Y, người được thi hành
+# án, …", "bà Z (bị đơn)": in an enforcement story the suit's loser owes, its winner is owed
+_SIDE_WORDS: list[tuple[str, Role]] = [
+    ("nguoi phai thi hanh an|bi don", "nguoi_phai_thi_hanh_an"),
+    ("nguoi (?:duoc|yeu cau) thi hanh an|nguyen don", "nguoi_duoc_thi_hanh_an"),
+]
+_SIDE_APPOSED = [
+    (re.compile(rf"^\s*(?:,|\(|[–-])\s*(?:la\s+)?(?:{words})(?=\s*[,;.)–-])"), role)
+    for words, role in _SIDE_WORDS
+]
 _CREDITOR_BEFORE = re.compile(
     r"(?:(?:tra|thanh toan|hoan tra|boi thuong|dong|khoan tien|so tien)\s+cho|"
     # "… để trả lại 230m2 đất cho gia đình ông Y", "chuyển giao … cho hộ bà Z"
@@ -781,7 +825,10 @@ def _prose_parties(text: str, skel: str) -> list[Party]:
         after = skeleton(part[name_end:])
         role: Role | None = None
         represents: list[str] = []
-        if _BUYER_AFTER.match(after):
+        apposed = next((r for pattern, r in _SIDE_APPOSED if pattern.match(after)), None)
+        if apposed is not None:
+            role = apposed
+        elif _BUYER_AFTER.match(after):
             role = "other"
         elif rep := _REP_AFTER.match(after):
             role = "other"
@@ -857,6 +904,18 @@ def _clause_end(text: str, start: int) -> int:
     """Where a party named in a sentence ends: the sentence, a colon or the line."""
     ends = [_sentence_end(text, start), text.find(":", start), text.find("\n", start)]
     return min(e for e in ends if e >= 0)
+
+
+def _details_end(text: str, start: int) -> int:
+    """The end of the sentence at `start` and of the party details that follow it."""
+    end = _sentence_end(text, start)
+    while end < len(text):
+        nxt = re.match(r"[.;]?\s*", text[end:])
+        after = end + (nxt.end() if nxt else 0)
+        if not _FIELD_LINE.match(skeleton(text[after : after + 40])):
+            break
+        end = _sentence_end(text, after)
+    return end
 
 
 def _inline_name(text: str, skel: str, m: re.Match[str]) -> bool:
@@ -940,6 +999,12 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
             + [p.start() for p, _ in prose if p.start() >= m.end()]
         )
         end = _block_end(text, m.end(), limit)
+        eol = text.find("\n", m.end())
+        rest = text[m.end() : eol if eol >= 0 else len(text)].strip()
+        if rest and not rest.endswith(":"):  # (not "… đối với những người có tên sau:")
+            # named in the sentence itself: the block is that sentence and its details
+            # ("… đối với ông X, sinh năm 1970. Địa chỉ: …"), not the next one's people
+            end = min(end, _details_end(text, m.end()))
         end = len(re.sub(r"\s+và\s*$", "", text[m.end() : end])) + m.end()  # "… ông Y và"
         if text[m.end() : end].strip():
             # "đại diện người phải thi hành án là bà X": who stands for that side
@@ -1224,19 +1289,23 @@ def _represents(block: _Block, principals: list[Party], last: _Block | None) -> 
     """Whom a representative or lawyer acts for: the parties of the role their label names
     ("… của nguyên đơn"), the party it names ("… của ông H": the party whose name ends so),
     else every party of the block just before."""
-    of = skeleton(block.of_text).strip()
-    of = re.sub(r"^(cua|cho)\s+", "", of)
-    for words, role in _OF_ROLE.items():
-        if of.startswith(words):
-            return list(dict.fromkeys(p.name for p in principals if p.role == role))
-    if of:
-        names = []
-        for piece in re.split(r",|\s+và\s+", block.of_text.strip()[4:]):
-            name, _, _ = _name_of(re.sub(r"\s+là\s*$", "", piece.strip()))
-            if name:
-                names.append(_named(name, principals) or name)
-        if names:
-            return list(dict.fromkeys(names))
+    of_text = block.of_text.strip()
+    m = re.match(r"(?:cua|cho)\s+(?:(?:cac|dong)\s+)?", skeleton(of_text))
+    of_text = of_text[m.end() :] if m else of_text
+    of = skeleton(of_text)
+    role = next((r for words, r in _OF_ROLE.items() if of.startswith(words)), None)
+    if role is not None:
+        # "… của bị đơn ông H, bà B": those of the side it names, else the whole side
+        of_text = of_text[len(next(w for w in _OF_ROLE if of.startswith(w))) :]
+    names = []
+    for piece in re.split(r",|\s+và\s+", of_text):
+        name, honorific, is_org = _name_of(re.sub(r"\s+là\s*$", "", piece.strip()))
+        if name and (role is None or honorific or is_org or len(name.split()) > 1):
+            names.append(_named(name, principals) or name)
+    if names:
+        return list(dict.fromkeys(names))
+    if role is not None:
+        return list(dict.fromkeys(p.name for p in principals if p.role == role))
     if last is not None:
         return list(dict.fromkeys(p.name for p in last.people if not p.represents))
     return [principals[-1].name] if principals else []
