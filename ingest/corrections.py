@@ -9,9 +9,13 @@ passes the freshly extracted documents through `apply_to_documents`, `Catalog.sa
 both search indices built from the catalog) therefore sees the corrected values, and no
 rerun can lose them. A rescan that replaces a file at its path takes the file's corrections
 with it (`follow_rescan`): they are laid over the new pages and documents as these are
-written. A correction that no longer finds what it fixed (the rescan reads otherwise,
-extraction now finds another document there) is marked `unmatched` with a sentence saying
-why, and shown in the review queue; it is never deleted.
+written. A document or party correction moved so carries what its document was (`was` in
+its locator: the first page's text, the numbers it went by): on the new content it goes to
+the document that is the same one, wherever that starts now (the rescan has a page more or
+less before it), never to whatever other document starts on its old page. A correction that
+no longer finds what it fixed (the rescan reads otherwise, extraction now finds another
+document there, or several alike) is marked `unmatched` with a sentence saying why, and
+shown in the review queue; it is never deleted.
 
 This module knows the table and the rules; `ingest.review` does the catalog and index work.
 """
@@ -25,9 +29,11 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from schemas import DateRef, Document, NumberRef, Party
 from schemas.normalize import fold
-from schemas.numbers import number_form
+from schemas.numbers import number_form, number_key
 from schemas.review import Correction
 from schemas.vocab import DOC_TYPES, ROLES
 
@@ -264,16 +270,80 @@ def _apply_party(doc: Document, c: Correction) -> tuple[Document, str | None]:
     return doc.model_copy(update={"parties": parties}), None
 
 
+# How a moved correction's document is found again among the new content's: by one of its
+# numbers, else by its first page read alike (rapidfuzz ratio, 0-100) more than SAME_PAGE
+# and by MARGIN more than any other document's first page. Two pages of one template (two
+# decisions of one agency, other names and numbers) score 75-80 (tests/web_fixtures pages);
+# a page read again with a few characters otherwise, above 95.
+SAME_PAGE = 85.0
+MARGIN = 10.0
+
+
+def _first_page(text: str) -> str:
+    return " ".join(fold(text).split())[:2000]
+
+
+def _numbers_of(doc: Document) -> set[str]:
+    return {number_key(doc.own_number)} if doc.own_number else set()
+
+
+def _same_document(
+    docs: list[Document], first_texts: dict[int, str], c: Correction
+) -> tuple[int | None, str | None]:
+    """The index in `docs` of the document correction `c` was made on (its `was`), or None
+    and the sentence saying why none is."""
+    was = c.locator["was"]
+    known = set(was.get("numbers") or [])
+    by_number = [i for i, d in enumerate(docs) if _numbers_of(d) & known]
+    if len(by_number) == 1:
+        return by_number[0], None
+    alike = sorted(
+        (
+            (fuzz.ratio(was["text"], _first_page(first_texts.get(d.pages[0], ""))), i)
+            for i, d in enumerate(docs)
+        ),
+        reverse=True,
+    )
+    # a document that carries another number than the one corrected is another document
+    candidates = [
+        (r, i) for r, i in alike if i in by_number or not (known and _numbers_of(docs[i]))
+    ]
+    what = f"the document that started on page {was['page']} before the rescan"
+    if not candidates or candidates[0][0] < SAME_PAGE:
+        return None, f"the new scan has no document like {what}"
+    best, i = candidates[0]
+    rival = max((r for r, j in alike if j != i), default=0.0)
+    if best - rival < MARGIN:
+        pages = ", ".join(
+            str(n) for n in sorted(docs[j].pages[0] for r, j in alike if best - r < MARGIN)
+        )
+        return None, f"the new scan has several documents like {what} (on pages {pages})"
+    return i, None
+
+
 def apply_to_documents(
-    docs: list[Document], corrections: list[Correction]
-) -> tuple[list[Document], dict[str, str | None]]:
-    """`docs` (one file's, as extracted) with `corrections` laid over them, and for each
-    correction None (applied) or the sentence saying why it no longer matches."""
+    docs: list[Document],
+    corrections: list[Correction],
+    first_texts: dict[int, str] | None = None,
+) -> tuple[list[Document], dict[str, str | None], dict[str, int]]:
+    """`docs` (one file's, as extracted; `first_texts`: the text of the page each starts
+    on) with `corrections` laid over them; for each correction None (applied) or the
+    sentence saying why it no longer matches; and the new first page of each correction
+    that followed its document there (a correction moved with a rescan)."""
     by_first = {d.pages[0]: i for i, d in enumerate(docs)}
     out = list(docs)
     outcomes: dict[str, str | None] = {}
+    moved: dict[str, int] = {}
     for c in corrections:
-        i = by_first.get(c.page_no)
+        if "was" in c.locator:
+            i, why = _same_document(out, first_texts or {}, c)
+            if i is None:
+                outcomes[c.uid] = why
+                continue
+            if out[i].pages[0] != c.page_no:
+                moved[c.uid] = out[i].pages[0]
+        else:
+            i = by_first.get(c.page_no)
         if i is None:
             outcomes[c.uid] = f"no document starts on page {c.page_no} of this file any more"
             continue
@@ -282,7 +352,7 @@ def apply_to_documents(
             outcomes[c.uid] = None
         elif c.target == "party":
             out[i], outcomes[c.uid] = _apply_party(out[i], c)
-    return out, outcomes
+    return out, outcomes, moved
 
 
 def apply_to_text(text: str, corrections: list[Correction]) -> tuple[str, dict[str, str | None]]:
@@ -343,9 +413,21 @@ def for_documents(db: sqlite3.Connection, sha256: str, docs: list[Document]) -> 
         docs, why = resegment(docs, cuts[-1].after, texts)
         outcomes.update({c.uid: None for c in cuts[:-1]})
         outcomes[cuts[-1].uid] = why
-    out, rest = apply_to_documents(docs, [c for c in found if c.target != "file"])
+    fields = [c for c in found if c.target != "file"]
+    first_texts: dict[int, str] = {}
+    if any("was" in c.locator for c in fields):
+        firsts = {d.pages[0] for d in docs}
+        first_texts = {
+            n: text
+            for n, text in db.execute("SELECT page_no, text FROM pages WHERE sha256=?", (sha256,))
+            if n in firsts
+        }
+    out, rest, moved = apply_to_documents(docs, fields, first_texts)
     outcomes.update(rest)
     _set_status(db, outcomes)
+    db.executemany(
+        "UPDATE corrections SET page_no=? WHERE uid=?", [(n, uid) for uid, n in moved.items()]
+    )
     return out
 
 
@@ -356,11 +438,48 @@ def follow_rescan(db: sqlite3.Connection, old_sha: str, new_sha: str, path: str)
     still matches. Returns how many moved."""
     if not _has_table(db):
         return 0
+    _remember_documents(db, old_sha)
     why = f"{path} was replaced by a new scan; waiting for its pages to be read again"
     return db.execute(
         "UPDATE corrections SET sha256=?, status='unmatched', detail=? WHERE sha256=?",
         (new_sha, why, old_sha),
     ).rowcount
+
+
+def _remember_documents(db: sqlite3.Connection, sha256: str) -> None:
+    """Put in each document and party correction of `sha256` what its document is (`was`):
+    the page it starts on, the numbers it goes by (its own, and those an officer corrected
+    it from and to) and its first page's text, so that it can be found in a rescan whatever
+    page it starts on there. A correction that did not match this content keeps the `was`
+    of the content it was made on (one without it goes by its page's text alone)."""
+    found = load(db, sha256=sha256, targets=("document", "party"))
+    texts = dict(db.execute("SELECT page_no, text FROM pages WHERE sha256=?", (sha256,)))
+    stored = {
+        r[0]: r[1]
+        for r in db.execute(
+            "SELECT first_page, own_number FROM documents WHERE sha256=?", (sha256,)
+        )
+    }
+    numbers: dict[int, set[str]] = {}
+    for c in found:
+        if c.page_no in stored and stored[c.page_no]:
+            numbers.setdefault(c.page_no, set()).add(number_key(stored[c.page_no]))
+        if c.target == "document" and c.field == "own_number":
+            for value in (c.before, c.after):
+                if isinstance(value, str) and value.strip():
+                    numbers.setdefault(c.page_no, set()).add(number_key(value))
+    updates = []
+    for c in found:
+        if c.status != "applied" and "was" in c.locator:
+            continue
+        was = {
+            "page": c.page_no,
+            "numbers": sorted(numbers.get(c.page_no, set())),
+            "text": _first_page(texts.get(c.page_no, "")),
+        }
+        locator = {**c.locator, "was": was}
+        updates.append((json.dumps(locator, ensure_ascii=False), c.uid))
+    db.executemany("UPDATE corrections SET locator=? WHERE uid=?", updates)
 
 
 def _pages_gone(db: sqlite3.Connection, sha256: str) -> None:

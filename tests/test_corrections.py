@@ -374,3 +374,87 @@ def test_document_boundaries_are_corrected_and_survive_reextraction(sample):
         bad = correct(cat, Correction(**base, after=[1, 9]))
         assert bad.status == "unmatched" and "3 pages" in (bad.detail or "")
         assert [d.pages for d in cat.documents(sha256=case.sha256)] == [[1, 1], [2, 3]]
+
+
+def _rescan(cat: Catalog, case_id: str, sha: str, texts: list[str]) -> None:
+    """What ingest does with a rescan at the file's path: the new content replaces the old
+    (its corrections follow), its pages are written, then its documents are extracted."""
+    from ingest.extract import extract_pages
+
+    cat.add_file(sha, "pdf", 10, f"{case_id}/ho-so.pdf", case_id)
+    for n, text in enumerate(texts, start=1):
+        cat.save_page(PageRow(sha, n, "ocr", text, 90.0, PageQuality(), None, None, None, 0))
+    docs = extract_pages(list(enumerate(texts, start=1)))
+    cat.replace_documents(sha, docs, extractor="test")
+
+
+def test_a_correction_follows_its_document_through_a_rescan_or_waits_with_a_reason(sample):
+    """A rescan with a page more in front: the decision corrected on page 2 now starts on
+    page 3 and the judgment on page 2. The corrections go with the decision (found by its
+    first page's text: the rescan lost its number), not to the judgment now on their page.
+    A rescan without the decision: they match no document and wait for review, the notice
+    now on page 2 untouched."""
+    from ingest import corrections
+
+    case, other = sample.cases[0], sample.cases[1]
+    decision = f"{case.sha256}:2"
+    with Catalog(sample.archive) as cat:
+        pages = [t for _, t in cat.page_texts(case.sha256)]
+        cover = dict(cat.page_texts(other.sha256))[3]  # a page of another paper in front
+        base = dict(sha256=case.sha256, page_no=2, who="canbo")
+        correct(cat, Correction(**base, target="document", field="issuer", after="Chi cục X"))
+        correct(
+            cat,
+            Correction(
+                **base,
+                target="party",
+                field="edit",
+                locator={"name": case.creditor},
+                after={"name": NEW_NAME, "role": "nguoi_duoc_thi_hanh_an"},
+            ),
+        )
+        assert cat.document(decision).issuer == "Chi cục X"
+
+        # scanned again with a page in front, its number misread ("Số: 100QĐ-CCTHADS")
+        misread = pages[1].replace(case.decision_number, case.decision_number.replace("/", ""))
+        misread = misread.replace("Căn cứ", "Cän cứ")  # another reading of the paper
+        _rescan(cat, case.case_id, "e" * 64, [cover, pages[0], misread, pages[2]])
+        docs = cat.documents(sha256="e" * 64)
+        assert [(d.pages[0], d.doc_type) for d in docs] == [
+            (1, "quyet_dinh_chua_co_dieu_kien"),
+            (2, "ban_an"),
+            (3, "quyet_dinh_thi_hanh_an"),
+            (4, "thong_bao"),
+        ]
+        assert docs[2].own_number is None  # nothing to find it by but its text
+        assert docs[2].issuer == "Chi cục X"
+        assert NEW_NAME in [p.name for p in docs[2].parties]
+        assert docs[1].issuer != "Chi cục X"  # the judgment now on page 2 is left alone
+        assert NEW_NAME not in [p.name for p in docs[1].parties]
+        moved = corrections.load(cat.db, sha256="e" * 64)
+        assert [(c.page_no, c.status) for c in moved] == [(3, "applied"), (3, "applied")]
+        assert review_items(cat, kind="unmatched") == []
+
+        # scanned again without the decision: the notice starts on page 2
+        _rescan(cat, case.case_id, "d" * 64, [pages[0], pages[2]])
+        docs = cat.documents(sha256="d" * 64)
+        assert [(d.pages[0], d.doc_type) for d in docs] == [(1, "ban_an"), (2, "thong_bao")]
+        assert all(d.issuer != "Chi cục X" for d in docs)
+        assert all(NEW_NAME not in [p.name for p in d.parties] for d in docs)
+        waiting = review_items(cat, kind="unmatched")
+        assert len(waiting) == 2
+        assert all(
+            "no document like the document that started on page 3 before the rescan" in i.why
+            for i in waiting
+        )
+
+        # scanned again with the decision twice (a copy), its number lost in both: which one
+        # the corrections were made on is the officer's call
+        copy = misread.replace("Cän cứ", "Căn cứ")
+        _rescan(cat, case.case_id, "c" * 64, [pages[0], misread, copy, pages[2]])
+        docs = cat.documents(sha256="c" * 64)
+        assert [d.doc_type for d in docs][1:3] == ["quyet_dinh_thi_hanh_an"] * 2
+        assert all(d.issuer != "Chi cục X" for d in docs)
+        waiting = review_items(cat, kind="unmatched")
+        assert len(waiting) == 2
+        assert all("several documents like" in i.why and "pages 2, 3" in i.why for i in waiting)

@@ -221,7 +221,8 @@ def test_a_rescan_keeps_the_fixes_that_still_match_and_shows_the_others(
 ) -> None:
     """A corrected file scanned again (other bytes at the same path) and read again by
     Tesseract keeps its fixes: laid over the new reading. Scanned once more without its
-    first pages, the fixes of the pages gone wait in the review queue; none is dropped."""
+    first pages, the document fix follows its document to the page it starts on now; the
+    line fix of a page gone waits in the review queue; none is dropped."""
     from ingest import corrections
     from ingest.review import correct, review_items
     from schemas.review import Correction
@@ -267,23 +268,23 @@ def test_a_rescan_keeps_the_fixes_that_still_match_and_shows_the_others(
         assert review_items(cat, kind="unmatched") == []
     assert (new_sha, first) in _number_hits(archive, None, right)
 
-    # scanned once more from the fixed document's page on: the fixes of page `first` find
-    # no document and no line there; they wait in the queue with their case
+    # scanned once more from the fixed document's page on: that document starts on page 1
+    # now and its number fix goes with it (found by its first page's text); the line fix of
+    # page `first` finds no line there and waits in the queue with its case
     _rescan(target, keep_from=first)
     _cli("ingest", str(scans), "-a", str(archive))
     with Catalog(archive) as cat:
         last_sha = cat.content_at(str(target))
         kept = {c.uid: c for c in corrections.load(cat.db)}
         assert set(kept) == {number_fix.uid, line_fix.uid}
-        assert {c.status for c in kept.values()} == {"unmatched"}
-        queued = review_items(cat, kind="unmatched")
-        assert {i.key for i in queued} == {f"unmatched:{u}" for u in kept}
-        assert {i.case_id for i in queued} == {src.parent.name}
-        assert all(i.sha256 == last_sha for i in queued)
-        line = next(i for i in queued if i.key == f"unmatched:{line_fix.uid}")
+        assert (kept[number_fix.uid].status, kept[number_fix.uid].page_no) == ("applied", 1)
+        doc = cat.document(f"{last_sha}:1")
+        assert doc is not None and doc.own_number == right
+        assert kept[line_fix.uid].status == "unmatched"
+        (line,) = review_items(cat, kind="unmatched")
+        assert line.key == f"unmatched:{line_fix.uid}"
+        assert (line.case_id, line.sha256) == (src.parent.name, last_sha)
         assert f"page {first} of this file has no text now" in line.why
-        number = next(i for i in queued if i.key == f"unmatched:{number_fix.uid}")
-        assert f"no document starts on page {first}" in number.why
 
 
 def _rescan(path: Path, keep_from: int) -> None:
