@@ -518,3 +518,23 @@ def test_full_names_listed_bare_are_one_party_each():
         ("Lê Văn Tám", "bi_don"),
         ("Lê Văn Chín", "bi_don"),
     ]
+
+
+def test_an_auction_notice_names_the_assets_current_holders_as_debtors():
+    text = (
+        "Thông báo việc đấu giá đối với danh mục tài sản: Quyền sử dụng đất thửa số 70\n"
+        "Người có tài sản: Chi cục Thi hành án dân sự thành phố B\n"
+        "Tên tài sản: Quyền sử dụng đất thửa số 70. Giấy chứng nhận số AI 821557 do UBND thành"
+        " phố B cấp ngày 03/7/2007 cho ông Nguyễn Văn Kiệm và bà Trần Thị Tư. Ngày 29/11/2018"
+        " xác nhận chuyển nhượng cho ông Nguyễn Gia Lâm và vợ là bà Nguyễn Thị Hạnh.\n"
+        "Nơi có tài sản: QSDĐ thửa 266 đứng tên ông Nguyễn Tản, bà Đỗ Thị Nga.\n"
+    )
+    got = [(p.name, p.role) for p in find_parties(prepare(text), enforcement=True)]
+    assert got == [
+        ("Nguyễn Gia Lâm", "nguoi_phai_thi_hanh_an"),
+        ("Nguyễn Thị Hạnh", "nguoi_phai_thi_hanh_an"),
+        ("Nguyễn Tản", "nguoi_phai_thi_hanh_an"),
+        ("Đỗ Thị Nga", "nguoi_phai_thi_hanh_an"),
+    ]
+    # not in a story that only mentions a certificate
+    assert find_parties(prepare(text.split("\n", 1)[1]), enforcement=True) == []

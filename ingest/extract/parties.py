@@ -900,6 +900,37 @@ _SIDE_OF_SUIT: dict[Role, Role] = {
 }
 
 
+# An enforcement auction notice ("Thông báo việc đấu giá …", "THÔNG BÁO bán đấu giá tài sản")
+_AUCTION_NOTICE = re.compile(
+    r"\s*thong bao\b[^\n]{0,40}\bdau gia|\s*thong bao\s*\n[^\n]{0,40}dau gia"
+)
+# Who holds the asset it sells, as its description says: "… mang tên ông X", "đứng tên ông
+# X, bà Y", "do UBND … cấp cho hộ ông X", "xác nhận chuyển nhượng cho ông X và vợ là bà Y",
+# "tặng cho ông X", "tên người sử dụng đất là ông X", "… của vợ chồng ông X và bà Y"
+_HOLDER = re.compile(
+    r"(?:mang ten|dung ten|(?<![a-z])cap\b[^.;\n]{0,120}?\bcho|chuyen nhuong cho|tang cho|"
+    r"ten nguoi su dung dat la|(?<![a-z])cua)\s+(?:ho\s+|vo chong\s+|gia dinh\s+)?"
+    r"(?=(?:ong|ba|anh|chi)\s)"
+)
+
+
+def _asset_holders(text: str, skel: str) -> list[Party]:
+    """The judgment debtors of an enforcement auction notice: the asset's current holders,
+    the last named in each description (a certificate's later transfers supersede it)."""
+    out: list[Party] = []
+    for line in re.finditer(r"[^\n]+", text):
+        holders = list(_HOLDER.finditer(skel, line.start(), line.end()))
+        if not holders:
+            continue
+        start = holders[-1].end()
+        clause = text[start : min(line.end(), _sentence_end(text, start))]
+        for piece in re.split(r",\s*|\s+và\s+(?:vợ\s+là\s+|chồng\s+là\s+)?", clause):
+            name, honorific, _ = _name_of(piece)
+            if honorific and len(name.split()) > 1:
+                out.append(Party(name=name, role="nguoi_phai_thi_hanh_an", honorific=honorific))
+    return out
+
+
 def _clause_end(text: str, start: int) -> int:
     """Where a party named in a sentence ends: the sentence, a colon or the line."""
     ends = [_sentence_end(text, start), text.find(":", start), text.find("\n", start)]
@@ -1125,6 +1156,8 @@ def find_parties(text: str, *, enforcement: bool = False) -> list[Party]:
             if not (id(p) in said and fold(p.name) in sided)
         ]
         parties.extend(sides)
+        if _AUCTION_NOTICE.match(skel):
+            parties.extend(_asset_holders(text, skel))
     parties = _drop_echoes(_by_full_name(parties, text))
     seen: set[tuple[str, str]] = set()
     out: list[Party] = []
