@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
+from typing import Any
 
 import pytest
 import web_fixtures
@@ -24,11 +26,33 @@ web_sample = web_fixtures.web_sample
 web_app = web_fixtures.web_app
 
 
+def _hold_first_write(gc: GroupCommit[Any], pending: int, timeout: float = 120) -> threading.Event:
+    """Make `gc`'s first transaction wait, before it writes, until `pending` more items have
+    been submitted meanwhile, so that whether the next transaction groups them does not
+    depend on how a busy machine schedules the submitters. Returns an event set if they
+    came (a group commit that stopped queueing them would leave it unset)."""
+    write, came, first = gc._write_batch, threading.Event(), [True]
+
+    def held(items: list[Any]) -> None:
+        if first[0]:  # one transaction at a time: no other thread is in here
+            first[0] = False
+            deadline = time.monotonic() + timeout
+            while len(gc._pending) < pending and time.monotonic() < deadline:
+                time.sleep(0.005)
+            if len(gc._pending) >= pending:
+                came.set()
+        write(items)
+
+    gc._write_batch = held  # type: ignore[method-assign]
+    return came
+
+
 def test_concurrent_audits_are_each_committed_once_before_returning(
     web_sample: SampleArchive,
 ) -> None:
     store = CatalogStore(web_sample.archive)
     n_threads, per_thread = 32, 25
+    grouped = _hold_first_write(store._audit, n_threads - 1)
     barrier = threading.Barrier(n_threads)
     not_visible: list[str] = []
     failures: list[BaseException] = []
@@ -65,9 +89,10 @@ def test_concurrent_audits_are_each_committed_once_before_returning(
     assert len(targets) == n_threads * per_thread == len(set(targets))
     assert {r[2] for r in rows} == {"search"}
     assert all(int(t.rsplit("-", 1)[1]) == n for t, n, _ in rows)
-    # Grouped: fewer transactions than entries (32 threads released at once).
+    # Grouped: the 31 entries submitted while the first was written went in one transaction.
+    assert grouped.is_set()
     assert store._audit.items == n_threads * per_thread
-    assert store._audit.batches < store._audit.items
+    assert store._audit.batches <= store._audit.items - (n_threads - 2)
 
 
 def test_a_failed_audit_transaction_fails_every_request_it_carried() -> None:
@@ -135,7 +160,8 @@ def test_audits_from_an_event_loop_join_the_group_commit_and_keep_its_guarantees
                 db.execute("SELECT count(*) FROM audit WHERE target=?", (target,)).fetchone()[0]
             )
 
-    gc: GroupCommit[str] = GroupCommit(write_batch)
+    gc: GroupCommit[str] = GroupCommit(write_batch, max_batch=50)  # "bad" fails one of them
+    grouped = _hold_first_write(gc, 150)
     outcome: dict[str, str] = {}
 
     async def request(target: str) -> None:
@@ -169,7 +195,7 @@ def test_audits_from_an_event_loop_join_the_group_commit_and_keep_its_guarantees
     assert set(outcome.values()) <= {"returned", "failed"}
     n_stored = db.execute("SELECT count(*) FROM audit").fetchone()[0]
     assert n_stored == sum(v == "returned" for v in outcome.values()) == gc.items
-    assert gc.batches < gc.items  # grouped
+    assert grouped.is_set() and gc.batches < gc.items  # grouped
     asyncio.run(request("alone"))  # the writer thread serves a later loop too
     assert outcome["alone"] == "returned"
 
