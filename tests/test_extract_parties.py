@@ -538,3 +538,21 @@ def test_an_auction_notice_names_the_assets_current_holders_as_debtors():
     ]
     # not in a story that only mentions a certificate
     assert find_parties(prepare(text.split("\n", 1)[1]), enforcement=True) == []
+
+
+def test_a_label_line_may_end_in_a_dash_or_a_semicolon_and_label_wordings_vary():
+    text = (
+        "Bị đơn - Bà Trần Thị Lan, sinh năm 1962.\n"
+        "Người được bị đơn ủy quyền: Ông Lê Văn Năm.\n"
+        "- Người có quyền lợi, nghĩa vụ liên quan; Ông Lê Văn Minh, sinh năm 1970.\n"
+        "Người có quyền lợi và nghĩa vụ có liên quan: Bà Võ Thị Mai.\n"
+        "Tại phiên tòa, bị đơn; ông Lê Văn Tám vắng mặt."
+    )
+    related = "nguoi_co_quyen_loi_nghia_vu_lien_quan"
+    got = find_parties(prepare(text))
+    assert [(p.name, p.role, p.represents) for p in got] == [
+        ("Trần Thị Lan", "bi_don", []),
+        ("Lê Văn Năm", "other", ["Trần Thị Lan"]),
+        ("Lê Văn Minh", related, []),
+        ("Võ Thị Mai", related, []),
+    ]

@@ -34,6 +34,13 @@ ROLE_LABELS: dict[str, tuple[Role, bool]] = {
     "nguoi co quyen loi va nghia vu lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
     "nguoi co quyen, nghia vu lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
     "nguoi lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
+    "nguoi co quyen loi, nghia vu co lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
+    "nguoi co quyen loi va nghia vu co lien quan": (
+        "nguoi_co_quyen_loi_nghia_vu_lien_quan",
+        False,
+    ),
+    "nguoi co quyen loi lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
+    "nguoi co nghia vu lien quan": ("nguoi_co_quyen_loi_nghia_vu_lien_quan", False),
     "nguyen don dan su": ("nguyen_don", False),
     "dong nguyen don": ("nguyen_don", False),
     "cac nguyen don": ("nguyen_don", False),
@@ -71,6 +78,9 @@ ROLE_LABELS: dict[str, tuple[Role, bool]] = {
     "nguoi bao ve quyen loi hop phap": ("other", True),
     "nguoi bao ve quyen loi": ("other", True),
     "nguoi bao chua": ("other", True),
+    "nguoi duoc uy quyen": ("other", True),
+    "nguoi duoc nguyen don uy quyen": ("other", True),
+    "nguoi duoc bi don uy quyen": ("other", True),
 }
 
 # Heirs who carry on a dead party's case stand in that party's role.
@@ -121,7 +131,7 @@ _INLINE_PRINCIPALS = ["nguyen don", "bi don", "nguoi khoi kien", "nguoi bi kien"
     if role == "nguoi_co_quyen_loi_nghia_vu_lien_quan" and k != "nguoi lien quan"
 ]
 _LABEL_INLINE = re.compile(
-    rf"(?<![a-z])(?P<label>{_alternatives(_INLINE_PRINCIPALS)})(?P<of>)\s+"
+    rf"(?<![a-z])(?P<label>{_alternatives(_INLINE_PRINCIPALS)})(?P<of>)(?P<sep>\s*[;–-])?\s+"
     rf"(?:(?:la|gom(?:\s+co)?)\s+)?(?:{_NAME_AHEAD}|(?=[a-z]))"
 )
 _REP_INLINE = re.compile(
@@ -955,6 +965,9 @@ def _inline_name(text: str, skel: str, m: re.Match[str]) -> bool:
     if m.re is _LABEL_INLINE:
         if _AGENT_BEFORE.search(skel[max(0, m.start() - 60) : m.start()]):
             return False
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if m.group("sep") and not re.fullmatch(r"[\s\-+•*]*", text[line_start : m.start()]):
+            return False  # "Bị đơn - Bà X" opens a line; "… bị đơn; ông X …" is a sentence
         if not re.match(_NAME_AHEAD, skel[m.end() :]):
             # no honorific: a full name that starts with a common surname
             words = text[m.end() : m.end() + 40].split()
