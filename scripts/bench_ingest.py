@@ -12,6 +12,10 @@ each page's own image (PNG bench pages; for PDFs the embedded image at its own r
 extracted with `pdfimages` before the clock starts); OCRmyPDF reads one PDF of all the pages
 (`-l vie --jobs N --output-type pdf`).
 
+`--compare DIR`: a second hoso, the checkout in DIR (e.g. main's, or a `git worktree` of an
+older commit), runs as a fourth reader in the same rounds, so that a change is measured
+against what it changes under the same load (`compare_*` in the report).
+
 `--cpu N`: CPU seconds a page (one process, N pages a set after one warm-up page), plain
 tesseract and hoso's page step alternating page by page, hoso's split into its own work and
 the Tesseract calls it makes in-process (`ingest.engine.tesseract_cpu`). `--big N`: peak
@@ -84,8 +88,16 @@ def run_tesseract(pages: list[Path], workers: int, out: Path) -> tuple[float, li
     return time.monotonic() - t, texts
 
 
-def run_hoso(folder: Path, workers: int, archive: Path) -> tuple[float, dict[str, str]]:
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_hoso(
+    folder: Path, workers: int, archive: Path, tree: Path = ROOT
+) -> tuple[float, dict[str, str]]:
+    """`hoso ingest` of the checkout `tree` (its packages first on the path, with this
+    Python) into a fresh `archive`: seconds and each page's text by file stem."""
     shutil.rmtree(archive, ignore_errors=True)
+    env = {**os.environ, "PYTHONPATH": str(tree)}
     t = time.monotonic()
     subprocess.run(
         [
@@ -102,6 +114,8 @@ def run_hoso(folder: Path, workers: int, archive: Path) -> tuple[float, dict[str
         ],
         check=True,
         capture_output=True,
+        cwd=tree,  # `-m ingest` puts the working folder first on the path
+        env=env,
     )
     elapsed = time.monotonic() - t
     import sqlite3
@@ -309,6 +323,17 @@ def peak_memory(pdf_pages: int, workers: int, tmp: Path, page_png: Path) -> dict
     }
 
 
+def _rev(tree: Path) -> str:
+    """The commit a checkout is at, with "+changes" when its files differ from it."""
+
+    def git(*args: str) -> str:
+        r = subprocess.run(["git", "-C", str(tree), *args], capture_output=True, text=True)
+        return r.stdout.strip()
+
+    rev = git("rev-parse", "--short", "HEAD") or "?"
+    return f"{rev}+changes" if git("status", "--porcelain", "--untracked-files=no") else rev
+
+
 def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -316,6 +341,8 @@ def _load() -> list[float]:
 def bench_set(bs: BenchSet, a: argparse.Namespace, tmp: Path) -> dict[str, object]:
     """The three readers on one set, alternating round by round; medians."""
     runners = ["tesseract", "hoso"] + ([] if a.no_ocrmypdf or not _ocrmypdf_exe() else ["ocrmypdf"])
+    if a.compare:
+        runners.append("compare")
     times: dict[str, list[float]] = {r: [] for r in runners}
     texts: dict[str, Any] = {}
     load_before = _load()
@@ -325,6 +352,9 @@ def bench_set(bs: BenchSet, a: argparse.Namespace, tmp: Path) -> dict[str, objec
                 dt, texts[r] = run_tesseract(bs.pages, a.workers, tmp / "tess" / bs.name)
             elif r == "hoso":
                 dt, texts[r] = run_hoso(bs.hoso_folder, a.workers, tmp / "arch" / bs.name)
+            elif r == "compare":
+                archive = tmp / "arch-compare" / bs.name
+                dt, texts[r] = run_hoso(bs.hoso_folder, a.workers, archive, a.compare)
             else:
                 assert bs.ocrmypdf_pdf is not None
                 res = run_ocrmypdf(bs.ocrmypdf_pdf, a.workers, tmp / "ocrmypdf" / bs.name)
@@ -338,12 +368,23 @@ def bench_set(bs: BenchSet, a: argparse.Namespace, tmp: Path) -> dict[str, objec
     for r, m in med.items():
         row[f"{r}_pages_per_min"] = round(60 * n / m, 1)
     row["ratio_hoso_vs_tesseract"] = round(med["tesseract"] / med["hoso"], 3)
+    if "compare" in med:
+        row["ratio_compare_vs_tesseract"] = round(med["tesseract"] / med["compare"], 3)
+    row["ratios_per_round"] = {
+        r: [round(t / h, 3) for t, h in zip(times["tesseract"], times[r], strict=True)]
+        for r in ("hoso", "compare")
+        if r in times
+    }
     if "ocrmypdf" in med:
         row["ratio_hoso_vs_ocrmypdf"] = round(med["ocrmypdf"] / med["hoso"], 3)
     if bs.truth is not None:
         truth = bs.truth
         row["tesseract_cer_pct"] = _cer_pct(truth, texts["tesseract"])
         row["hoso_cer_pct"] = _cer_pct(truth, [texts["hoso"].get(p.stem, "") for p in bs.pages])
+        if "compare" in texts:
+            row["compare_cer_pct"] = _cer_pct(
+                truth, [texts["compare"].get(p.stem, "") for p in bs.pages]
+            )
         if "ocrmypdf" in texts:
             row["ocrmypdf_cer_pct"] = _cer_pct(truth, texts["ocrmypdf"])
     row["seconds"] = {r: [round(x, 1) for x in t] for r, t in times.items()}
@@ -366,10 +407,16 @@ def main() -> int:
     ap.add_argument("--big", type=int, default=0, help="pages of the memory test PDF (0: skip)")
     ap.add_argument("--cpu", type=int, default=0, help="pages per set for the CPU split (0: skip)")
     ap.add_argument("--no-ocrmypdf", action="store_true")
+    ap.add_argument(
+        "--compare", type=Path, help="another hoso checkout, run in the same rounds (its code)"
+    )
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="hoso-bench-"))
-    report: dict[str, object] = {"workers": a.workers, "repeat": a.repeat}
+    report: dict[str, object] = {"workers": a.workers, "repeat": a.repeat, "hoso": _rev(ROOT)}
+    if a.compare:
+        a.compare = a.compare.resolve()
+        report["compare"] = _rev(a.compare)
     try:
         sets: list[BenchSet] = []
         if a.real:
