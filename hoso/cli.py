@@ -127,6 +127,12 @@ def __getattr__(name: str) -> Any:
 def main() -> None:
     verb = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
     module = COMMANDS.get(verb or "")
+    if verb == "ingest" and not any(a.startswith(("--dask", "--help", "-h")) for a in sys.argv):
+        # The page workers' fork server imports the page step while this process imports
+        # the command line and plans (`ingest.executor.start_server`).
+        from ingest.executor import start_server
+
+        start_server()
     try:
         build_app([module] if module else _COMMAND_MODULES)()
     except Exception as exc:  # never a traceback: one sentence, the details in a file

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,6 +105,13 @@ def _engine(lang: str) -> tesserocr.PyTessBaseAPI:
             raise OcrError(f"Tesseract could not load language {lang!r}.") from None
         engines[lang] = api
     return api
+
+
+def preload(lang: str) -> None:
+    """Load the engine for `lang` now (the fork server does, so that workers forked from it
+    inherit it loaded); a language that cannot load fails later, on the first page."""
+    with suppress(OcrError):
+        _engine(lang)
 
 
 _cpu = [0.0]  # CPU seconds this process has spent in Tesseract calls (`tesseract_cpu`)
