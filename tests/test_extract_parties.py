@@ -556,3 +556,19 @@ def test_a_label_line_may_end_in_a_dash_or_a_semicolon_and_label_wordings_vary()
         ("Lê Văn Minh", related, []),
         ("Võ Thị Mai", related, []),
     ]
+
+
+def test_bodies_beyond_companies_and_committees_are_named_whole():
+    text = (
+        "Bị đơn: Nhà máy Đường Sơn La; địa chỉ: xã X.\n"
+        "Người có quyền lợi, nghĩa vụ liên quan: Bảo hiểm xã hội tỉnh Sơn La; địa chỉ: phường Y.\n"
+        "Người có quyền lợi, nghĩa vụ liên quan: Ban Quản lý dự án đầu tư xây dựng huyện A.\n"
+        "Người làm chứng: Ông Hội, bà Đài."
+    )
+    assert parties(text) == [
+        ("Nhà máy Đường Sơn La", "bi_don"),
+        ("Bảo hiểm xã hội tỉnh Sơn La", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
+        ("Ban Quản lý dự án đầu tư xây dựng huyện A", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
+        ("Hội", "other"),
+        ("Đài", "other"),
+    ]

@@ -161,6 +161,14 @@ _ORG = re.compile(
     r"Trường|Bệnh viện|Cơ quan|Cục|Chi cục|Sở|Phòng|Bộ|Hộ kinh doanh|Trung tâm|Ban quản lý|"
     r"ỦY BAN|UỶ BAN|CHỦ TỊCH)\b"
 )
+# Further bodies, named without an honorific only ("Bảo hiểm xã hội tỉnh S", "Nhà máy Đường
+# S", "Ban Quản lý dự án …"): words that would otherwise read as a person's first name.
+_ORG_MORE = re.compile(
+    r"^(?:Bảo hiểm|BHXH|Nhà máy|Xí nghiệp|Cửa hàng|Ban [Qq]uản lý|BQL|Viện|Học viện|"
+    r"Đại học|Công an|Liên đoàn|Liên hiệp|Hội|Chi hội|Kho bạc|Điện lực|Tổng cục|Tổ chức|"
+    r"Quỹ|Đài|Báo|Nhà xuất bản|Đảng ủy|Đảng uỷ|Huyện ủy|Tỉnh ủy|Thành ủy|Tòa án|Toà án|"
+    r"Viện kiểm sát|Thi hành án|Hộ gia đình)\b(?=\s+\S)"
+)
 _ORG_END = re.compile(
     # a parenthesis ends the name unless it is part of it ("… (Việt Nam)", "… (VN)"); an
     # alias in one ("… Việt Nam (Techcombank)", "(TP Bank)") is not
@@ -453,7 +461,7 @@ def _name_of(part: str) -> tuple[str, str | None, bool]:
     dotted = re.match(r"[A-ZĐ](?:\.[A-ZĐ]){1,4}(?![\w.])", part)
     if dotted:
         return dotted.group(0), honorific, False  # "C.K.N": initials with dots
-    if _ORG.match(part):
+    if _ORG.match(part) or (honorific is None and _ORG_MORE.match(part)):
         end = _ORG_END.search(part, 4)
         name = part[: end.start()] if end else part
         return _fix_org_words(name.strip(" .,;")), honorific, True
