@@ -572,3 +572,22 @@ def test_bodies_beyond_companies_and_committees_are_named_whole():
         ("Hội", "other"),
         ("Đài", "other"),
     ]
+
+
+def test_representatives_of_long_names_by_has_and_of_minors_named_by_kin():
+    bank = "Ngân hàng Thương mại cổ phần Công thương Việt Nam - Chi nhánh tỉnh Quảng Ninh Hạ Long"
+    text = (
+        f"Nguyên đơn: {bank}; địa chỉ: phường A.\n"
+        f"Người đại diện theo ủy quyền của nguyên đơn {bank}: Ông Trần Văn Một.\n"
+        "Bị đơn: Ông Lê Văn Hai.\n"
+        "Người đại diện theo ủy quyền của bị đơn có ông Lê Văn Bốn và bà Lê Thị Năm.\n"
+        "Người có quyền lợi, nghĩa vụ liên quan: Cháu Võ Văn Ích (sinh năm 2005, do bà Võ Thị"
+        " Kim là mẹ đại diện)."
+    )
+    got = [(p.name, p.represents) for p in find_parties(prepare(text)) if p.role == "other"]
+    assert got == [
+        ("Trần Văn Một", [bank]),
+        ("Lê Văn Bốn", ["Lê Văn Hai"]),
+        ("Lê Thị Năm", ["Lê Văn Hai"]),
+        ("Võ Thị Kim", ["Võ Văn Ích"]),
+    ]

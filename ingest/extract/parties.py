@@ -107,7 +107,7 @@ _LABEL = re.compile(
     rf"(?P<label>{_LABEL_ALT})"
     r"(?:\s+(?:co|khong co|khong|bi)\s+khang (?:cao|nghi))?"  # "Bị cáo có kháng cáo:"
     r"(?:\s+(?:den|trong)\s+vu\s+(?:an|viec))?"  # "… liên quan đến vụ án:"
-    r"(?P<of>\s+(?:cua|cho)\s+[^:\n]{1,80}?)?"
+    r"(?P<of>\s+(?:cua|cho)\s+[^:\n]{1,150}?)?"
     r"\s*(?:\([^)\n]{0,40}\))?(?:\s+(?:la|gom(?: co)?(?: nhung nguoi sau)?))?\s*:",
 )
 # A representative's label without its colon, at a line start ("Người đại diện theo ủy
@@ -136,7 +136,7 @@ _LABEL_INLINE = re.compile(
 )
 _REP_INLINE = re.compile(
     rf"(?<![a-z])(?P<label>{_alternatives(_REP_KEYS)})"
-    rf"(?P<of>\s+(?:cua|cho)\s+[^:\n]{{1,80}}?)?\s+la\s+{_NAME_AHEAD}"
+    rf"(?P<of>\s+(?:cua|cho)\s+[^:\n]{{1,80}}?)?\s+(?:la|co|gom)\s+{_NAME_AHEAD}"
 )
 # Someone else's agent named before a principal's label ("đại diện nguyên đơn ông X")
 _AGENT_BEFORE = re.compile(r"(?:dai dien|bao ve|bao chua|giam ho|uy quyen|luat su)[^.;:\n]{0,40}$")
@@ -692,7 +692,7 @@ def _block_end(text: str, start: int, limit: int) -> int:
 
 
 _MENTION = re.compile(
-    rf"(?<![{LO}{UP}])(?:[Ôô]ng\s+bà|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ)\s+(?=[{UP}])"
+    rf"(?<![{LO}{UP}])(?:[Ôô]ng\s+bà|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị|[Cc]ụ|[Cc]háu)\s+(?=[{UP}])"
     r"|(?<![\w])(?=(?:Công\s+ty|Ngân\s+hàng|Quỹ\s+tín\s+dụng|Hợp\s+tác\s+xã|Tổng\s+công\s+ty)\b)"
 )
 # A party named by role without an honorific in a story ("giữa nguyên đơn Nguyễn Quang
@@ -1252,7 +1252,9 @@ _WHOLE_SIDE = re.compile(
 # "Nguyên đơn cụ Nguyễn Thị Mước, cụ Nguyễn Thị Lước do ông Huỳnh Long Gươm đại diện"
 _DONE_BY = re.compile(
     r"(?<![a-z])do\s+(?=(?:ong|ba|anh|chi|luat su)\s)(?P<rep>[^,;:()\n]{2,40}?)\s+"
-    r"(?:la\s+)?(?:nguoi\s+)?dai\s+dien(?!\s+(?:cho|cua|vien kiem sat))"
+    # "do bà Võ Thị K là mẹ đại diện": a kinship word between
+    r"(?:la\s+(?:(?:cha|me|bo|con|vo|chong|anh|chi|em)(?:\s+(?:de|ruot))?\s+)?)?"
+    r"(?:nguoi\s+)?dai\s+dien(?!\s+(?:cho|cua|vien kiem sat))"
 )
 
 
