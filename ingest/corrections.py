@@ -14,8 +14,9 @@ its locator: the first page's text, the numbers it went by): on the new content 
 the document that is the same one, wherever that starts now (the rescan has a page more or
 less before it), never to whatever other document starts on its old page. A correction that
 no longer finds what it fixed (the rescan reads otherwise, extraction now finds another
-document there, or several alike) is marked `unmatched` with a sentence saying why, and
-shown in the review queue; it is never deleted.
+document there, or several alike; a cut into documents on a rescan whose pages are not the
+ones it was made on) is marked `unmatched` with a sentence saying why, and shown in the
+review queue; it is never deleted.
 
 This module knows the table and the rules; `ingest.review` does the catalog and index work.
 """
@@ -408,27 +409,42 @@ def for_documents(db: sqlite3.Connection, sha256: str, docs: list[Document]) -> 
         return docs
     outcomes: dict[str, str | None] = {}
     cuts = [c for c in found if c.target == "file"]
-    if cuts:  # the latest cut wins; fields and parties are then laid over its documents
+    fields = [c for c in found if c.target != "file"]
+    texts: dict[int, str] = {}
+    if cuts or any("was" in c.locator for c in fields):
         texts = dict(db.execute("SELECT page_no, text FROM pages WHERE sha256=?", (sha256,)))
-        docs, why = resegment(docs, cuts[-1].after, texts)
+    if cuts:  # the latest cut wins; fields and parties are then laid over its documents
+        why = _other_pages(cuts[-1], texts)
+        if why is None:
+            docs, why = resegment(docs, cuts[-1].after, texts)
         outcomes.update({c.uid: None for c in cuts[:-1]})
         outcomes[cuts[-1].uid] = why
-    fields = [c for c in found if c.target != "file"]
-    first_texts: dict[int, str] = {}
-    if any("was" in c.locator for c in fields):
-        firsts = {d.pages[0] for d in docs}
-        first_texts = {
-            n: text
-            for n, text in db.execute("SELECT page_no, text FROM pages WHERE sha256=?", (sha256,))
-            if n in firsts
-        }
-    out, rest, moved = apply_to_documents(docs, fields, first_texts)
+    out, rest, moved = apply_to_documents(docs, fields, texts)
     outcomes.update(rest)
     _set_status(db, outcomes)
     db.executemany(
         "UPDATE corrections SET page_no=? WHERE uid=?", [(n, uid) for uid, n in moved.items()]
     )
     return out
+
+
+def _other_pages(cut: Correction, texts: dict[int, str]) -> str | None:
+    """Why a cut moved with a rescan does not fit the new scan (None when it does): its
+    page count differs, or a page a document started on reads otherwise now."""
+    was = cut.locator.get("was")
+    if was is None:
+        return None
+    if len(texts) != was["pages"]:
+        return (
+            f"the documents were cut on a scan of {was['pages']} pages, the new scan has "
+            f"{len(texts)}: cut it again"
+        )
+    for first, text in zip(cut.after, was["firsts"], strict=True):
+        if fuzz.ratio(text, _first_page(texts.get(first, ""))) < SAME_PAGE:
+            return (
+                f"page {first} of the new scan is not the page a document started on: cut it again"
+            )
+    return None
 
 
 def follow_rescan(db: sqlite3.Connection, old_sha: str, new_sha: str, path: str) -> int:
@@ -450,10 +466,19 @@ def _remember_documents(db: sqlite3.Connection, sha256: str) -> None:
     """Put in each document and party correction of `sha256` what its document is (`was`):
     the page it starts on, the numbers it goes by (its own, and those an officer corrected
     it from and to) and its first page's text, so that it can be found in a rescan whatever
-    page it starts on there. A correction that did not match this content keeps the `was`
-    of the content it was made on (one without it goes by its page's text alone)."""
+    page it starts on there. A cut into documents keeps the page count and the text of each
+    first page, so that it is made on a rescan only where those pages are the same. A
+    correction that did not match this content keeps the `was` of the content it was made
+    on (one without it goes by its page's text alone)."""
     found = load(db, sha256=sha256, targets=("document", "party"))
     texts = dict(db.execute("SELECT page_no, text FROM pages WHERE sha256=?", (sha256,)))
+    updates: list[tuple[str, str]] = []
+    for c in load(db, sha256=sha256, targets=("file",)):
+        if c.status != "applied" and "was" in c.locator:
+            continue
+        firsts = [_first_page(texts.get(n, "")) for n in c.after]
+        was: dict[str, Any] = {"pages": len(texts), "firsts": firsts}
+        updates.append((json.dumps({**c.locator, "was": was}, ensure_ascii=False), c.uid))
     stored = {
         r[0]: r[1]
         for r in db.execute(
@@ -468,7 +493,6 @@ def _remember_documents(db: sqlite3.Connection, sha256: str) -> None:
             for value in (c.before, c.after):
                 if isinstance(value, str) and value.strip():
                     numbers.setdefault(c.page_no, set()).add(number_key(value))
-    updates = []
     for c in found:
         if c.status != "applied" and "was" in c.locator:
             continue

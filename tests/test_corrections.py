@@ -458,3 +458,36 @@ def test_a_correction_follows_its_document_through_a_rescan_or_waits_with_a_reas
         waiting = review_items(cat, kind="unmatched")
         assert len(waiting) == 2
         assert all("several documents like" in i.why and "pages 2, 3" in i.why for i in waiting)
+
+
+def test_a_cut_into_documents_is_made_on_a_rescan_only_of_the_same_pages(sample):
+    """The officer made pages 2-3 one document. A rescan with a page more in front is not
+    cut at the old pages (that would join the judgment to the decision): the cut waits for
+    review. A rescan of the same pages (read again) is cut as the officer said."""
+    case, other = sample.cases[0], sample.cases[1]
+    with Catalog(sample.archive) as cat:
+        pages = [t for _, t in cat.page_texts(case.sha256)]
+        cover = dict(cat.page_texts(other.sha256))[3]
+        cut = correct(
+            cat,
+            Correction(
+                sha256=case.sha256,
+                page_no=1,
+                target="file",
+                field="boundaries",
+                after=[1, 2],
+                who="canbo",
+            ),
+        )
+        assert [d.pages for d in cat.documents(sha256=case.sha256)] == [[1, 1], [2, 3]]
+
+        _rescan(cat, case.case_id, "e" * 64, [cover, *pages])
+        assert [d.pages for d in cat.documents(sha256="e" * 64)] == [[1, 1], [2, 2], [3, 3], [4, 4]]
+        (waiting,) = review_items(cat, kind="unmatched")
+        assert waiting.key == f"unmatched:{cut.uid}"
+        assert "cut on a scan of 3 pages, the new scan has 4: cut it again" in waiting.why
+
+        again = [pages[0], pages[1].replace("Căn cứ", "Cän cứ"), pages[2]]  # read again
+        _rescan(cat, case.case_id, "d" * 64, again)
+        assert [d.pages for d in cat.documents(sha256="d" * 64)] == [[1, 1], [2, 3]]
+        assert review_items(cat, kind="unmatched") == []
