@@ -536,6 +536,18 @@ def test_an_auction_notice_names_the_assets_current_holders_as_debtors():
         ("Nguyễn Tản", "nguoi_phai_thi_hanh_an"),
         ("Đỗ Thị Nga", "nguoi_phai_thi_hanh_an"),
     ]
+    # as OCR breaks the description into lines
+    wrapped = (
+        "Thông báo việc đấu giá đối với danh mục tài sản: Quyền sử dụng đất\n"
+        "Tên tài sản: Quyền sử dụng đất thửa số 198. Giấy chứng nhận số CK 031112 do Sở Tài\n"
+        "nguyên và Môi trường cấp ngày 24/7/2017 cho ông Ngô Đắc Thời. Ngày 29/11/2018 xác nhận"
+        " chuyển\nnhượng cho ông Nguyễn Gia Lâm và vợ là bà Nguyễn\nThị Hạnh.\n\nNơi có tài sản:"
+        " phường Đại Phúc\n"
+    )
+    assert [p.name for p in find_parties(prepare(wrapped), enforcement=True)] == [
+        "Nguyễn Gia Lâm",
+        "Nguyễn Thị Hạnh",
+    ]
     # not in a story that only mentions a certificate
     assert find_parties(prepare(text.split("\n", 1)[1]), enforcement=True) == []
 

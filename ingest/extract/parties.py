@@ -926,22 +926,29 @@ _AUCTION_NOTICE = re.compile(
 # X, bà Y", "do UBND … cấp cho hộ ông X", "xác nhận chuyển nhượng cho ông X và vợ là bà Y",
 # "tặng cho ông X", "tên người sử dụng đất là ông X", "… của vợ chồng ông X và bà Y"
 _HOLDER = re.compile(
-    r"(?:mang ten|dung ten|(?<![a-z])cap\b[^.;\n]{0,120}?\bcho|chuyen nhuong cho|tang cho|"
-    r"ten nguoi su dung dat la|(?<![a-z])cua)\s+(?:ho\s+|vo chong\s+|gia dinh\s+)?"
-    r"(?=(?:ong|ba|anh|chi)\s)"
+    (
+        r"(?:mang ten|dung ten|(?<![a-z])cap\b[^.;]{0,120}?\bcho|chuyen nhuong cho|tang cho|"
+        r"ten nguoi su dung dat la|(?<![a-z])cua)\s+(?:ho\s+|vo chong\s+|gia dinh\s+)?"
+        r"(?=(?:ong|ba|anh|chi)\s)"
+    ).replace(" ", r"\s+")  # OCR breaks lines anywhere
 )
+
+
+_FIELD_START = re.compile(rf"(?m)^\s*[-+•]?\s*[{UP}][^:\n]{{0,60}}:|\n\s*\n")
 
 
 def _asset_holders(text: str, skel: str) -> list[Party]:
     """The judgment debtors of an enforcement auction notice: the asset's current holders,
     the last named in each description (a certificate's later transfers supersede it)."""
     out: list[Party] = []
-    for line in re.finditer(r"[^\n]+", text):
-        holders = list(_HOLDER.finditer(skel, line.start(), line.end()))
+    # one description a field ("Tên tài sản: …"), whatever lines OCR broke it into
+    starts = [m.start() for m in _FIELD_START.finditer(text)]
+    for begin, end in zip([0, *starts], [*starts, len(text)], strict=True):
+        holders = list(_HOLDER.finditer(skel, begin, end))
         if not holders:
             continue
         start = holders[-1].end()
-        clause = text[start : min(line.end(), _sentence_end(text, start))]
+        clause = one_line(text[start : min(end, _sentence_end(text, start))])
         for piece in re.split(r",\s*|\s+và\s+(?:vợ\s+là\s+|chồng\s+là\s+)?", clause):
             name, honorific, _ = _name_of(piece)
             if honorific and len(name.split()) > 1:
