@@ -508,6 +508,7 @@ def test_full_names_listed_bare_are_one_party_each():
     text = (
         "Người có quyền lợi, nghĩa vụ liên quan: Nguyễn Văn An, Nguyễn Thị Bình và Nguyễn Văn"
         " Cường (đều trú tại thôn C).\n"
+        "Người làm chứng: Hà Văn Sơn, Lò Thị Mai.\n"
         "Bị đơn: Ông Lê Văn Tám, sinh năm 1950, trú tại số 20 Lý Thường Kiệt, Hà Nội; em Lê Văn"
         " Chín, sinh năm 2000."
     )
@@ -515,6 +516,8 @@ def test_full_names_listed_bare_are_one_party_each():
         ("Nguyễn Văn An", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
         ("Nguyễn Thị Bình", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
         ("Nguyễn Văn Cường", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
+        ("Hà Văn Sơn", "other"),
+        ("Lò Thị Mai", "other"),
         ("Lê Văn Tám", "bi_don"),
         ("Lê Văn Chín", "bi_don"),
     ]

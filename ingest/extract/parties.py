@@ -432,6 +432,58 @@ _SURNAMES = {
 }
 
 
+# Further surnames, only to tell a bare name from other capitalised words (a list of names
+# without honorifics); their marks are not restored ("Lã" and "La" are both surnames).
+_KNOWN_SURNAMES = set(_SURNAMES) | {
+    fold(s)
+    for s in [
+        "Hà",
+        "Tô",
+        "Lò",
+        "Quàng",
+        "Đồng",
+        "Đàm",
+        "Khúc",
+        "Mạc",
+        "Nông",
+        "Lục",
+        "La",
+        "Lã",
+        "Phùng",
+        "Âu",
+        "Tôn",
+        "Thân",
+        "Chu",
+        "Giang",
+        "Hứa",
+        "Kim",
+        "Lại",
+        "Ninh",
+        "Phí",
+        "Quan",
+        "Tống",
+        "Từ",
+        "Vi",
+        "Diệp",
+        "Doãn",
+        "Hàn",
+        "Hầu",
+        "Khổng",
+        "Khương",
+        "Mã",
+        "Nghiêm",
+        "Tiêu",
+        "Trình",
+        "Bạch",
+        "Biện",
+        "Cù",
+        "Cung",
+        "Đường",
+        "Lạc",
+    ]
+}
+
+
 def _surname(token: str) -> str:
     canon = _SURNAMES.get(fold(token))
     if canon is None or canon.lower() == token.lower() or token in _OWN_SURNAMES:
@@ -603,7 +655,7 @@ def _bare_name(line: str) -> bool:
         rf"\s*(?:(?:{_NUM}|[-+•*])\s*)?([{UP}][{LO}]*)((?:\s+[{UP}](?:[{LO}]+|[{UP}]{{0,2}})\d?){{1,4}})\s*,",
         line,
     )
-    return m is not None and fold(m.group(1)) in _SURNAMES
+    return m is not None and fold(m.group(1)) in _KNOWN_SURNAMES
 
 
 _BARE_NAME = rf"[{UP}][{LO}]*(?:[ \t]+[{UP}](?:[{LO}]+|[{UP}]{{0,2}})\d?){{1,4}}(?![\w])"
@@ -618,12 +670,12 @@ def _split_name_list(part: str) -> list[str]:
     hon = _HONORIFIC.match(part, pos)
     pos = hon.end() if hon else pos
     m = re.compile(_BARE_NAME).match(part, pos)
-    if not m or fold(m.group(0).split()[0]) not in _SURNAMES:
+    if not m or fold(m.group(0).split()[0]) not in _KNOWN_SURNAMES:
         return [part]
     cuts = []
     while (sep := _NEXT_NAME.match(part, m.end())) is not None:
         nxt = re.compile(_BARE_NAME).match(part, sep.end())
-        if nxt is None or fold(nxt.group(0).split()[0]) not in _SURNAMES:
+        if nxt is None or fold(nxt.group(0).split()[0]) not in _KNOWN_SURNAMES:
             break
         cuts.append((m.end(), sep.end()))
         m = nxt
@@ -986,7 +1038,7 @@ def _inline_name(text: str, skel: str, m: re.Match[str]) -> bool:
         if not re.match(_NAME_AHEAD, skel[m.end() :]):
             # no honorific: a full name that starts with a common surname
             words = text[m.end() : m.end() + 40].split()
-            if not words or not words[0][:1].isupper() or fold(words[0]) not in _SURNAMES:
+            if not words or not words[0][:1].isupper() or fold(words[0]) not in _KNOWN_SURNAMES:
                 return False
             return len(_name_of(text[m.end() : _clause_end(text, m.end())])[0].split()) > 1
     elif not m.group("of"):
