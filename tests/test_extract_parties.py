@@ -606,3 +606,15 @@ def test_representatives_of_long_names_by_has_and_of_minors_named_by_kin():
         ("Lê Thị Năm", ["Lê Văn Hai"]),
         ("Võ Thị Kim", ["Võ Văn Ích"]),
     ]
+
+
+def test_an_enforcement_side_named_right_after_its_label_without_la():
+    text = (
+        "Chi cục đã làm việc với người được thi hành án bà Trần Thị Lan và người phải thi hành"
+        " án Công ty TNHH Minh Phát. Người phải thi hành án là bà Ngô Thị Hoa."
+    )
+    assert parties(text) == [
+        ("Trần Thị Lan", "nguoi_duoc_thi_hanh_an"),
+        ("Công ty TNHH Minh Phát", "nguoi_phai_thi_hanh_an"),
+        ("Ngô Thị Hoa", "nguoi_phai_thi_hanh_an"),
+    ]

@@ -125,11 +125,23 @@ _NAME_AHEAD = (
     r"(?=(?:ong|ba|anh|chi|cu|chau|luat su|vo chong)\s|(?:cong ty|ngan hang|tong cong ty|"
     r"hop tac xa|quy tin dung|uy ban nhan dan|ubnd|doanh nghiep|dntn|tap doan)\b)"
 )
-_INLINE_PRINCIPALS = ["nguyen don", "bi don", "nguoi khoi kien", "nguoi bi kien"] + [
-    k
-    for k, (role, _) in ROLE_LABELS.items()
-    if role == "nguoi_co_quyen_loi_nghia_vu_lien_quan" and k != "nguoi lien quan"
+# (the enforcement sides with "là" are `_PROSE`'s)
+_ENFORCEMENT_SIDES = [
+    "nguoi phai thi hanh an",
+    "nguoi duoc thi hanh an",
+    "nguoi yeu cau thi hanh an",
 ]
+_INLINE_PRINCIPALS = (
+    ["nguyen don", "bi don", "nguoi khoi kien", "nguoi bi kien"]
+    + [
+        *_ENFORCEMENT_SIDES,
+    ]
+    + [
+        k
+        for k, (role, _) in ROLE_LABELS.items()
+        if role == "nguoi_co_quyen_loi_nghia_vu_lien_quan" and k != "nguoi lien quan"
+    ]
+)
 _LABEL_INLINE = re.compile(
     rf"(?<![a-z])(?P<label>{_alternatives(_INLINE_PRINCIPALS)})(?P<of>)(?P<sep>\s*[;–-])?\s+"
     rf"(?:(?:la|gom(?:\s+co)?)\s+)?(?:{_NAME_AHEAD}|(?=[a-z]))"
@@ -1032,6 +1044,10 @@ def _inline_name(text: str, skel: str, m: re.Match[str]) -> bool:
     if m.re is _LABEL_INLINE:
         if _AGENT_BEFORE.search(skel[max(0, m.start() - 60) : m.start()]):
             return False
+        if _label_key(m.group("label")) in _ENFORCEMENT_SIDES and re.search(
+            r"\s(?:la|gom(?:\s+co)?)\s+$", m.group(0)
+        ):
+            return False  # "người phải thi hành án là bà X": `_PROSE`
         line_start = text.rfind("\n", 0, m.start()) + 1
         if m.group("sep") and not re.fullmatch(r"[\s\-+•*]*", text[line_start : m.start()]):
             return False  # "Bị đơn - Bà X" opens a line; "… bị đơn; ông X …" is a sentence
