@@ -618,3 +618,18 @@ def test_an_enforcement_side_named_right_after_its_label_without_la():
         ("Công ty TNHH Minh Phát", "nguoi_phai_thi_hanh_an"),
         ("Ngô Thị Hoa", "nguoi_phai_thi_hanh_an"),
     ]
+
+
+def test_a_story_names_a_related_party_and_a_debtor_the_court_sentenced():
+    text = (
+        "Chi cục THADS quận X đã ra quyết định kê biên căn nhà của ông Trần Văn Hùng.\n"
+        "Anh Đỗ Văn Nam (con trai ông Hùng) là người có quyền lợi, nghĩa vụ liên quan.\n"
+        "Ông Võ Văn Tài bị Tòa tuyên phải bồi thường cho gia đình bà Hồ Thị Hạnh 200 triệu đồng."
+    )
+    got = [(p.name, p.role) for p in find_parties(prepare(text), enforcement=True)]
+    assert got == [
+        ("Trần Văn Hùng", "nguoi_phai_thi_hanh_an"),
+        ("Đỗ Văn Nam", "nguoi_co_quyen_loi_nghia_vu_lien_quan"),
+        ("Võ Văn Tài", "nguoi_phai_thi_hanh_an"),
+        ("Hồ Thị Hạnh", "nguoi_duoc_thi_hanh_an"),
+    ]

@@ -787,11 +787,17 @@ _DEBTOR_AFTER = re.compile(
     # "… ông X ở thôn Mia, xã An Hà phải trả": where they live
     r"(?:(?:o|tru|ngu|tru tai|cu tru tai)\s+[^.;()]{1,60}?\s*)?"
     r"(?:(?:tiep tuc|van|con|se|da|cung)\s+)?"  # "… TKV tiếp tục phải trả lãi"
+    # "ông X bị Tòa tuyên phải bồi thường", "bị TAND huyện Y buộc trả"
+    r"(?:bi\s+(?:toa(?:\s+an)?|tand)?[^,.;]{0,30}?\s*(?:tuyen|buoc|xu)(?:\s+buoc)?\s+)?"
     r"(?:co trach nhiem|co nghia vu|phai (?:tra|nop|thi hanh|"
     r"thanh toan|boi thuong|chiu|hoan tra)|la nguoi phai thi hanh an|"
     # "ông X đã tự nguyện giao đất", "ông C. không tự nguyện THA": who owes the judgment
     r"(?:(?:da|van|khong|chua)\s+)?tu nguyen\s+(?:thi hanh|tha\b|giao|tra|nop|ban giao|"
     r"thao do|chap hanh))"
+)
+_RELATED_AFTER = re.compile(
+    r"^\s*(?:\([^)]{0,120}\)\s*)?,?\s*(?:la\s+)?nguoi co quyen loi,?\s+(?:va\s+)?nghia vu"
+    r"\s+(?:co\s+)?lien quan"
 )
 _CREDITOR_AFTER = re.compile(
     r"^\s*(?:\([^)]{0,120}\)\s*)?,?\s*(?:la nguoi duoc thi hanh an|"
@@ -809,7 +815,8 @@ _SIDE_APPOSED = [
     for words, role in _SIDE_WORDS
 ]
 _CREDITOR_BEFORE = re.compile(
-    r"(?:(?:tra|thanh toan|hoan tra|boi thuong|dong|khoan tien|so tien)\s+cho|"
+    r"(?:(?:tra|thanh toan|hoan tra|boi thuong|dong|khoan tien|so tien)\s+cho"
+    r"(?:\s+(?:gia dinh|ho|vo chong))?|"
     # "… để trả lại 230m2 đất cho gia đình ông Y", "chuyển giao … cho hộ bà Z"
     r"(?:tra lai|giao tra|chuyen giao|giao)\b[^.;]{0,100}?\s+cho(?:\s+(?:gia dinh|ho|vo chong))?|"
     r"phai\s+(?:tra|thanh toan|hoan tra|boi thuong)(?:\s+lai)?|"
@@ -912,6 +919,8 @@ def _prose_parties(text: str, skel: str) -> list[Party]:
             role = apposed
         elif _BUYER_AFTER.match(after):
             role = "other"
+        elif _RELATED_AFTER.match(after):
+            role = "nguoi_co_quyen_loi_nghia_vu_lien_quan"
         elif rep := _REP_AFTER.match(after):
             role = "other"
             whom, _, _ = _name_of(part[name_end + rep.end() :])
@@ -954,7 +963,8 @@ def _prose_parties(text: str, skel: str) -> list[Party]:
     out = [
         p
         for p in out
-        if p.role == "other" or (fold(p.name) not in buyers and sides.get(fold(p.name)) == p.role)
+        if p.role not in ("nguoi_phai_thi_hanh_an", "nguoi_duoc_thi_hanh_an")
+        or (fold(p.name) not in buyers and sides.get(fold(p.name)) == p.role)
     ]
     # "bị án Đinh La Thăng" (a convict owing fines), "bị cáo Phan Đình Đức" in a story
     for m in _CONVICT.finditer(skel):
