@@ -25,10 +25,6 @@ from search.web.accounts import CatalogStore
 from search.web.casefile import case_view
 from search.web.highlight import highlighted_indices
 
-web_sample = web_fixtures.web_sample
-web_app = web_fixtures.web_app
-
-
 officer = web_fixtures.officer
 
 

@@ -23,7 +23,14 @@ from pathlib import Path
 import pytest
 import web_fixtures
 from typer.testing import CliRunner
-from web_fixtures import OFFICER, OFFICER_PASSWORD, SampleArchive, build_web_archive, serve_live
+from web_fixtures import (
+    OFFICER,
+    OFFICER_PASSWORD,
+    SampleArchive,
+    browser_login,
+    build_web_archive,
+    serve_live,
+)
 
 from hoso.cli import app as cli
 from ingest.catalog import Catalog
@@ -119,11 +126,7 @@ def test_officer_corrects_a_number_and_a_party_and_the_fix_sticks(
         page = context.new_page()
         try:
             # 1. the review queue
-            page.goto(f"{url}/review")
-            page.fill("input[name=username]", OFFICER)
-            page.fill("input[name=password]", OFFICER_PASSWORD)
-            page.click("form.login button[type=submit]")
-            page.wait_for_url(f"{url}/review")
+            browser_login(page, url, "/review")
             number_item = page.locator("li.kind-number", has_text=MISREAD_NUMBER)
             assert number_item.count() == 1
             assert "38/100" in number_item.inner_text()

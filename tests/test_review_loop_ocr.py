@@ -26,7 +26,7 @@ import pytest
 import web_fixtures
 from conftest import SampleArchive
 from typer.testing import CliRunner
-from web_fixtures import OFFICER, OFFICER_PASSWORD, serve_live
+from web_fixtures import OFFICER, OFFICER_PASSWORD, browser_login, serve_live
 
 from hoso.cli import app as cli
 from ingest.catalog import Catalog
@@ -119,11 +119,7 @@ def test_officer_fixes_what_tesseract_misread_and_the_fix_sticks(
         page = context.new_page()
         try:
             # 1. the review queue lists the document whose number OCR did not get
-            page.goto(f"{url}/review")
-            page.fill("input[name=username]", OFFICER)
-            page.fill("input[name=password]", OFFICER_PASSWORD)
-            page.click("form.login button[type=submit]")
-            page.wait_for_url(f"{url}/review")
+            browser_login(page, url, "/review")
             item = page.locator(f"li.kind-number a.fix[href$='/review/doc/{doc_id}']")
             assert item.count() == 1, page.inner_text("main")
             # its reason quotes what the scan's "Số:" line was read as

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-import web_fixtures
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 from web_fixtures import OFFICER, SampleArchive, csrf_of, login
@@ -14,9 +13,6 @@ from web_fixtures import OFFICER, SampleArchive, csrf_of, login
 from hoso.cli import build_app
 from search.web import accounts
 from search.web.accounts import CatalogStore
-
-web_sample = web_fixtures.web_sample
-web_app = web_fixtures.web_app
 
 
 def _entries(sample: SampleArchive, **kw: str) -> list[accounts.AuditEntry]:

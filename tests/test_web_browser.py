@@ -11,14 +11,12 @@ from pathlib import Path
 
 import pytest
 import web_fixtures
-from web_fixtures import OFFICER, OFFICER_PASSWORD, SampleArchive
+from web_fixtures import SampleArchive, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web"
 
-web_sample = web_fixtures.web_sample
-web_app = web_fixtures.web_app
 live_url = web_fixtures.live_url
 browser = web_fixtures.browser
 
@@ -33,12 +31,7 @@ def test_officer_logs_in_searches_without_diacritics_and_sees_highlight_boxes(
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
     page = context.new_page()
     try:
-        page.goto(f"{live_url}/search")
-        assert "/login" in page.url  # not logged in: sent to the login form
-        page.fill("input[name=username]", OFFICER)
-        page.fill("input[name=password]", OFFICER_PASSWORD)
-        page.click("form.login button[type=submit]")
-        page.wait_for_url(f"{live_url}/search")
+        browser_login(page, live_url)
 
         page.fill("input[name=q]", "nguyen van trang")
         page.click("form.search button[type=submit]")

@@ -8,11 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-import web_fixtures
 from fastapi.testclient import TestClient
-
-web_sample = web_fixtures.web_sample
-web_app = web_fixtures.web_app
 
 _URL = re.compile(r"""(?:src|href|spec-url)\s*=\s*["']([^"']+)["']|url:\s*["']([^"']+)["']""")
 

@@ -6,7 +6,6 @@ import os
 import re
 
 import pytest
-import web_fixtures
 from fastapi.testclient import TestClient
 from web_fixtures import SampleArchive, login
 
@@ -19,9 +18,6 @@ from search.web.accounts import CatalogStore
 
 ES_URL = os.environ.get("HOSO_TEST_ES_URL", "http://127.0.0.1:9200")
 ALIAS = "hoso-test-web"
-
-web_sample = web_fixtures.web_sample
-web_app = web_fixtures.web_app
 
 
 @pytest.fixture(scope="module")

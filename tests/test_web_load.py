@@ -22,9 +22,6 @@ from web_fixtures import SampleArchive, login
 from search.web.accounts import CatalogStore
 from search.web.audit import GroupCommit
 
-web_sample = web_fixtures.web_sample
-web_app = web_fixtures.web_app
-
 
 def _hold_first_write(gc: GroupCommit[Any], pending: int, timeout: float = 120) -> threading.Event:
     """Make `gc`'s first transaction wait, before it writes, until `pending` more items have

@@ -11,15 +11,13 @@ from pathlib import Path
 
 import pytest
 import web_fixtures
-from web_fixtures import OFFICER, OFFICER_PASSWORD, SampleArchive
+from web_fixtures import SampleArchive, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "web" / "mobile"
 WIDTHS = (390, 1366)
 
-web_sample = web_fixtures.web_sample
-web_app = web_fixtures.web_app
 live_url = web_fixtures.live_url
 browser = web_fixtures.browser
 
@@ -53,11 +51,7 @@ def test_pages_fit_the_screen_at_phone_and_desktop_width(
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
     page = context.new_page()
     try:
-        page.goto(f"{live_url}/login")
-        page.fill("input[name=username]", OFFICER)
-        page.fill("input[name=password]", OFFICER_PASSWORD)
-        page.click("form.login button[type=submit]")
-        page.wait_for_url(f"{live_url}/search")
+        browser_login(page, live_url)
         for name, path, selector in _pages(web_sample):
             page.goto(live_url + path)
             page.wait_for_selector(selector)

@@ -12,10 +12,6 @@ from web_fixtures import OFFICER, SampleArchive
 
 from search.web.accounts import CatalogStore, audit_entries, create_token
 
-web_sample = web_fixtures.web_sample
-web_app = web_fixtures.web_app
-
-
 officer = web_fixtures.officer
 
 

@@ -20,9 +20,6 @@ from search.web import PublicPolicy, WebSettings, create_app
 from search.web.accounts import CatalogStore
 from search.web.auth import SESSION_COOKIE
 
-web_sample = web_fixtures.web_sample
-web_app = web_fixtures.web_app
-
 _DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 

@@ -1,5 +1,7 @@
-"""pytest fixtures for the web-service tests over the sample archive of
-`samplegen.web_archive` (re-exported here, so a test imports everything from `web_fixtures`)."""
+"""pytest fixtures and helpers for the web-service tests over the sample archive of
+`samplegen.web_archive` (re-exported here, so a test imports everything from `web_fixtures`).
+The sample archive and its app (`web_sample`, `web_app`) are session fixtures of conftest.py:
+built once for the whole run, not once for each module that uses them."""
 
 from __future__ import annotations
 
@@ -19,26 +21,6 @@ from samplegen.web_archive import (  # noqa: F401  (re-exported for the tests)
 # -- pytest fixtures (import them into a test module: `from web_fixtures import …`) ---------
 OFFICER = "canbo"
 OFFICER_PASSWORD = "mat-khau-rat-dai-2024"
-
-
-@pytest.fixture(scope="session")
-def web_sample(tmp_path_factory: pytest.TempPathFactory) -> SampleArchive:
-    from search.web.accounts import CatalogStore, add_user
-
-    sample = build_web_archive(tmp_path_factory.mktemp("web-archive"))
-    store = CatalogStore(sample.archive)
-    add_user(store.db, OFFICER, OFFICER_PASSWORD)
-    return sample
-
-
-@pytest.fixture(scope="session")
-def web_app(web_sample: SampleArchive):  # type: ignore[no-untyped-def]
-    from search.web import WebSettings, create_app
-    from search.web.accounts import CatalogStore
-
-    return create_app(
-        make_engine(web_sample.archive), CatalogStore(web_sample.archive), WebSettings()
-    )
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -140,6 +122,17 @@ def login(client, username: str = OFFICER, password: str = OFFICER_PASSWORD):  #
         data={"username": username, "password": password, "csrf_token": token, "next": "/search"},
         follow_redirects=False,
     )
+
+
+def browser_login(page, url: str, path: str = "/search") -> None:  # type: ignore[no-untyped-def]
+    """Open `path` in a Playwright `page` not logged in: the service sends it to the login
+    form, the sample officer logs in there, and the browser lands back on `path`."""
+    page.goto(f"{url}{path}")
+    assert "/login" in page.url, f"{path} was shown without a login"
+    page.fill("input[name=username]", OFFICER)
+    page.fill("input[name=password]", OFFICER_PASSWORD)
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(f"{url}{path}")
 
 
 def csrf_of(html: str) -> str:
