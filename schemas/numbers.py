@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from schemas.normalize import repair, strip_marks
 
@@ -162,13 +163,13 @@ def _run_before(text: str, slash: int, chars: str, reach: int) -> tuple[int, int
     return k, j
 
 
-def _starts(text: str, chars: str, reach: int) -> list[int]:
+def _starts(text: str, slashes: list[int], chars: str, reach: int) -> list[int]:
     """Where a number can start: at the run of `chars` (then blanks) before a slash, at
     most `reach` long. Both patterns refuse to start after a letter, a digit or a dot (their
     lookbehind), so the run's start is the only place; the grammar is tried only there, not
     at every position of a page (a fifth of the time)."""
     out: list[int] = []
-    for slash in _slashes(text):
+    for slash in slashes:
         k, j = _run_before(text, slash, chars, reach)
         if k < j and (not out or k > out[-1]):
             out.append(k)
@@ -195,21 +196,28 @@ def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.
     return out
 
 
+_DOUBLED_D = re.compile("ĐĐ+")
+_QH = re.compile(r"QH\d{1,2}")
+_DECISION_CODE = re.compile(r"(?:QĐ|QD|HS|DS|TL)[A-ZĐ]*(?:\.[A-ZĐ0-9]+)*")
+
+
+@lru_cache(maxsize=4096)  # a page's codes repeat ("QĐ-CCTHADS", "DS-ST"): decided once
 def _canonical_code(code: str) -> str:
-    code = re.sub(r"ĐĐ+", "Đ", code)  # OCR doubles the stroke letter ("QĐĐ-CCTHADS")
+    code = _DOUBLED_D.sub("Đ", code)  # OCR doubles the stroke letter ("QĐĐ-CCTHADS")
     parts = [p.strip() for p in code.split("-")]
     return "-".join(_CODE_ALIASES.get(p, p) for p in parts)
 
 
+@lru_cache(maxsize=4096)
 def _is_document_code(code: str, has_year: bool, labelled: bool = False) -> bool:
     """Whether a letter code after a serial is a document code, not an address suffix."""
     parts = code.split("-")
     if len(parts) > 1:
         return all(len(p) >= 2 or p in {"L"} for p in parts[:1]) and len(parts[0]) >= 2
     c = parts[0]
-    if LEGACY_CODE.match(c) or re.fullmatch(r"QH\d{1,2}", c) or c in {"AL", "QĐPT", "QĐST"}:
+    if LEGACY_CODE.match(c) or _QH.fullmatch(c) or c in {"AL", "QĐPT", "QĐST"}:
         return True
-    if re.fullmatch(r"(?:QĐ|QD|HS|DS|TL)[A-ZĐ]*(?:\.[A-ZĐ0-9]+)*", c):
+    if _DECISION_CODE.fullmatch(c):
         return True
     return (has_year or labelled) and len(c) >= 2
 
@@ -223,13 +231,14 @@ def scan(text: str, *, labelled: bool = False) -> list[Written]:
     `repair_slashes`ed by the caller. A code that could be an address suffix ("100/8A")
     counts only after a year or a "Số:" label, or everywhere when `labelled` (a query)."""
     out: list[Written] = []
-    if "/" not in text:
+    slashes = _slashes(text)
+    if not slashes:
         return out
-    for m in _matches(_DASHED, text, _starts(text, _DASHED_CHARS, 60)):
+    for m in _matches(_DASHED, text, _starts(text, slashes, _DASHED_CHARS, 60)):
         written = f"{m.group('serial')}-{m.group('code')}"
         out.append(Written(written, m.group("code"), m.start(), m.end(), dashed=True))
     dashed = list(out)
-    for m in _matches(_NUMBER, text, _starts(text, _SERIAL_CHARS, 15)):
+    for m in _matches(_NUMBER, text, _starts(text, slashes, _SERIAL_CHARS, 15)):
         if any(f.start <= m.start() < f.end for f in dashed):
             continue
         code = _SPACES.sub("", m.group("code"))
