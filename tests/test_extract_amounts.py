@@ -45,3 +45,21 @@ def test_a_unit_lost_or_misread_at_the_end_of_a_sentence_still_leaves_a_sum():
     assert values("cấp dưỡng nuôi con mỗi tháng 1.500.000.\nNgười") == [1500000]
     assert values("trả cho cụ Vũ Thị\nNhài 210.000.0003.\n") == [210000000]
     assert values("điện thoại 0262.3852.468; tài khoản 102.010.001.234.567.890/VCB") == []
+
+
+def test_comma_thousands_are_read_only_when_unambiguous():
+    assert values("Tiền đặt trước: 35,250,000 VNĐ") == [35250000]
+    assert values("giá khởi điểm 1,204,500,000 đồng; bước giá 5,000,000đ") == [
+        1204500000,
+        5000000,
+    ]
+    # one comma group (the dot style's decimal comma), or groups not of three digits: no thousands
+    assert 2500 not in values("phí 2,500 đồng")
+    assert values("lãi 12,35,000 VND") == []
+    # dot grouping is read as before, next to comma grouping
+    assert values("12.600.000 đồng và 7,800,000 VND") == [12600000, 7800000]
+
+
+def test_comma_thousands_agree_with_the_amount_in_words():
+    # the words win over a garbled numeral, as for dot grouping
+    assert values("Tiền đặt trước: 61,000,000 VNĐ (Sáu mươi triệu đồng)") == [60000000]

@@ -169,3 +169,30 @@ def test_a_web_page_publication_stamp_is_an_other_date():
         ("2017-12-22", "other"),
         ("2022-08-14", "event"),
     ]
+
+
+def test_auction_schedule_times_are_events_not_page_stamps():
+    (doc,) = extract_text(
+        "Thông báo việc đấu giá đối với danh mục tài sản: xe ô tô của ông Lê Văn Khải\n"
+        "Thời gian tổ chức cuộc đấu giá: 05/03/2025 14:00\n"
+        "Thời gian đăng ký tham gia đấu giá: từ 10/02/2025 07:30 đến 03/03/2025 16:30\n"
+        "Trang tin cập nhật 09/02/2025 10:15\n"
+    )
+    assert [(d.date, d.kind) for d in doc.dates] == [
+        ("2025-03-05", "event"),
+        ("2025-02-10", "event"),
+        ("2025-03-03", "event"),
+        ("2025-02-09", "other"),
+    ]
+
+
+def test_a_land_certificate_issue_date_is_cited_when_its_name_is_far_back():
+    (doc,) = extract_text(
+        "Tên tài sản: Quyền sử dụng đất tại thửa đất số 31, tờ bản đồ số 7, xã Tân Hòa,"
+        " số vào sổ cấp GCN: CH01234 do Ủy ban nhân dân huyện Tân Hòa, tỉnh Long An cấp ngày"
+        " 14/5/2011 cho ông Đặng Văn Lộc. Ông Lộc có CCCD số 080123456789 cấp ngày 02/8/2021.\n"
+    )
+    assert [(d.date, d.kind) for d in doc.dates] == [
+        ("2011-05-14", "cited"),
+        ("2021-08-02", "other"),
+    ]

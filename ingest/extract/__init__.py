@@ -13,7 +13,7 @@ import re
 from ingest.extract.amounts import find_amounts, unique_values
 from ingest.extract.dates import document_date, find_dates, typed_dates
 from ingest.extract.doctype import classify, find_title
-from ingest.extract.issuers import header_issuer, text_issuers
+from ingest.extract.issuers import auction_organisation, header_issuer, text_issuers
 from ingest.extract.links import find_references, link_siblings
 from ingest.extract.numbers import find_numbers, number_refs, own_number
 from ingest.extract.parties import find_parties
@@ -74,19 +74,24 @@ def extract_document(text: str, pages: list[int]) -> Document:
     own_date = document_date(text, dates, header_end, headed=bool(title or own))
     issuer = header_issuer(issuer_lines)
     named = text_issuers(text)
+    uncited = [
+        n
+        for s, _, n in named
+        if not skeleton(text[max(0, s - 12) : s])
+        .strip(" :,")
+        .endswith(("cua", "do", "tai", "voi", "gui", "nghi"))
+    ]
+    # An auction notice without a header is published by the auction organisation it names;
+    # the THADS office it also names holds the asset (it still makes the case enforcement).
+    holder = uncited[0] if uncited and issuer is None else None
     if issuer is None:
-        uncited = [
-            n
-            for s, _, n in named
-            if not skeleton(text[max(0, s - 12) : s])
-            .strip(" :,")
-            .endswith(("cua", "do", "tai", "voi", "gui", "nghi"))
-        ]
-        issuer = uncited[0] if uncited else None
+        issuer = auction_organisation(nonblank[:20]) or holder
     doc_type = classify(title, nonblank, issuer, own.text if own else None)
     if doc_type == "don" and header_issuer(issuer_lines) is None:
         issuer = None  # a citizen's petition: the agency it names is its addressee
-    enforcement = doc_type in _ENFORCEMENT_TYPES or "thi hanh an" in skeleton(issuer or "")
+    enforcement = doc_type in _ENFORCEMENT_TYPES or any(
+        "thi hanh an" in skeleton(body or "") for body in (issuer, holder)
+    )
     # A news article or list about enforcement names debtors only in its sentences too.
     # ("THA", "THADS": the press's abbreviations of thi hành án)
     enforcement = enforcement or (

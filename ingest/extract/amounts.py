@@ -1,10 +1,11 @@
 """Sums of money in Vietnamese đồng, as integers.
 
 Reads numerals with dot thousands and comma decimals (1.006.918.634.000đ, 19.026.947 đồng,
-125.000.000 VNĐ), mixed units ("116.531 tỷ 786 triệu 859 nghìn đồng", "2,2 tỉ đồng",
-"50 triệu đồng") and amounts in words ("(Một trăm hai mươi lăm triệu đồng)"). Words only
-check the numerals: when both are present and disagree, OCR garbled a digit, and the words
-win if they parse completely. Foreign currency (USD) and percentages are not amounts.
+125.000.000 VNĐ), comma thousands where unambiguous (400,000,000 VNĐ), mixed units
+("116.531 tỷ 786 triệu 859 nghìn đồng", "2,2 tỉ đồng", "50 triệu đồng") and amounts in
+words ("(Một trăm hai mươi lăm triệu đồng)"). Words only check the numerals: when both
+are present and disagree, OCR garbled a digit, and the words win if they parse completely.
+Foreign currency (USD) and percentages are not amounts.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from dataclasses import dataclass
 from ingest.extract.text import skeleton
 
 _NUMERAL = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*(dong|d|vnd)(?![a-z0-9])")
+# Comma thousands ("400,000,000 VNĐ", as some portals and crawlers print sums): read only
+# when unambiguous, i.e. two or more groups of exactly three digits right before the currency
+# word; "2,5 triệu", "1,500 đồng" stay what the dot style makes of them.
+_COMMA_GROUPED = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3}){2,})\s*(?:dong|vnd|d)(?![a-z0-9])")
 _UNITS = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:\.\d{3})*(?:,\d+)?)\s*(?:ty|ti)(?![a-ce-z])"  # not "45 Tỉnh lộ"
     r"(?:\s*,?\s*(\d{1,3}(?:,\d+)?)\s*trieu)?"
@@ -120,6 +125,12 @@ def find_amounts(text: str) -> list[FoundAmount]:
                 v += int(m.group(6)) * 10**3
         found.append(FoundAmount(round(v), m.start(), m.end()))
         spans.append((m.start(), m.end()))
+    for m in _COMMA_GROUPED.finditer(skel):
+        if any(s <= m.start() < e for s, e in spans):
+            continue
+        value = _checked(skel, int(m.group(1).replace(",", "")), m.end())
+        found.append(FoundAmount(value, m.start(), m.end()))
+        spans.append((m.start(), m.end()))
     for m in _NUMERAL.finditer(skel):
         if any(s <= m.start() < e for s, e in spans):
             continue
@@ -128,13 +139,7 @@ def find_amounts(text: str) -> list[FoundAmount]:
             continue  # "2 đ" is not a sum anyone cites; most likely "điểm 2 đ…"
         if m.group(3) == "d" and not whole.count("."):
             continue
-        value = round(_decimal(whole, frac))
-        words = _WORDS.match(skel, m.end(), min(len(skel), m.end() + 200))
-        words = words or _WORDS.match(skel, _skip_blank(skel, m.end()))
-        if words:
-            w = words_value(words.group(1))
-            if w is not None and w != value and w > 0:
-                value = w
+        value = _checked(skel, round(_decimal(whole, frac)), m.end())
         found.append(FoundAmount(value, m.start(), m.end()))
     # OCR drops a trailing "đ": a big bare numeral right after money words is still VND.
     for m in _BARE.finditer(skel):
@@ -146,6 +151,18 @@ def find_amounts(text: str) -> list[FoundAmount]:
     # Amounts written only in words ("số tiền một trăm triệu đồng") are not read.
     found.sort(key=lambda f: f.start)
     return found
+
+
+def _checked(skel: str, value: int, end: int) -> int:
+    """`value`, or the amount in words right after the numeral ending at `end` where the
+    words parse completely and disagree (OCR garbled a digit)."""
+    words = _WORDS.match(skel, end, min(len(skel), end + 200))
+    words = words or _WORDS.match(skel, _skip_blank(skel, end))
+    if words:
+        w = words_value(words.group(1))
+        if w is not None and w != value and w > 0:
+            return w
+    return value
 
 
 def _skip_blank(skel: str, pos: int) -> int:

@@ -150,6 +150,12 @@ _BODY_DATE = re.compile(r"(?:^|\n)\s*(?:trong )?(?:cac )?ngay\s+\d[^\n]{0,60}tai
 _TODAY = re.compile(r"(?:^|\n)\s*hom nay\b[^.;]{0,60}?ngay\s*\d")
 
 
+# A schedule, not a page's stamp, though a time follows the date: "Thời gian tổ chức cuộc đấu
+# giá: 16/07/2024 08:30", "Thời gian đăng ký: từ 27/06/2024 07:00 đến 11/07/2024 17:00".
+_SCHEDULE_BEFORE = re.compile(
+    r"(?:\bthoi (?:gian|han)\b(?![^\n:]*(?:dang tin|dang bai|cap nhat|xuat ban))[^\n:]{0,80}:"
+    r"(?:\s*tu)?|\b(?:tu|den|vao luc|luc))\s*(?:ngay\s*)?$"
+)
 # Words just before a date that make it a birth or ID-issue date ("cấp ngày", "sinh ngày").
 _OTHER_BEFORE = re.compile(
     r"(?:sinh|ngay sinh|cap|cap lai|ngay cap)\s*(?:vao\s*)?(?:ngay)?\s*[:.]?\s*$"
@@ -180,7 +186,7 @@ _CITED_NOUN = re.compile(
 )
 
 
-_CERTIFICATE = re.compile(r"giay chung nhan|so do|so hong")
+_CERTIFICATE = re.compile(r"giay chung nhan|so do|so hong|\bgcn|quyen su dung dat|\bqsdd\b")
 _ID_CARD = re.compile(r"cmnd|cccd|can cuoc|chung minh|ho chieu|dinh danh|cmtnd")
 _CITED_AFTER = re.compile(
     r"^\s*,?\s*(?:chi cuc|cuc|toa an|tand|vien kiem sat|vksnd|ubnd|uy ban|chap hanh vien|"
@@ -205,6 +211,8 @@ def date_kind(skel: str, f: FoundDate, prev_end: int) -> DateKind:
         return "cited"  # "ngày 21/4/2016 Chi cục Thi hành án … ra quyết định …"
     if _HEARING_BEFORE.search(before) or _HEARING_AFTER.match(after):
         return "hearing"
+    if _SCHEDULE_BEFORE.search(before):
+        return "event"  # "Thời gian tổ chức cuộc đấu giá: 16/07/2024 08:30", "từ … đến …"
     if _STAMP_AFTER.match(after) or _STAMP_BEFORE.search(before):
         return "other"
     if _WHEN_BEFORE.search(before):

@@ -46,6 +46,12 @@ _COURT_CODES = re.compile(
 )
 
 
+# A published notice's own opening sentence: "Thông báo bán đấu giá …", "Thông báo về việc …",
+# and the auction portal's title "Thông báo việc đấu giá đối với danh mục tài sản: …" (only at
+# the start of the line: "… ra thông báo việc …" inside a news sentence is no title).
+_NOTICE_OPENING = re.compile(
+    r"\bthong bao (?:ban )?dau gia|\bthong bao ve viec|^\s*thong bao viec (?:ban )?dau gia\b"
+)
 _JUDGMENT_CODE = re.compile(r"/(?:DS|HNGĐ|KDTM|LĐ|HC|HS)-?(?:ST|PT|TT)$")
 _REVIEW_CODE = re.compile(r"/(?:DS|HNGĐ|KDTM|LĐ|HC|HS)-?(?:GĐT|GDT|TT)$")
 
@@ -113,14 +119,14 @@ def classify(title: Title | None, lines: list[str], issuer: str | None, own: str
         head = skeleton(" ".join(lines[:12]))
         if not (own or _headed(lines)):
             # a news article or published list: it may cite judgments, it is none
-            if re.search(r"\bthong bao (?:ban )?dau gia|\bthong bao ve viec", skeleton(lines[0])):
+            if _NOTICE_OPENING.search(skeleton(lines[0])):
                 return "thong_bao"  # a published notice opens with its own sentence
             return "other"
         if "giam doc tham" in head or "tai tham" in head or (own and _REVIEW_CODE.search(own)):
             return "quyet_dinh_toa_an"  # cassation and reopening decisions
         if re.search(r"ban an (?:so|\d)", head) or (own and _JUDGMENT_CODE.search(own)):
             return "ban_an"
-        if re.search(r"\bthong bao (?:ban )?dau gia|\bthong bao ve viec", skeleton(lines[0])):
+        if _NOTICE_OPENING.search(skeleton(lines[0])):
             return "thong_bao"  # a published notice opens with its own sentence
         return "other"
     if title.base != "quyet_dinh":

@@ -186,3 +186,19 @@ _TRAILERS = re.compile(
 
 def _trim_place(name: str) -> str:
     return _TRAILERS.sub("", re.sub(r"\s+", " ", name)).strip(" ,.;")
+
+
+# An auction notice names its publisher on a line of its own: "Tổ chức đấu giá tài sản: …",
+# "Tổ chức hành nghề đấu giá tài sản: …" (the asset holder, "Người có tài sản …", is not it).
+_AUCTION_ORG = re.compile(r"^\s*to chuc (?:hanh nghe )?dau gia(?: tai san)?\s*:\s*(?=\S)")
+
+
+def auction_organisation(lines: list[str]) -> str | None:
+    """The auction organisation an auction notice names on its "Tổ chức đấu giá tài sản:"
+    line, as written (it publishes the notice), or None."""
+    for line in lines:
+        m = _AUCTION_ORG.match(skeleton(line))
+        if m:
+            name = re.sub(r"\s+", " ", line[m.end() :]).strip(" ,.;:-")
+            return name or None
+    return None
