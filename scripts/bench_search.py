@@ -7,8 +7,8 @@ legal text; no OCR) and go straight to the backends as `IndexPage` records, the 
 latency p50/p95 (wall clock through `SearchEngine.search`, snippets included) for name,
 number and full-text queries.
 
-    .venv/bin/python scripts/bench-search --pages 100000
-    .venv/bin/python scripts/bench-search --pages 1000000 --es-url http://127.0.0.1:9200
+    scripts/bench-search --pages 100000
+    scripts/bench-search --pages 1000000 --es-url http://127.0.0.1:9200
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def bench_backend(name: str, backend: Any, args: argparse.Namespace) -> dict[str
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="scripts/bench-search", description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--queries", type=int, default=200, help="per kind")

@@ -375,7 +375,7 @@ def tree_cpu_s(root: int) -> float:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="scripts/bench-serve", description=__doc__.splitlines()[0])
     ap.add_argument("--archive", type=Path, help="archive to serve (default: a sample one)")
     ap.add_argument("--es-url", help="search Elasticsearch instead of the embedded index")
     ap.add_argument("--clients", type=int, default=50)

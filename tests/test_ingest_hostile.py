@@ -63,13 +63,6 @@ def _cmdline(pid: int) -> bytes:
     """A process's command line, or b"" when it ended since it was listed."""
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except FileNotFoundError:
-        return b""
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:  # gone meanwhile (a qpdf that finished)
         return b""
 
