@@ -16,9 +16,8 @@ import io
 import os
 import warnings
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import numpy as np
 from cachetools import LRUCache
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
@@ -28,6 +27,9 @@ from ingest.discover import file_stamp, sniff_kind
 from ingest.tasks import PageTask
 from ingest.textlayer import TextLayerVerdict, is_capital_font, judge_text_layer
 from schemas.errors import FileChangedError, InputFileError
+
+if TYPE_CHECKING:  # NumPy is imported where pixels are made: the main process, which only
+    import numpy as np  # counts pages (`count_pages`), does without it (~0.1 s of CPU)
 
 # A4 at 600 dpi is 35 Mpx, A3 at 600 dpi 70 Mpx. Anything far above is a bomb or a poster.
 MAX_PIXELS = 100_000_000
@@ -359,6 +361,8 @@ def infer_resolution(tag: int | None, width: int, height: int) -> Resolution:
 def to_grey8(img: Image.Image) -> np.ndarray:
     """Any PIL image → 2-D uint8 grey: 16-bit scaled (not clipped), alpha over white,
     palette/CMYK/1-bit converted."""
+    import numpy as np
+
     mode = img.mode
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         arr = np.asarray(img, dtype=np.float64)
@@ -385,6 +389,8 @@ def to_grey8(img: Image.Image) -> np.ndarray:
 
 def colour_of(img: Image.Image) -> np.ndarray | None:
     """The image as RGB uint8 when its mode carries colour (RGB, CMYK, a colour palette)."""
+    import numpy as np
+
     if img.mode not in ("RGB", "RGBA", "CMYK", "YCbCr", "P", "PA", "LAB", "HSV"):
         return None
     if img.mode in ("RGBA", "PA") or (img.mode == "P" and "transparency" in img.info):
@@ -454,6 +460,7 @@ def _grey_png(img: Image.Image, data: bytes | None) -> np.ndarray | None:
     if data is None or img.format != "PNG" or img.mode != "L" or img.info.get("transparency"):
         return None
     import cv2  # the workers have it; planning (count_pages) does not need it
+    import numpy as np
 
     grey = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     if grey is None or grey.dtype != np.uint8 or grey.shape != (img.height, img.width):

@@ -350,7 +350,7 @@ def _tasks(catalog: Catalog, files: list[_FileWork], options: IngestOptions) -> 
 def _finish_file(catalog: Catalog, w: _FileWork, summary: IngestSummary, hooks: _Hooks) -> None:
     """Searchable PDF, documents, then the status: `done` is written last, so a kill
     anywhere in here leaves the file unfinished and the next run finishes it."""
-    from ingest.pdfout import assemble_pdf
+    from ingest.assemble import assemble_pdf
 
     sha = w.found.sha256
     if w.failed:
@@ -410,9 +410,9 @@ def _read(
             complete(w)
     if executor is None or not any(w.pending for w in files):
         return changed
-    from ingest.page import process_page
+    from ingest.worker import run_page
 
-    for res in executor.run_unordered(process_page, _tasks(catalog, files, options), _lost):
+    for res in executor.run_unordered(run_page, _tasks(catalog, files, options), _lost):
         w = by_sha[res.sha256]
         if res.archive_error:  # disk full, read-only archive…: not the page's fault
             errno, where = res.archive_error

@@ -41,3 +41,32 @@ def test_an_upward_import_breaks_a_contract(tmp_path: Path) -> None:
     out = _lint(tmp_path)
     assert out.returncode == 1, out.stdout + out.stderr
     assert "ingest.lock -> search.web.accounts" in out.stdout
+
+
+def test_the_ingest_main_process_leaves_the_page_step_to_the_workers(tmp_path: Path) -> None:
+    """`hoso ingest`'s main process plans, catalogues, extracts, assembles the file's PDF and
+    indexes without NumPy, OpenCV or Tesseract, which only the page workers use (importing
+    them cost the main process ~0.2 s of CPU a run)."""
+    from PIL import Image, ImageDraw
+
+    scans = tmp_path / "scans" / "HS-1"
+    scans.mkdir(parents=True)
+    img = Image.new("L", (1240, 1754), 255)
+    ImageDraw.Draw(img).text((150, 200), "QUYET DINH so 12/QD-CCTHADS", fill=0)
+    img.save(scans / "p1.png", dpi=(150, 150))
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('PAGE STEP IN MAIN:', sorted(m for m in "
+        "('numpy', 'cv2', 'tesserocr', 'ingest.page') if m in sys.modules)))\n"
+        "from hoso.cli import main\n"
+        f"sys.argv = ['hoso', 'ingest', {str(scans.parent)!r}, '--archive', "
+        f"{str(tmp_path / 'archive')!r}, '--workers', '1', '--json']\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert '"pages_done": 1' in out.stdout
+    assert "PAGE STEP IN MAIN: []" in out.stdout

@@ -12,8 +12,8 @@ import vnpages
 from PIL import Image
 from pypdf import PdfReader
 
+from ingest.assemble import assemble_pdf
 from ingest.page import process_page
-from ingest.pdfout import assemble_pdf
 from ingest.preprocess import MAX_WORK_DPI
 from ingest.quality import cer
 from ingest.tasks import OcrOptions, PageResult, PageTask
@@ -163,12 +163,12 @@ def test_searchable_pdf_shows_the_page_as_scanned_seal_included(tmp_path):
 
 def test_a_one_page_file_is_its_page_pdf_without_qpdf(tmp_path, monkeypatch):
     """One-page files (most single scans) skip the qpdf process a multi-page file needs."""
-    from ingest import pdfout
+    from ingest import assemble, pdfout
 
     page = tmp_path / "p1.pdf"
     page.write_bytes(pdfout.searchable_page([], np.full((350, 248), 255, np.uint8), 30))
-    monkeypatch.setattr(pdfout, "_assemble_qpdf", lambda *a: pytest.fail("qpdf started"))
+    monkeypatch.setattr(assemble, "_assemble_qpdf", lambda *a: pytest.fail("qpdf started"))
     out = tmp_path / "out" / "file.pdf"
-    pdfout.assemble_pdf([page], out)
+    assemble.assemble_pdf([page], out)
     assert out.read_bytes() == page.read_bytes()
     assert len(PdfReader(out).pages) == 1
