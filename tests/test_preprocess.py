@@ -14,6 +14,7 @@ from PIL import Image, ImageFilter
 from ingest.preprocess import (
     MAX_WORK_DPI,
     OCR_DPI,
+    Coarse,
     clear_marks,
     estimate_skew,
     flatten,
@@ -28,6 +29,22 @@ from ingest.preprocess import (
 @pytest.fixture(scope="module")
 def clean300() -> np.ndarray:
     return vnpages.render_page(300)
+
+
+@pytest.mark.parametrize("shape", [(3508, 2480), (2339, 1654), (1170, 832), (37, 41)])
+def test_a_coarse_mask_reads_as_its_opencv_enlargement_box_by_box(shape):
+    rng = np.random.default_rng(len(shape) + shape[0])
+    small = rng.random((shape[0] // 4 + 1, shape[1] // 4 + 1)) < 0.3
+    full = cv2.resize(small.astype(np.uint8), shape[::-1], interpolation=cv2.INTER_NEAREST) > 0
+    coarse = Coarse(small, shape)
+    for _ in range(300):
+        y, x = int(rng.integers(0, shape[0])), int(rng.integers(0, shape[1]))
+        h, w = int(rng.integers(1, shape[0] - y + 1)), int(rng.integers(1, shape[1] - x + 1))
+        if rng.random() < 0.7:  # mostly small boxes (specks, letters), some large ones
+            h, w = min(h, 9), min(w, 9)
+        box = full[y : y + h, x : x + w]
+        assert coarse.any(x, y, w, h) == bool(box.any())
+        assert np.array_equal(coarse.crop(x, y, w, h), box)
 
 
 @pytest.mark.parametrize("angle", [0.0, 0.4, -1.3, 2.7, -3.9])
