@@ -379,8 +379,8 @@ def _text_bands(
     f = BAND_SCALE  # drawn at 1/4 scale: bands are coarse, and this is 16× less to close
     hs, ws = shape[0] // f + 1, shape[1] // f + 1
     boxes = np.zeros((hs, ws), dtype=np.uint8)
-    for i in np.flatnonzero(letters):
-        x, y, w, h = (int(v) for v in st[i, :4])
+    # Boxes as Python ints once (not four NumPy scalars converted per component).
+    for x, y, w, h in st[letters, :4].tolist():
         boxes[y // f : (y + h) // f + 1, x // f : (x + w) // f + 1] = 1
     gap = max(3, int(4 * text_h / f))
     smeared = cv2.morphologyEx(
@@ -651,19 +651,20 @@ def clear_marks(flat: np.ndarray, dpi: int) -> tuple[np.ndarray, int, int]:
     # than SEED_GREY, a stray dot) is not text either; things as big as a digit are kept (a
     # page number alone on its line).
     small = keep & ~mark & (h < 0.9 * text_h) & (w < text_h)
-    for i in np.flatnonzero(small):
-        x, y, ww, hh = (int(v) for v in st[i, :4])
+    boxes = st[:, :4].tolist()  # Python ints: the loops below visit thousands of specks
+    for c in np.flatnonzero(small).tolist():
+        x, y, ww, hh = boxes[c]
         if not near.any(x, y, ww, hh):
-            mark[i] = True
+            mark[c] = True
     crossing = 0
-    for i in np.flatnonzero(~keep | mark):
-        if i == 0:
+    for c in np.flatnonzero(~keep | mark).tolist():
+        if c == 0:
             continue
-        x, y, ww, hh = (int(v) for v in st[i, :4])
-        drop = labels[y : y + hh, x : x + ww] == i
-        if keep[i]:
+        x, y, ww, hh = boxes[c]
+        drop = labels[y : y + hh, x : x + ww] == c
+        if keep[c]:
             inside = band.crop(x, y, ww, hh)
-            crossing += bool(mark[i] and (drop & inside).any())
+            crossing += bool(mark[c] and (drop & inside).any())
             drop &= ~inside
         inkmask[y : y + hh, x : x + ww][drop] = 0
     r = max(1, round(dpi / 150))
@@ -777,7 +778,7 @@ def preprocess(
     # Sideways text is cheap to see (column profile stronger than row profile); which way
     # round needs OSD (~0.8 s, so it only runs when a cheap signal asks for it).
     osd_done = False
-    ink100: np.ndarray | None = _small_ink(flat, work_dpi)  # for the two tests below
+    ink100: np.ndarray | None = _small_ink(flat, work_dpi)  # for the tests below, while valid
     if detect_orientation and looks_sideways(flat, work_dpi, ink100):
         rotation = osd_rotation(flat, work_dpi, osd_timeout_s)
         osd_done = True
@@ -791,11 +792,12 @@ def preprocess(
     angle = estimate_skew(flat, work_dpi, ink=ink100)
     if abs(angle) >= 0.05:
         flat = rotate_small(flat, angle)
+        ink100 = None
         ink = None if ink is None else 255 - rotate_small(255 - ink, angle)
         steps.append(f"deskew {angle:+.2f}")
     quality.skew_deg = round(angle, 2)
 
-    if detect_orientation and not osd_done and looks_upside_down(flat, work_dpi):
+    if detect_orientation and not osd_done and looks_upside_down(flat, work_dpi, ink100):
         rotation = osd_rotation(flat, work_dpi, osd_timeout_s)
         osd_done = True
         if rotation == 180:
@@ -891,9 +893,11 @@ def upright_ratio(ink: np.ndarray) -> float:
     return float(above / max(below, 1.0))
 
 
-def looks_upside_down(flat: np.ndarray, dpi: int) -> bool:
-    """Cheap 180° test on a deskewed page (see `upright_ratio`); True asks OSD to decide."""
-    ink = _small_ink(flat, dpi)
+def looks_upside_down(flat: np.ndarray, dpi: int, ink: np.ndarray | None = None) -> bool:
+    """Cheap 180° test on a deskewed page (see `upright_ratio`); True asks OSD to decide.
+    `ink`: `_small_ink(flat, dpi)` when the caller has it already."""
+    if ink is None:
+        ink = _small_ink(flat, dpi)
     if ink.mean() < BLANK_INK:
         return False
     return upright_ratio(ink) < UPRIGHT_RATIO_MIN
