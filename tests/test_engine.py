@@ -27,6 +27,20 @@ def test_the_engine_is_loaded_once_per_process_and_reads_arrays():
     assert any(row.startswith("5\t") for row in first.splitlines())
 
 
+def test_the_engine_variables_are_set_and_leave_the_reading_as_it_was():
+    page = vnpages.render_page(300)[:900]
+    api = engine._engine("vie")
+    for name, value in engine.VARIABLES.items():
+        assert api.GetVariableAsString(name) == value
+    tuned = engine.recognize(page, dpi=300)
+    api.SetVariable("textord_all_prop", "0")  # Tesseract's default: the fixed-pitch test runs
+    try:
+        plain = engine.recognize(page, dpi=300)
+    finally:
+        api.SetVariable("textord_all_prop", engine.VARIABLES["textord_all_prop"])
+    assert tuned == plain
+
+
 def test_a_colour_or_16_bit_image_is_refused_in_one_sentence():
     with pytest.raises(OcrError, match="8-bit grey"):
         engine.recognize(np.zeros((10, 10, 3), np.uint8), dpi=300)
