@@ -8,19 +8,9 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
 from ingest.catalog import UNFINISHED, Catalog
 from ingest.cli_common import (
@@ -40,11 +30,23 @@ from ingest.pipeline import IngestOptions, IngestSummary, run_ingest
 from ingest.tasks import OcrOptions
 from schemas.errors import ExitCode, Terminated
 
+if TYPE_CHECKING:  # rich's progress bars and tables are imported where they are drawn: a
+    from rich.progress import TaskID  # `hoso ingest --json` or into a pipe draws neither
+
 
 class RichProgress:
     """Files and pages bars with pages/s and ETA, on stderr."""
 
     def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
         self._p = Progress(
             TextColumn("[bold]{task.description:<6}"),
             BarColumn(),
@@ -84,6 +86,8 @@ class RichProgress:
 
 
 def _print_summary(s: IngestSummary) -> None:
+    from rich.table import Table
+
     t = Table(title="hoso ingest", show_header=False, title_justify="left")
     t.add_row("files seen", str(s.files_seen))
     t.add_row("files done this run", str(s.files_done))
@@ -243,6 +247,8 @@ def status(
     if json:
         print_json(s)
         return
+    from rich.table import Table
+
     t = Table(title=f"hoso archive {safe(s['archive'])}", show_header=False, title_justify="left")
     t.add_row("cases", str(s["cases"]))
     by_status = ", ".join(f"{k} {v}" for k, v in s["files_by_status"].items())
