@@ -4,6 +4,7 @@ failures whose cause is gone, and a file ingested while it was being copied."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -97,10 +98,18 @@ def test_sigterm_is_handled_like_ctrl_c(scans, tmp_path, sig, code, said_as):
     _wait_for_pages(proc, archive, 1)
     workers = _workers(proc.pid)
     assert workers, "no page workers found"
+    # The workers are held still while the signal lands, so that a fast run cannot finish
+    # its last pages before the signal is handled (it did: 6 pages in 1.4 s).
+    for w in workers:
+        os.kill(w, signal.SIGSTOP)
     if sig == signal.SIGINT:
         os.killpg(proc.pid, sig)
     else:
         proc.send_signal(sig)  # the main process only
+    time.sleep(0.5)
+    for w in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(w, signal.SIGCONT)
     out, err = proc.communicate(timeout=60)
     said = out + err
     assert "Traceback" not in said and "leaked semaphore" not in said, said
