@@ -94,7 +94,7 @@ def _complete(archive: Path, scans: Path) -> dict:
 )
 def test_sigterm_is_handled_like_ctrl_c(scans, tmp_path, sig, code, said_as):
     archive = tmp_path / "archive"
-    proc = _start(scans, archive)
+    proc = _start(scans, archive, "--workers", "1")  # ~1 s a page: pages still to do
     _wait_for_pages(proc, archive, 1)
     workers = _workers(proc.pid)
     assert workers, "no page workers found"
