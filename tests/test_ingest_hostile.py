@@ -43,7 +43,16 @@ def _start(scans: Path, archive: Path, *extra: str) -> subprocess.Popen[str]:
         text=True,
         env={**os.environ, "COLUMNS": "200"},
         start_new_session=True,
+        # As a terminal's job: Ctrl-C at its default. A shell starts background jobs (`cmd &`
+        # in a script) with SIGINT ignored, and Python and hoso keep an inherited SIG_IGN, as
+        # they should; a test suite started that way would hand it down to the ingest here
+        # (fresh-clone runs launched in the background failed the Ctrl-C case so).
+        preexec_fn=_ctrl_c_at_default,
     )
+
+
+def _ctrl_c_at_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for_pages(proc: subprocess.Popen[str], archive: Path, n: int) -> None:
