@@ -177,7 +177,9 @@ def sharpness(grey: np.ndarray, dpi: int) -> float:
     """Variance of the Laplacian on a 150-dpi copy, over text areas only (so that wide
     margins do not make a sharp page look blurred)."""
     small, _ = _downscale(grey, dpi, 150)
-    lap = cv2.Laplacian(small, cv2.CV_64F)
+    # In int16 (a 3×3 Laplacian of uint8 fits): the same sums as in float64, so the same
+    # figure on the 32 bench pages, 2 ms less a page (half the memory).
+    lap = cv2.Laplacian(small, cv2.CV_16S)
     tiles = _text_tiles(small)
     if tiles is None:
         return float(lap.var())
@@ -538,26 +540,32 @@ def seal_rings(flat: np.ndarray, dpi: int) -> list[tuple[int, int, int]]:
     if circles is None:
         return []
     # Refine each circle on a 100-dpi ink mask: the 50-dpi fit is off by a few page pixels,
-    # more than a thin ring is wide.
+    # more than a thin ring is wide. The mask has a border of paper one pixel wide: points of
+    # the circle off the page are clipped into it and count no ink.
     fine, fscale = _downscale(flat, dpi, 2 * SEAL_DPI)
-    ink = fine < CORE_GREY
+    fh, fw = fine.shape
+    ink = np.zeros((fh + 2, fw + 2), dtype=bool)
+    ink[1:-1, 1:-1] = fine < CORE_GREY
+    ink = ink.ravel()
     t = np.linspace(0, 2 * np.pi, 720, endpoint=False)
+    cos_t, sin_t = np.cos(t), np.sin(t)
     offsets = np.arange(-4, 5)
     found = []
     for x, y, r in circles[0]:
         x, y, r = x * 2, y * 2, r * 2
-        best = (-1, x, y, r)
-        for rr in r + np.arange(-3, 3.5, 0.5):
-            # Ink hits of the circle at every (dx, dy) shift at once: 9×9×720 look-ups.
-            xs = np.round(x + rr * np.cos(t))[None, None, :] + offsets[:, None, None]
-            ys = np.round(y + rr * np.sin(t))[None, None, :] + offsets[None, :, None]
-            xs, ys = np.broadcast_arrays(xs.astype(int), ys.astype(int))
-            ok = (xs >= 0) & (ys >= 0) & (xs < ink.shape[1]) & (ys < ink.shape[0])
-            hits = np.where(ok, ink[np.where(ok, ys, 0), np.where(ok, xs, 0)], False).sum(2)
-            i, j = np.unravel_index(int(np.argmax(hits)), hits.shape)
-            if hits[i, j] > best[0]:
-                best = (int(hits[i, j]), x + offsets[i], y + offsets[j], rr)
-        _, x, y, r = best
+        radii = r + np.arange(-3, 3.5, 0.5)
+        # Ink hits of each radius's circle at every (dx, dy) shift at once: 13×9×9×720
+        # look-ups in one gather; hits[k, i, j]: radius k, shifted by offsets[i], offsets[j].
+        # (A loop over the radii with bounds masks: seal_rings 16.2 against 13.3 ms a page on
+        # the 32 bench pages with their 24 seals, the same circles.)
+        xs = np.round(x + radii[:, None] * cos_t).astype(np.intp)
+        ys = np.round(y + radii[:, None] * sin_t).astype(np.intp)
+        cols = np.clip(xs[:, None, None, :] + offsets[None, :, None, None], -1, fw) + 1
+        rows = np.clip(ys[:, None, None, :] + offsets[None, None, :, None], -1, fh) + 1
+        hits = ink[rows * (fw + 2) + cols].sum(3)
+        # The first radius (then shift) with the most hits, as a scan over radii in order.
+        k, i, j = np.unravel_index(int(np.argmax(hits)), hits.shape)
+        x, y, r = x + offsets[i], y + offsets[j], radii[k]
         found.append((round(x / fscale), round(y / fscale), round(r / fscale)))
     return found
 
