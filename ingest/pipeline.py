@@ -332,8 +332,16 @@ def _needs_finish(catalog: Catalog, w: _FileWork) -> bool:
     )
 
 
+def _costliest_first(files: list[_FileWork]) -> list[_FileWork]:
+    """The order pages are handed to the workers: files with the most bytes a page first (a
+    page's bytes go with its OCR work: on 16 office pages of 3.6-4.4 MB, 0.6-1.9 s of CPU),
+    each file's pages in order. A worker left alone at the end of a run then reads a page of
+    the cheapest kind instead of a long one (measured in the commit that added this)."""
+    return sorted(files, key=lambda w: w.found.size / max(w.n_pages, 1), reverse=True)
+
+
 def _tasks(catalog: Catalog, files: list[_FileWork], options: IngestOptions) -> Iterator[PageTask]:
-    for w in files:
+    for w in _costliest_first(files):
         for page_no in sorted(w.pending):
             out = catalog.page_pdf_path(w.found.sha256, page_no)
             yield PageTask(
