@@ -20,8 +20,6 @@ from typing import IO, TYPE_CHECKING, Any
 
 from cachetools import LRUCache
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from ingest.discover import file_stamp, sniff_kind
 from ingest.tasks import PageTask
@@ -29,7 +27,8 @@ from ingest.textlayer import TextLayerVerdict, is_capital_font, judge_text_layer
 from schemas.errors import FileChangedError, InputFileError
 
 if TYPE_CHECKING:  # NumPy is imported where pixels are made: the main process, which only
-    import numpy as np  # counts pages (`count_pages`), does without it (~0.1 s of CPU)
+    import numpy as np  # counts pages (`count_pages`), does without it (~0.1 s of CPU);
+    from pypdf import PdfReader  # pypdf where a PDF is opened (~0.07 s): not for images
 
 # A4 at 600 dpi is 35 Mpx, A3 at 600 dpi 70 Mpx. Anything far above is a bomb or a poster.
 MAX_PIXELS = 100_000_000
@@ -79,7 +78,7 @@ def file_kind(path: str) -> str:
 _MAX_READERS = 4
 
 
-class _Readers(LRUCache[tuple[str, tuple[int, ...]], tuple[PdfReader, IO[bytes]]]):
+class _Readers(LRUCache[tuple[str, tuple[int, ...]], tuple["PdfReader", IO[bytes]]]):
     """The most recently used open PDFs of this process; an evicted one's file is closed."""
 
     def popitem(self) -> tuple[tuple[str, tuple[int, ...]], tuple[PdfReader, IO[bytes]]]:
@@ -114,6 +113,9 @@ def pdf_reader(path: str) -> PdfReader:
 
 
 def _open_pdf(path: str, fh: IO[bytes]) -> PdfReader:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

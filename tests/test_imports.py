@@ -46,7 +46,8 @@ def test_an_upward_import_breaks_a_contract(tmp_path: Path) -> None:
 def test_the_ingest_main_process_leaves_the_page_step_to_the_workers(tmp_path: Path) -> None:
     """`hoso ingest`'s main process plans, catalogues, extracts, assembles the file's PDF and
     indexes without NumPy, OpenCV or Tesseract, which only the page workers use (importing
-    them cost the main process ~0.2 s of CPU a run)."""
+    them cost the main process ~0.2 s of CPU a run); of image files, without pypdf either
+    (~0.07 s), which opens PDFs and joins page PDFs when qpdf is missing."""
     from PIL import Image, ImageDraw
 
     scans = tmp_path / "scans" / "HS-1"
@@ -57,7 +58,7 @@ def test_the_ingest_main_process_leaves_the_page_step_to_the_workers(tmp_path: P
     code = (
         "import atexit, sys\n"
         "atexit.register(lambda: print('PAGE STEP IN MAIN:', sorted(m for m in "
-        "('numpy', 'cv2', 'tesserocr', 'ingest.page') if m in sys.modules)))\n"
+        "('numpy', 'cv2', 'tesserocr', 'ingest.page', 'pypdf') if m in sys.modules)))\n"
         "from hoso.cli import main\n"
         f"sys.argv = ['hoso', 'ingest', {str(scans.parent)!r}, '--archive', "
         f"{str(tmp_path / 'archive')!r}, '--workers', '1', '--json']\n"
