@@ -130,7 +130,10 @@ def __getattr__(name: str) -> Any:
 def main() -> None:
     verb = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
     module = COMMANDS.get(verb or "")
-    if verb == "ingest" and not any(a.startswith(("--dask", "--help", "-h")) for a in sys.argv):
+    server = verb == "ingest" and not any(
+        a.startswith(("--dask", "--help", "-h")) for a in sys.argv
+    )
+    if server:
         # The page workers' fork server imports the page step while this process imports
         # the command line and plans (`ingest.executor.start_server`).
         from ingest.executor import start_server
@@ -139,6 +142,10 @@ def main() -> None:
     try:
         build_app([module] if module else _COMMAND_MODULES)()
     except SystemExit as done:
+        if server:
+            from ingest.executor import stop_server
+
+            stop_server()
         if verb == "ingest":
             _leave(done.code)
         raise

@@ -96,6 +96,23 @@ def start_server() -> None:
     forkserver.ensure_running()
 
 
+def stop_server() -> None:
+    """Stop the fork server now, even while it is still importing the page step: a run with
+    no page to read is over before that (~0.5 s), and the server, which holds the command's
+    output open, would outlive it until then. Called when `hoso ingest` is over (its pool is
+    closed, its workers gone); a later pool in the same process starts a new server."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # the context's one server (`ensure_running`'s)
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is None:
+        return
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(Exception):
+        server._stop()  # type: ignore[attr-defined]  # reaps it and forgets it
+
+
 class PageExecutor(Protocol):
     workers: int
 

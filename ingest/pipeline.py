@@ -29,7 +29,7 @@ from ingest.discover import (
     reread,
     sha256_of,
 )
-from ingest.executor import PageExecutor, make_executor
+from ingest.executor import PageExecutor, make_executor, start_server
 from ingest.failures import check_writable
 from ingest.lock import ArchiveLock
 from ingest.tasks import OcrOptions, PageResult, PageTask
@@ -196,15 +196,21 @@ class _Hooks:
             self.indexer.close()
 
 
+def _no_pages() -> None:
+    pass
+
+
 def _plan(
     catalog: Catalog,
     roots: Sequence[Path],
     options: IngestOptions,
     summary: IngestSummary,
     hooks: _Hooks,
+    pages_ahead: Callable[[], None] = _no_pages,
 ) -> list[_FileWork]:
     """Discover, register every file in the catalog and list the pages still to do; paths
-    that are gone (moved, renamed, deleted) leave their cases for the archive's history."""
+    that are gone (moved, renamed, deleted) leave their cases for the archive's history.
+    `pages_ahead` is called when a file with pages to read is found (each time)."""
     manifest = load_manifest(options.manifest) if options.manifest else None
     work: dict[str, _FileWork] = {}
     seen: set[str] = set()
@@ -225,6 +231,8 @@ def _plan(
             summary.files_failed += 1
             continue
         _register(catalog, item, options, summary, work, placed)
+        if work[item.sha256].pending:
+            pages_ahead()
 
     def gone(path: str) -> bool:
         if path in seen:
@@ -506,15 +514,16 @@ def _run(
     hooks: _Hooks | None = None
     try:
         if executor is None and not options.dask:
-            # Workers start (and import OpenCV, Tesseract's wrapper…) while the index is
-            # opened and files are found and hashed; a run with nothing to do pays one idle
-            # pool start.
             executor = make_executor(options.workers, None)
-            executor.warm()
+            start_server()  # the page step loads meanwhile (`hoso ingest` started it already)
+        # The workers start (forked by the fork server, which has the page step loaded) as
+        # soon as the plan finds a page to read, while the other files are found and hashed;
+        # a run with nothing to do starts none.
+        warm = executor.warm if own_executor and executor is not None else _no_pages
         hooks = _Hooks(catalog, options)
         for note in hooks.notes:  # an index that lacked catalogued pages was filled
             summary.notes.append({"path": str(catalog.archive), "note": note})
-        files = _plan(catalog, roots, options, summary, hooks)
+        files = _plan(catalog, roots, options, summary, hooks, warm)
         progress.start(len(files), sum(len(w.pending) for w in files))
         for _ in range(CHANGE_PASSES):
             if executor is None and any(w.pending for w in files):
