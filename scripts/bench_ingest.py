@@ -220,10 +220,17 @@ def cpu_split(pages: list[Path], kind: str, tmp: Path) -> dict[str, float]:
     (`kind` "png", or "pdf" with `pages` as (pdf, page number) pairs) alternating page by
     page; the first page only warms up. hoso's CPU is split into Tesseract's (in-process,
     `ingest.engine.tesseract_cpu`) and the rest, hoso's own."""
+    import cv2
+
     from ingest import engine
     from ingest.page import process_page
 
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    # One OpenCV thread, as in the page workers (`ingest.executor._worker_init`): with its
+    # default pool (a thread a core) the same page step took 0.39-0.43 s of process CPU a
+    # page against 0.31-0.35 s (office, 8 pages, 3 alternating rounds): the pool's overhead,
+    # which the workers never pay, was counted as hoso's own CPU.
+    cv2.setNumThreads(1)
     tmp.mkdir(parents=True, exist_ok=True)
     tasks = _tasks(pages, kind, tmp)
     process_page(tasks[0][1])
