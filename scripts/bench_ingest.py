@@ -52,6 +52,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ingest.quality import cer  # noqa: E402
 from samplegen import degrade, layout, make_cases, render_layout  # noqa: E402
 
+# The bench pages of each quality: the seeds the default `--qualities office,poor` has always
+# used (until 2026-12-03 a seed went by position, so `--qualities poor` read office's seed).
+SEEDS = {"office": 11, "poor": 12}
+
 
 def make_pages(out: Path, n: int, quality: str, seed: int) -> list[tuple[Path, str]]:
     """Render `n` document pages at `quality`; returns (png path, true text)."""
@@ -419,6 +423,10 @@ def main() -> int:
     )
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
+    unknown = set(a.qualities.split(",")) - SEEDS.keys()
+    if unknown:
+        known = ", ".join(SEEDS)
+        ap.error(f"unknown quality {', '.join(sorted(unknown))}: the bench pages are {known}")
     tmp = Path(tempfile.mkdtemp(prefix="hoso-bench-"))
     report: dict[str, object] = {"workers": a.workers, "repeat": a.repeat, "hoso": _rev(ROOT)}
     if a.compare:
@@ -428,15 +436,16 @@ def main() -> int:
         sets: list[BenchSet] = []
         if a.real:
             sets.append(real_set(a.real, tmp))
-        for qi, quality in enumerate(a.qualities.split(",")):
+        for quality in a.qualities.split(","):
+            seed = SEEDS[quality]  # by quality, so `--qualities poor` renders the same pages
             if a.pages or a.big:
-                made = make_pages(tmp / quality / "HS-BENCH", max(a.pages, 1), quality, 11 + qi)
+                made = make_pages(tmp / quality / "HS-BENCH", max(a.pages, 1), quality, seed)
                 pages = [p for p, _ in made]
                 if a.pages:
                     pdf = images_pdf(pages, tmp / f"{quality}.pdf")
                     sets.append(BenchSet(quality, tmp / quality, pages, pdf, [t for _, t in made]))
             if a.cpu:  # the same pages (same seed), in a folder of their own
-                own = make_pages(tmp / "cpu-pages" / quality, a.cpu + 1, quality, seed=11 + qi)
+                own = make_pages(tmp / "cpu-pages" / quality, a.cpu + 1, quality, seed)
                 split = cpu_split([p for p, _ in own], "png", tmp / "cpu" / quality)
                 report[f"cpu_{quality}"] = split
                 print(f"cpu {quality}", json.dumps(split), file=sys.stderr)
