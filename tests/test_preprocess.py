@@ -18,6 +18,7 @@ from ingest.preprocess import (
     clear_marks,
     estimate_skew,
     flatten,
+    labelled,
     looks_sideways,
     looks_upside_down,
     preprocess,
@@ -37,6 +38,7 @@ def test_a_coarse_mask_reads_as_its_opencv_enlargement_box_by_box(shape):
     small = rng.random((shape[0] // 4 + 1, shape[1] // 4 + 1)) < 0.3
     full = cv2.resize(small.astype(np.uint8), shape[::-1], interpolation=cv2.INTER_NEAREST) > 0
     coarse = Coarse(small, shape)
+    boxes = []
     for _ in range(300):
         y, x = int(rng.integers(0, shape[0])), int(rng.integers(0, shape[1]))
         h, w = int(rng.integers(1, shape[0] - y + 1)), int(rng.integers(1, shape[1] - x + 1))
@@ -45,6 +47,27 @@ def test_a_coarse_mask_reads_as_its_opencv_enlargement_box_by_box(shape):
         box = full[y : y + h, x : x + w]
         assert coarse.any(x, y, w, h) == bool(box.any())
         assert np.array_equal(coarse.crop(x, y, w, h), box)
+        boxes.append((x, y, w, h))
+    # The same box by box and point by point, all at once.
+    found = coarse.any_of(np.array(boxes))
+    assert found.tolist() == [bool(full[y : y + h, x : x + w].any()) for x, y, w, h in boxes]
+    ys, xs = rng.integers(0, shape[0], 500), rng.integers(0, shape[1], 500)
+    assert np.array_equal(coarse.at(ys, xs), full[ys, xs])
+
+
+@pytest.mark.parametrize(("connectivity", "share"), [(8, 0.05), (8, 0.45), (4, 0.3), (8, 0.0)])
+def test_components_have_opencvs_labels_and_statistics(connectivity, share):
+    rng = np.random.default_rng(int(share * 100) + connectivity)
+    mask = ((rng.random((301, 457)) < share) * 255).astype(np.uint8)
+    mask[100:140, 200:300] = 255  # one large component among the specks
+    n, labels, st, ink = labelled(mask, connectivity)
+    n_cv, labels_cv, st_cv, _ = cv2.connectedComponentsWithStats(mask, connectivity=connectivity)
+    assert n == n_cv and np.array_equal(labels, labels_cv)
+    assert np.array_equal(st[1:], st_cv[1:])  # the background's row (0) is not OpenCV's
+    assert st[0, cv2.CC_STAT_AREA] == st_cv[0, cv2.CC_STAT_AREA]
+    ys, xs = np.nonzero(mask)
+    assert np.array_equal(ink.ys, ys) and np.array_equal(ink.xs, xs)
+    assert np.array_equal(ink.label, labels[ys, xs])
 
 
 @pytest.mark.parametrize("angle", [0.0, 0.4, -1.3, 2.7, -3.9])
