@@ -6,15 +6,26 @@ import by import). The catalog records it with each file's documents, so that `h
 --archive` re-extracts exactly the files an older extractor read: a new hoso release, or a
 changed rule, dictionary or pattern (a changed comment too: re-extraction needs no OCR and
 costs milliseconds a document, while a version bumped by hand is forgotten).
+
+Finding those modules parses each source (~0.05 s of CPU, paid by every `hoso ingest`): the
+version is kept beside Python's own bytecode cache (`__pycache__` of this package), with the
+files it was made of, their folders and the stamps (mtime, size) of all of them, and used
+again while none has changed (a new module in one of those folders changes the folder's
+stamp). Where that folder cannot be written, the version is worked out each time.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
 import importlib.util
+import json
+import os
+import sys
+import tempfile
 from pathlib import Path
 
 _OURS = ("ingest", "schemas", "search", "samplegen")
@@ -67,6 +78,68 @@ def source_files() -> list[Path]:
     return sorted(set(seen.values()))
 
 
+def _digest(release: str, paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(f"{path.parent.name}/{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return f"{release}+{digest.hexdigest()[:12]}"
+
+
+def _stamps(paths: list[Path]) -> list[list[object]]:
+    """(path, mtime_ns, size) of each file and of each folder holding one."""
+    stamps: list[list[object]] = []
+    for p in [*paths, *sorted({p.parent for p in paths})]:
+        st = os.stat(p)
+        stamps.append([str(p), st.st_mtime_ns, st.st_size])
+    return stamps
+
+
+def _roots() -> list[str | None]:
+    """Where hoso's packages are imported from (another tree: another version)."""
+    return [str(_file_of(name)) for name in _OURS]
+
+
+def _cache_file() -> Path:
+    return Path(__file__).parent / "__pycache__" / f"version.{sys.implementation.cache_tag}.json"
+
+
+def _cached(release: str) -> str | None:
+    try:
+        kept = json.loads(_cache_file().read_text(encoding="utf-8"))
+        paths = [Path(p) for p in kept["files"]]
+        if kept["release"] != release or kept["roots"] != _roots():
+            return None
+        if kept["stamps"] != _stamps(paths):
+            return None
+        return str(kept["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _keep(release: str, paths: list[Path], version: str, stamps: list[list[object]]) -> None:
+    """Write the cache (temporary file + rename); a folder that cannot be written: no cache."""
+    out = _cache_file()
+    kept = {
+        "release": release,
+        "roots": _roots(),
+        "files": [str(p) for p in paths],
+        "stamps": stamps,
+        "version": version,
+    }
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(kept, fh)
+        os.replace(tmp, out)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 @functools.cache
 def extractor_version() -> str:
     """`<hoso release>+<12 hex digits>`, the same in every process running the same code."""
@@ -74,8 +147,14 @@ def extractor_version() -> str:
         release = importlib.metadata.version("hoso")
     except importlib.metadata.PackageNotFoundError:
         release = "0"
-    digest = hashlib.sha256()
-    for path in source_files():
-        digest.update(f"{path.parent.name}/{path.name}\0".encode())
-        digest.update(path.read_bytes())
-    return f"{release}+{digest.hexdigest()[:12]}"
+    version = _cached(release)
+    if version is not None:
+        return version
+    with contextlib.suppress(OSError):  # made first: a new entry changes the folder's stamp
+        _cache_file().parent.mkdir(exist_ok=True)
+    paths = source_files()
+    stamps = _stamps(paths)
+    version = _digest(release, paths)
+    if _stamps(paths) == stamps:  # not kept if a source changed while it was read
+        _keep(release, paths, version, stamps)
+    return version
