@@ -9,6 +9,7 @@ Concurrency is delegated to `ingest.executor`; what happens to one page is `inge
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import sqlite3
 import time
@@ -133,17 +134,11 @@ class _Hooks:
         self.extract: Callable[[list[tuple[int, str]]], list[Any]] | None = None
         self.extractor: str | None = None  # its version, recorded with the documents
         self.indexer: Any = None
-        if options.extract:
-            try:
-                from ingest.extract import extract_pages
-            except ModuleNotFoundError as exc:  # extraction not installed in this build
-                if exc.name not in ("ingest.extract",):
-                    raise
-            else:
-                from ingest.extract.version import extractor_version
-
-                self.extract = extract_pages
-                self.extractor = extractor_version()
+        # Extraction is loaded when the first file is complete (`_load_extraction`): a run
+        # that completes none (all done already) does without it (~0.07 s of CPU).
+        self._extraction = (
+            options.extract and importlib.util.find_spec("ingest.extract") is not None
+        )
         try:
             from ingest.index import Indexer
         except ModuleNotFoundError as exc:
@@ -164,7 +159,16 @@ class _Hooks:
         if self.indexer is not None:
             self.indexer.page_saved(sha256, page_no)
 
+    def _load_extraction(self) -> None:
+        if self._extraction and self.extract is None:
+            from ingest.extract import extract_pages
+            from ingest.extract.version import extractor_version
+
+            self.extract = extract_pages
+            self.extractor = extractor_version()
+
     def file_complete(self, sha256: str, summary: IngestSummary) -> None:
+        self._load_extraction()
         if self.extract is not None:
             texts = self.catalog.page_texts(sha256)
             try:
