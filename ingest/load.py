@@ -195,7 +195,7 @@ def _embedded_full_page_image(page: Any) -> tuple[Image.Image, Resolution] | Non
         images = page.images
         if len(images) != 1:
             return None
-        img = _plain_jpeg(page, images.keys()[0]) or images[0].image
+        img = _plain_image(page, images.keys()[0]) or images[0].image
     except Exception:  # JBIG2, odd filters, broken streams: let pdftoppm render it
         return None
     if img is None:
@@ -216,23 +216,34 @@ def _embedded_full_page_image(page: Any) -> tuple[Image.Image, Resolution] | Non
     return img, res
 
 
-def _plain_jpeg(page: Any, key: Any) -> Image.Image | None:
+# Page images Pillow opens straight from their decoded stream (`_plain_image`): the filter,
+# the colour spaces and the modes it gives.
+_PLAIN = {
+    "/DCTDecode": (("/DeviceGray", "/DeviceRGB"), ("L", "RGB")),
+    "/CCITTFaxDecode": (("/DeviceGray",), ("1",)),
+}
+
+
+def _plain_image(page: Any, key: Any) -> Image.Image | None:
     """The page's image opened straight from its bytes when it is a plain JPEG (DCTDecode
-    alone, grey or RGB, no /Decode, no mask): pypdf's `.image` would encode it again and
-    decode that copy (~40 ms a page). None for anything else."""
+    alone, grey or RGB) or a plain fax image (CCITTFaxDecode alone, 1-bit grey, which pypdf
+    hands over as a TIFF), without /Decode or a mask: pypdf's `.image` would encode it again
+    and decode that copy (~40 ms a JPEG page; 33 against 9 ms a 1-bit real page, the same
+    pixels on all 18 of them). None for anything else."""
     if not isinstance(key, str):
         return None
     xobj = page["/Resources"]["/XObject"][key].get_object()
     filters = xobj.get("/Filter")
     filters = list(filters) if isinstance(filters, list) else [filters]
+    plain = _PLAIN.get(filters[0]) if len(filters) == 1 else None
     if (
-        filters != ["/DCTDecode"]
-        or xobj.get("/ColorSpace") not in ("/DeviceGray", "/DeviceRGB")
+        plain is None
+        or xobj.get("/ColorSpace") not in plain[0]
         or any(k in xobj for k in ("/Decode", "/SMask", "/Mask"))
     ):
         return None
     img = Image.open(io.BytesIO(xobj.get_data()))
-    if img.size != (xobj.get("/Width"), xobj.get("/Height")) or img.mode not in ("L", "RGB"):
+    if img.size != (xobj.get("/Width"), xobj.get("/Height")) or img.mode not in plain[1]:
         return None
     img.load()
     return img

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import vnpages
 from PIL import Image
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -95,6 +95,27 @@ def test_scanned_pdf_page_is_taken_from_its_embedded_image(tmp_path, page150):
     assert loaded.source == "embedded_image"  # no rendering at all
     assert loaded.dpi == 150
     assert loaded.image is not None and loaded.image.shape == page150.shape
+
+
+def test_bilevel_fax_pdf_page_is_decoded_once_to_pypdfs_pixels(tmp_path, page150, monkeypatch):
+    """A 1-bit CCITT page image (as scanners and Pillow write them) is opened straight from
+    its stream: the same pixels as pypdf's image, without pypdf encoding it again."""
+    import pypdf.generic._image_xobject as xobject
+
+    path = tmp_path / "fax.pdf"
+    Image.fromarray(page150).point(lambda v: 255 if v > 128 else 0).convert("1").save(
+        path, resolution=150
+    )
+    pypdfs = to_grey8(PdfReader(path).pages[0].images[0].image)
+    assert set(np.unique(pypdfs)) == {0, 255}
+
+    def not_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("pypdf decoded the page image")
+
+    monkeypatch.setattr(xobject, "_xobj_to_image", not_here)
+    loaded = load_page(task(path))
+    assert loaded.source == "embedded_image" and loaded.dpi == 150
+    assert loaded.image is not None and np.array_equal(loaded.image, pypdfs)
 
 
 def test_vector_pdf_page_without_text_is_rendered_alone_at_the_asked_dpi(tmp_path):
