@@ -325,6 +325,15 @@ def rotate_small(grey: np.ndarray, angle: float) -> np.ndarray:
 # --- the step ----------------------------------------------------------------------------
 
 
+def grey_levels(grey: np.ndarray) -> np.ndarray:
+    """How many pixels of a uint8 image (or a strided view of one) have each grey level, as
+    `np.bincount(grey.ravel(), minlength=256)`: by OpenCV (half its time on the 1/9 and 1/16
+    samples taken below), whose float32 counts are exact below 2**24 pixels."""
+    hist = cv2.calcHist([grey], [0], None, [256], [0, 256])
+    counts: np.ndarray = hist.ravel().astype(np.int64)
+    return counts
+
+
 def flatten(grey: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     """Divide by the background (uneven light and paper tone removed), stretch ink to black.
     Returns (flat page, background)."""
@@ -334,7 +343,7 @@ def flatten(grey: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     # the float32 version, same CER).
     ratio = cv2.divide(grey, cv2.max(bg, 1), scale=255.0)
     # Stretch so that the darkest ink (0.5th percentile) becomes black: faint text gains contrast.
-    hist = np.bincount(ratio[::4, ::4].ravel(), minlength=256)
+    hist = grey_levels(ratio[::4, ::4])
     lo = int(np.searchsorted(np.cumsum(hist), 0.005 * hist.sum()))
     lo = min(lo, round(0.7 * 255))
     lut = np.clip((np.arange(256) - lo) * (255.0 / (255 - lo)), 0, 255).round().astype(np.uint8)
@@ -346,7 +355,7 @@ def whiten_paper(flat: np.ndarray, k: float = 3.0) -> tuple[np.ndarray, int]:
     k·noise) become white. Noise is the MAD of the paper; on poor pages the division by a dark
     background amplifies it. Measured: CER unchanged, the page's JPEG 25–40% smaller."""
     # Median and MAD from the grey-level histogram (uint8: exact, and no sort).
-    hist = np.bincount(flat[::3, ::3].ravel(), minlength=256)[129:]
+    hist = grey_levels(flat[::3, ::3])[129:]
     if hist.sum() == 0:
         return flat, 255
     levels = np.arange(129, 256)
@@ -847,7 +856,8 @@ def preprocess(
     if abs(angle) >= 0.05:
         flat = rotate_small(flat, angle)
         ink100 = None
-        ink = None if ink is None else 255 - rotate_small(255 - ink, angle)
+        # 255 − ink both ways (bitwise NOT: the same bytes, a third of NumPy's time).
+        ink = None if ink is None else cv2.bitwise_not(rotate_small(cv2.bitwise_not(ink), angle))
         steps.append(f"deskew {angle:+.2f}")
     quality.skew_deg = round(angle, 2)
 
