@@ -153,3 +153,21 @@ def test_tesseract_timeout_fails_the_page_with_one_line_not_the_batch(corpus, tm
     )
     assert rerun.returncode == 0, rerun.stderr
     assert json.loads(rerun.stdout)["pages_done"] == 1
+
+
+def test_a_file_of_blank_pages_is_done_not_failed(tmp_path):
+    """A white sheet has no text to extract: the file is done, with an empty page, not failed
+    (extraction raised IndexError on a text with no lines until 2026-12-03)."""
+    folder = tmp_path / "HS-BLANK"
+    folder.mkdir()
+    Image.fromarray(np.full((1650, 1275), 255, np.uint8)).save(folder / "trang.png", dpi=(150, 150))
+    run = subprocess.run(
+        [*HOSO, "ingest", str(folder), "--archive", str(tmp_path / "archive"), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["failures"] == []
+    assert (summary["files_done"], summary["pages_done"]) == (1, 1)

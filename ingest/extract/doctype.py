@@ -117,16 +117,17 @@ def classify(title: Title | None, lines: list[str], issuer: str | None, own: str
     """The document's DocType from its title, subject lines, issuer and own number."""
     if title is None:
         head = skeleton(" ".join(lines[:12]))
+        opening = skeleton(lines[0]) if lines else ""  # no lines: a file of blank pages
         if not (own or _headed(lines)):
             # a news article or published list: it may cite judgments, it is none
-            if _NOTICE_OPENING.search(skeleton(lines[0])):
+            if _NOTICE_OPENING.search(opening):
                 return "thong_bao"  # a published notice opens with its own sentence
             return "other"
         if "giam doc tham" in head or "tai tham" in head or (own and _REVIEW_CODE.search(own)):
             return "quyet_dinh_toa_an"  # cassation and reopening decisions
         if re.search(r"ban an (?:so|\d)", head) or (own and _JUDGMENT_CODE.search(own)):
             return "ban_an"
-        if _NOTICE_OPENING.search(skeleton(lines[0])):
+        if _NOTICE_OPENING.search(opening):
             return "thong_bao"  # a published notice opens with its own sentence
         return "other"
     if title.base != "quyet_dinh":
