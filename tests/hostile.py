@@ -3,6 +3,7 @@ and the check every case shares: one sentence, a named exit code, never a traceb
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -82,3 +83,27 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def ingest_loading(
+    folder: Path, archive: Path, modules: tuple[str, ...]
+) -> tuple[subprocess.CompletedProcess, list[str] | None]:
+    """`hoso ingest folder --archive archive --workers 1 --json` in a fresh Python (hoso's
+    tree first on the path), and which of `modules` its main process had loaded at exit
+    (None if it never got there)."""
+    code = (
+        "import atexit, json, sys\n"
+        f"mods = {list(modules)!r}\n"
+        "loaded = lambda: json.dumps([m for m in mods if m in sys.modules])\n"
+        "atexit.register(lambda: print('LOADED:', loaded()))\n"
+        "from hoso.cli import main\n"
+        f"sys.argv = ['hoso', 'ingest', {str(folder)!r}, '--archive', {str(archive)!r}, "
+        "'--workers', '1', '--json']\n"
+        "main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
+    marks = [line for line in out.stdout.splitlines() if line.startswith("LOADED: ")]
+    return out, json.loads(marks[-1].removeprefix("LOADED: ")) if marks else None

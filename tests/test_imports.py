@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.hostile import ingest_loading
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("hoso", "ingest", "search", "schemas", "samplegen")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
@@ -55,19 +57,8 @@ def test_the_ingest_main_process_leaves_the_page_step_to_the_workers(tmp_path: P
     img = Image.new("L", (1240, 1754), 255)
     ImageDraw.Draw(img).text((150, 200), "QUYET DINH so 12/QD-CCTHADS", fill=0)
     img.save(scans / "p1.png", dpi=(150, 150))
-    code = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: print('PAGE STEP IN MAIN:', sorted(m for m in "
-        "('numpy', 'cv2', 'tesserocr', 'ingest.page', 'pypdf') if m in sys.modules)))\n"
-        "from hoso.cli import main\n"
-        f"sys.argv = ['hoso', 'ingest', {str(scans.parent)!r}, '--archive', "
-        f"{str(tmp_path / 'archive')!r}, '--workers', '1', '--json']\n"
-        "main()\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
-    )
+    page_step = ("numpy", "cv2", "tesserocr", "ingest.page", "pypdf")
+    out, loaded = ingest_loading(scans.parent, tmp_path / "archive", page_step)
     assert out.returncode == 0, out.stdout + out.stderr
     assert '"pages_done": 1' in out.stdout
-    assert "PAGE STEP IN MAIN: []" in out.stdout
+    assert loaded == []

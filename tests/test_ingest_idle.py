@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +10,7 @@ from PIL import Image
 from ingest.executor import LocalExecutor
 from ingest.pipeline import IngestOptions, run_ingest
 from samplegen import render_page
+from tests.hostile import ingest_loading
 
 
 def _scans(tmp_path: Path) -> Path:
@@ -46,19 +44,7 @@ def test_a_run_with_nothing_to_read_loads_no_extraction(tmp_path: Path) -> None:
     """Extraction (~0.07 s of CPU to import) is loaded when a file is complete, not before."""
     scans, archive = _scans(tmp_path), tmp_path / "archive"
     assert run_ingest([scans], archive, IngestOptions(workers=1)).pages_done == 1
-    code = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: print('EXTRACTION LOADED:', 'ingest.extract' in sys.modules))\n"
-        "from hoso.cli import main\n"
-        f"sys.argv = ['hoso', 'ingest', {str(scans)!r}, '--archive', {str(archive)!r}, "
-        "'--workers', '1', '--json']\n"
-        "main()\n"
-    )
-    root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": str(root)}
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
-    )
+    out, loaded = ingest_loading(scans, archive, ("ingest.extract",))
     assert out.returncode == 0, out.stdout + out.stderr
     assert '"pages_already_done": 1' in out.stdout
-    assert "EXTRACTION LOADED: False" in out.stdout
+    assert loaded == []
