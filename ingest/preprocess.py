@@ -248,9 +248,16 @@ def _centred(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for `_profile_score` (`cv2.findNonZero`: NumPy's 2-D `nonzero` took 3.3 against 0.7 ms
     on a 100-dpi page)."""
     h, w = ink.shape
-    pts = cv2.findNonZero(ink.view(np.uint8))
+    xs, ys = set_pixels(ink.view(np.uint8))
+    return ys - h / 2, xs - w / 2
+
+
+def set_pixels(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(xs, ys) of a uint8 mask's non-zero pixels, in row-major order (`cv2.findNonZero`,
+    which answers None for an empty mask)."""
+    pts = cv2.findNonZero(mask)
     pts = np.zeros((0, 2), np.int32) if pts is None else pts.reshape(-1, 2)
-    return pts[:, 1] - h / 2, pts[:, 0] - w / 2
+    return pts[:, 0], pts[:, 1]
 
 
 def _profile_score(dy: np.ndarray, dx: np.ndarray, h: int, angle: float) -> float:
@@ -637,9 +644,7 @@ def labelled(mask: np.ndarray, connectivity: int = 8) -> tuple[int, np.ndarray, 
     algorithm = cv2.CCL_BBDT if connectivity == 8 else cv2.CCL_DEFAULT
     n, labels = cv2.connectedComponentsWithAlgorithm(mask, connectivity, cv2.CV_32S, algorithm)
     height, width = mask.shape
-    pts = cv2.findNonZero(mask)
-    pts = np.zeros((0, 2), np.int32) if pts is None else pts.reshape(-1, 2)
-    xs, ys = pts[:, 0], pts[:, 1]
+    xs, ys = set_pixels(mask)
     lab = labels[ys, xs]
     st = np.empty((n, 5), dtype=np.int32)
     big = np.iinfo(np.int32).max
