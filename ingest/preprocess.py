@@ -33,6 +33,13 @@ MIN_DPI = 200
 # conf 94; good pages 95–96), but an upside-down or garbage page falls to ~40.
 MIN_MEAN_CONF = 70.0
 MAX_SKEW_CORRECTABLE = 15.0
+# `line_direction_ratio` compares the profiles within this many bands: over a whole page, a
+# skew of 2-3° (before the deskew, which needs to know which way the lines run) smears the row
+# profile, and the margins, blocks and edge speckle of a sparse page fill the column profile.
+# The whole-page ratio called 2 upright pages sideways (0.61, 0.91: OSD for nothing, ~0.3 s
+# each) of 170 page images (67 real, 64 bench, 39 archive) with at least 0.4% ink; within 16
+# bands the least of them reads 1.10 (8 bands: 1.01), and the archive's page turned 90° 0.27.
+LINE_STRIPS = 16
 BLANK_INK = 0.001  # share of ink pixels below which a page is blank (a text page: 3–6%)
 # `looks_upside_down` asks OSD (~0.45 s of Tesseract) below this `upright_ratio`. Rendered
 # pages: upright ≥ 3.8, upside down ≤ 0.35; but deskewed upright pages with little text or a
@@ -212,15 +219,20 @@ def _text_tiles(small: np.ndarray) -> np.ndarray | None:
 # --- orientation -------------------------------------------------------------------------
 
 
-def line_direction_ratio(ink: np.ndarray) -> float:
-    """Horizontal-text evidence: variance of row sums / variance of column sums of ink.
-    Upright or upside-down text lines give > 1; a page turned 90° gives < 1."""
-    rows = ink.sum(axis=1, dtype=np.float64)
-    cols = ink.sum(axis=0, dtype=np.float64)
-    # Compare on equal lengths (per-pixel normalisation).
-    rv = rows.var() / max(1, ink.shape[1]) ** 2
-    cv = cols.var() / max(1, ink.shape[0]) ** 2
-    return float(rv / cv) if cv > 0 else float("inf")
+def line_direction_ratio(ink: np.ndarray, strips: int = LINE_STRIPS) -> float:
+    """Horizontal-text evidence: the variance of the ink's row sums / that of its column
+    sums, per pixel, each taken within `strips` bands across the other way and averaged.
+    Upright or upside-down text lines give > 1; the page turned 90° gives the inverse."""
+
+    def band_variance(a: np.ndarray) -> float:  # row sums within vertical bands
+        n = a.shape[1]
+        edges = np.arange(min(strips, n)) * n // min(strips, n)
+        sums = np.add.reduceat(a, edges, axis=1, dtype=np.float64)
+        widths = np.diff(edges, append=n)
+        return float(np.mean(sums.var(axis=0) / widths.astype(np.float64) ** 2))
+
+    rv, cv = band_variance(ink), band_variance(ink.T)
+    return rv / cv if cv > 0 else float("inf")
 
 
 def rotate_quadrant(grey: np.ndarray, degrees: int) -> np.ndarray:

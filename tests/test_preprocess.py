@@ -19,6 +19,7 @@ from ingest.preprocess import (
     estimate_skew,
     flatten,
     labelled,
+    line_direction_ratio,
     looks_sideways,
     looks_upside_down,
     preprocess,
@@ -102,6 +103,27 @@ def test_turned_page_is_put_upright(clean300, turned):
     # Upright again: text lines are horizontal and tone marks sit above them.
     assert not looks_sideways(page.image, 300)
     assert not looks_upside_down(page.image, 300)
+
+
+def test_sparse_page_darker_toward_one_edge_is_not_taken_for_sideways():
+    """A page with a few short lines and a signature block, whose scan darkens toward its left
+    edge (speckle there after flattening, as on bench poor pages and real signature pages):
+    the row and column profiles of the whole page called it sideways (ratio 0.5-0.6, OSD for
+    nothing); within bands it reads upright, and the same page turned 90° still sideways."""
+    h, w = 1170, 827  # an A4 ink mask at 100 dpi, as `looks_sideways` takes it
+    rng = np.random.default_rng(0)
+    lines = np.zeros((h, w), np.uint8)
+    left = [(80, 140, 280), (120, 110, 200), (150, 110, 220), (180, 110, 210), (210, 110, 230)]
+    right = [(140, 470, 750), (170, 470, 760), (200, 520, 680)]  # the signature block
+    for y, x0, x1 in left + right:
+        lines[y : y + 14, x0:x1] = rng.random((14, x1 - x0)) < 0.45
+    for angle in (0.0, 3.0):
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1)
+        ink = cv2.warpAffine(lines, turn, (w, h), flags=cv2.INTER_NEAREST)
+        ink |= (rng.random((h, w)) < 0.2 * np.exp(-np.arange(w) / 90)).astype(np.uint8)
+        assert line_direction_ratio(ink, strips=1) < 1  # the whole-page ratio is fooled
+        assert not looks_sideways(ink, 100, ink)
+        assert looks_sideways(ink.T, 100, np.ascontiguousarray(ink.T))
 
 
 def test_upright_page_skips_osd(clean300):
