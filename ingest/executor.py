@@ -125,6 +125,11 @@ class PageExecutor(Protocol):
 
     def warm(self) -> None: ...
 
+    def starting(self) -> bool:
+        """The workers are still being started (`warm`): time the caller may spend on its
+        own loading without keeping a page waiting."""
+        ...
+
     def close(self) -> None: ...
 
     def abort(self) -> None: ...
@@ -166,6 +171,9 @@ class LocalExecutor:
 
             self._warming = threading.Thread(target=start, name="hoso-pool-start", daemon=True)
             self._warming.start()
+
+    def starting(self) -> bool:
+        return self._warming is not None and self._warming.is_alive()
 
     def _started(self) -> None:
         if self._warming is not None:
@@ -314,6 +322,9 @@ class DaskExecutor:
 
     def warm(self) -> None:
         """Dask workers are started by their cluster."""
+
+    def starting(self) -> bool:
+        return False
 
     def close(self) -> None:
         if self._owns_client:

@@ -48,3 +48,32 @@ def test_a_run_with_nothing_to_read_loads_no_extraction(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stdout + out.stderr
     assert '"pages_already_done": 1' in out.stdout
     assert loaded == []
+
+
+@pytest.mark.parametrize("starting", [True, False])
+def test_extraction_loads_while_the_page_workers_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, starting: bool
+) -> None:
+    """The main process waits for the workers' fork server to load the page step: it loads
+    extraction then, before the first page goes out, instead of taking that CPU from the
+    pages once they are read. When the workers are up already, it waits for a file."""
+    from ingest.pipeline import _Hooks
+
+    events: list[str] = []
+    load, run = _Hooks.load_extraction, LocalExecutor.run_unordered
+
+    def loading(self: _Hooks) -> None:
+        if self.extract is None:
+            events.append("extraction")
+        load(self)
+
+    def running(self: LocalExecutor, *args):  # type: ignore[no-untyped-def]
+        events.append("pages")
+        yield from run(self, *args)
+
+    monkeypatch.setattr(_Hooks, "load_extraction", loading)
+    monkeypatch.setattr(LocalExecutor, "run_unordered", running)
+    monkeypatch.setattr(LocalExecutor, "starting", lambda self: starting)
+    done = run_ingest([_scans(tmp_path)], tmp_path / "archive", IngestOptions(workers=1))
+    assert (done.pages_done, done.ok) == (1, True)
+    assert events == (["extraction", "pages"] if starting else ["pages", "extraction"])
