@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -264,3 +265,30 @@ def test_closed_phrases_of_the_document_types_are_restored():
     # Left alone: names, other places, and these words elsewhere.
     for text in ("ông Tống Văn Minh", "phường Đông Hà", "Hà Đông", "mã m2 của", "V/%x"):
         assert _fixed(text) == text
+
+
+def test_the_word_list_is_kept_and_read_again_when_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fork server reads the tone corrector's word list from the set an earlier process
+    kept (`ingest.kept`), while the list and the code reading it are unchanged."""
+    import marshal
+
+    from ingest import correct
+
+    words = tmp_path / "Viet74K.txt"
+    words.write_text("Tổ chức\nhoà giải\nmột\n", encoding="utf-8")
+    monkeypatch.setattr(correct, "_dictionary_path", lambda: words)
+    try:
+        correct._load.cache_clear()
+        assert correct._load() == {"tổ chức", "hòa giải"}  # one syllable: not kept
+        cache = next((tmp_path / "__pycache__").glob("Viet74K.*.marshal"))
+        stamps, _ = marshal.loads(cache.read_bytes())
+        cache.write_bytes(marshal.dumps((stamps, frozenset({"kept"}))))
+        correct._load.cache_clear()
+        assert correct._load() == {"kept"}  # what was kept is answered: the list was not read
+        words.write_text("tổ chức\ncổ phần\n", encoding="utf-8")
+        correct._load.cache_clear()
+        assert correct._load() == {"tổ chức", "cổ phần"}
+    finally:
+        correct._load.cache_clear()

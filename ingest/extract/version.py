@@ -8,25 +8,22 @@ changed rule, dictionary or pattern (a changed comment too: re-extraction needs 
 costs milliseconds a document, while a version bumped by hand is forgotten).
 
 Finding those modules parses each source (~0.05 s of CPU, paid by every `hoso ingest`): the
-version is kept beside Python's own bytecode cache (`__pycache__` of this package), with the
-files it was made of, their folders and the stamps (mtime, size) of all of them, and used
-again while none has changed (a new module in one of those folders changes the folder's
-stamp). Where that folder cannot be written, the version is worked out each time.
+version is kept beside Python's own bytecode cache (`__pycache__` of this package, by
+`ingest.kept`), with the files it was made of, and used again while none of them and none of
+their folders has changed. Where that folder cannot be written, it is worked out each time.
 """
 
 from __future__ import annotations
 
 import ast
-import contextlib
 import functools
 import hashlib
 import importlib.metadata
 import importlib.util
 import json
-import os
-import sys
-import tempfile
 from pathlib import Path
+
+from ingest import kept
 
 _OURS = ("ingest", "schemas", "search", "samplegen")
 _ROOTS = ("ingest.extract",)  # the segmenter is ingest.extract.segment
@@ -86,58 +83,37 @@ def _digest(release: str, paths: list[Path]) -> str:
     return f"{release}+{digest.hexdigest()[:12]}"
 
 
-def _stamps(paths: list[Path]) -> list[list[object]]:
-    """(path, mtime_ns, size) of each file and of each folder holding one."""
-    stamps: list[list[object]] = []
-    for p in [*paths, *sorted({p.parent for p in paths})]:
-        st = os.stat(p)
-        stamps.append([str(p), st.st_mtime_ns, st.st_size])
-    return stamps
-
-
 def _roots() -> list[str | None]:
     """Where hoso's packages are imported from (another tree: another version)."""
     return [str(_file_of(name)) for name in _OURS]
 
 
 def _cache_file() -> Path:
-    return Path(__file__).parent / "__pycache__" / f"version.{sys.implementation.cache_tag}.json"
+    return kept.cache_file(Path(__file__).parent, "version", "json")
 
 
 def _cached(release: str) -> str | None:
     try:
-        kept = json.loads(_cache_file().read_text(encoding="utf-8"))
-        paths = [Path(p) for p in kept["files"]]
-        if kept["release"] != release or kept["roots"] != _roots():
+        record = json.loads(_cache_file().read_text(encoding="utf-8"))
+        paths = [Path(p) for p in record["files"]]
+        if record["release"] != release or record["roots"] != _roots():
             return None
-        if kept["stamps"] != _stamps(paths):
+        if record["stamps"] != kept.stamps(paths):
             return None
-        return str(kept["version"])
+        return str(record["version"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def _keep(release: str, paths: list[Path], version: str, stamps: list[list[object]]) -> None:
-    """Write the cache (temporary file + rename); a folder that cannot be written: no cache."""
-    out = _cache_file()
-    kept = {
+def _keep(release: str, paths: list[Path], version: str, stamps: kept.Stamps) -> None:
+    record = {
         "release": release,
         "roots": _roots(),
         "files": [str(p) for p in paths],
         "stamps": stamps,
         "version": version,
     }
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(kept, fh)
-        os.replace(tmp, out)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    kept.keep(_cache_file(), json.dumps(record).encode())
 
 
 @functools.cache
@@ -150,11 +126,10 @@ def extractor_version() -> str:
     version = _cached(release)
     if version is not None:
         return version
-    with contextlib.suppress(OSError):  # made first: a new entry changes the folder's stamp
-        _cache_file().parent.mkdir(exist_ok=True)
+    kept.make_folder(_cache_file())
     paths = source_files()
-    stamps = _stamps(paths)
+    stamps = kept.stamps(paths)
     version = _digest(release, paths)
-    if _stamps(paths) == stamps:  # not kept if a source changed while it was read
+    if kept.stamps(paths) == stamps:  # not kept if a source changed while it was read
         _keep(release, paths, version, stamps)
     return version
