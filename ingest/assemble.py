@@ -14,9 +14,9 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
+from ingest.atomic import replace_via_tmp
 from schemas.errors import InputFileError
 
 
@@ -63,21 +63,7 @@ def assemble_pdf(page_pdfs: list[Path], out: Path) -> None:
 def _copy_one(page_pdf: Path, out: Path) -> None:
     if not page_pdf.is_file():
         raise InputFileError(f"{page_pdf}: page PDF is missing.")
-    _write_via_tmp(out, lambda tmp: shutil.copyfile(page_pdf, tmp))
-
-
-def _write_via_tmp(out: Path, write: Callable[[str], object]) -> None:
-    """`write(tmp)` fills a temporary file beside `out`, which then replaces `out`."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    replace_via_tmp(out, lambda tmp: shutil.copyfile(page_pdf, tmp))
 
 
 def _assemble_qpdf(page_pdfs: list[Path], out: Path) -> None:
@@ -98,4 +84,4 @@ def _assemble_qpdf(page_pdfs: list[Path], out: Path) -> None:
             reason = (r.stderr.strip().splitlines() or ["qpdf failed"])[-1]
             raise InputFileError(f"{out}: the page PDFs could not be assembled ({reason}).")
 
-    _write_via_tmp(out, run)
+    replace_via_tmp(out, run)

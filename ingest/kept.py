@@ -4,9 +4,9 @@
 
 A kept result is valid while the stamps (path, mtime, size) of the files it was made from,
 and of their folders, are those it was kept with (a new file in one of those folders changes
-the folder's stamp). It is written to a temporary file and renamed, so a reader never sees
-half of one; where the folder cannot be written, nothing is kept and the caller works the
-result out each time.
+the folder's stamp). It is written whole (`ingest.atomic`), so a reader never sees half of
+one; where the folder cannot be written, nothing is kept and the caller works the result out
+each time.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from ingest.atomic import replace_via_tmp
 
 Stamps = list[list[object]]
 
@@ -43,15 +44,6 @@ def make_folder(out: Path) -> None:
 
 
 def keep(out: Path, data: bytes) -> None:
-    """Write `data` to `out` (a temporary file, then renamed); on any OSError, nothing."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, out)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    """Write `data` to `out` (`ingest.atomic.replace_via_tmp`); on any OSError, nothing."""
+    with contextlib.suppress(OSError):
+        replace_via_tmp(out, lambda tmp: Path(tmp).write_bytes(data))
